@@ -1,0 +1,160 @@
+/**
+ * The contracts every module shares: the resolved settings of one run
+ * ({@link RunSpec}) and what a finished run records ({@link RunResult}).
+ *
+ * These are plain JSON-serialisable shapes so that a run's settings can be
+ * hashed into its id and a result can be written to, and read back from, the
+ * store without loss.
+ *
+ * @module
+ */
+
+/** Names of the datasets the harness knows. */
+export type DatasetName =
+  | "fashion-mnist"
+  | "mnist"
+  | "fashion-mnist-embedded"
+  | "synthetic";
+
+/** The model to build: a classifier MLP or an autoencoder. */
+export type ModelSettings =
+  | {
+    /** A fully connected classifier with ReLU hidden layers and softmax output. */
+    kind: "mlp";
+    /** Widths of the hidden layers, e.g. `[300, 100]` for LeNet-300-100. */
+    hidden: number[];
+  }
+  | {
+    /** A fully connected autoencoder, ReLU inside and sigmoid output. */
+    kind: "autoencoder";
+    /** Widths of the hidden layers, e.g. `[256, 64, 256]`. */
+    hidden: number[];
+  };
+
+/** Optimiser and schedule of one run. */
+export interface TrainingSettings {
+  /** `adam` or `sgd` (with momentum). */
+  optimizer: "adam" | "sgd";
+  /** Step size. */
+  learningRate: number;
+  /** Momentum for `sgd`; ignored by `adam`. */
+  momentum: number;
+  /** Mini-batch size. */
+  batchSize: number;
+  /**
+   * The common epoch budget every method is compared at: epochs a method
+   * spends choosing its mask on the winning network count towards it.
+   */
+  epochs: number;
+}
+
+/**
+ * A pruning method and its parameters, as written in an experiment file after
+ * defaults are filled in. `name` selects the method in the pruning registry;
+ * the other keys are that method's own parameters.
+ */
+export interface MethodSettings {
+  /** Registry name of the method, e.g. `random`, `kstarts`, `dissipating`. */
+  name: string;
+  /** Label used in tables and figures; defaults to `name`. */
+  label: string;
+  /** Method parameters (already validated and defaulted). */
+  [parameter: string]: unknown;
+}
+
+/** Everything that determines one run; its content hash is the run id. */
+export interface RunSpec {
+  /** Name of the experiment file this run comes from (without extension). */
+  experiment: string;
+  /** Dataset to train and evaluate on. */
+  dataset: DatasetName;
+  /** The network to build. */
+  model: ModelSettings;
+  /** Optimiser and epoch budget. */
+  training: TrainingSettings;
+  /** The pruning recipe. */
+  method: MethodSettings;
+  /** Target fraction of prunable weights set to zero, in [0, 1). */
+  sparsity: number;
+  /** Seed of every random choice in the run. */
+  seed: number;
+  /** tfjs backend the run executes on. */
+  backend: "wasm" | "cpu";
+}
+
+/** Sparsity of one prunable weight tensor. */
+export interface LayerSparsity {
+  /** Layer name, e.g. `dense_0`. */
+  layer: string;
+  /** Number of weights in the tensor. */
+  total: number;
+  /** Number of weights masked to zero. */
+  pruned: number;
+  /** `pruned / total`. */
+  sparsity: number;
+}
+
+/** One point of a run's learning curve (recorded at the end of each epoch). */
+export interface CurvePoint {
+  /** 1-based epoch index over the whole run (mask selection included). */
+  epoch: number;
+  /** Phase the epoch belonged to. */
+  phase: "pruning" | "training";
+  /** Mean training loss over the epoch. */
+  trainLoss: number;
+  /** Primary test metric at the end of the epoch. */
+  testMetric: number;
+  /** Global sparsity of the mask at the end of the epoch. */
+  sparsity: number;
+}
+
+/** What a finished (or diverged) run records in the store. */
+export interface RunResult {
+  /** Format version of this record. */
+  schemaVersion: 1;
+  /** Content hash of `spec`. */
+  runId: string;
+  /** The settings the run executed. */
+  spec: RunSpec;
+  /** `diverged` when the loss became NaN or infinite. */
+  status: "completed" | "diverged";
+  /** Where the loss first became non-finite, when `status` is `diverged`. */
+  divergedAt?: { epoch: number; step: number };
+  /**
+   * The metric that ranks methods: `testAccuracy` for classifiers (higher is
+   * better), `reconstructionError` (test mean squared error) for autoencoders
+   * (lower is better).
+   */
+  primaryMetric: {
+    name: "testAccuracy" | "reconstructionError";
+    value: number;
+    higherIsBetter: boolean;
+  };
+  /** All test metrics measured at the end of training. */
+  metrics: Record<string, number>;
+  /** Target and achieved sparsity, globally and per layer. */
+  sparsity: {
+    target: number;
+    achieved: number;
+    perLayer: LayerSparsity[];
+    /** Layers whose every weight was pruned (the network is disconnected). */
+    collapsedLayers: string[];
+  };
+  /** Training consumed, in epoch-equivalents over the training set. */
+  cost: {
+    /** Epochs spent choosing the mask (all K-starts candidates included). */
+    pruningEpochs: number;
+    /** Epochs the final network trained after its mask was fixed. */
+    trainingEpochs: number;
+    /** Sum of the two. */
+    totalEpochs: number;
+  };
+  /** Per-epoch learning curve of the final network. */
+  curve: CurvePoint[];
+  /** Method-specific facts worth reporting (e.g. sparsity reached by a threshold). */
+  methodReport: Record<string, number | string | boolean>;
+  /** Wall-clock seconds; excluded from every table so that re-runs compare byte for byte. */
+  wallSeconds: number;
+  /** Versions of everything that could change the numbers. */
+  versions: { tool: string; deno: string; tfjs: string; backend: string };
+}
