@@ -1,0 +1,191 @@
+/**
+ * Optimisers that update the host copies of a masked network in one loop per
+ * tensor. A pruned weight's gradient is dropped and its optimiser state
+ * cleared, so it stays exactly zero and nothing can revive it.
+ *
+ * @module
+ */
+import type { TrainingSettings } from "../config/types.ts";
+import type { MaskedNetwork } from "./network.ts";
+
+/** Host gradients of one layer's parameters. */
+export interface LayerGradients {
+  /** Gradient of the kernel (unmasked; the optimiser applies the mask). */
+  kernel: Float32Array;
+  /** Gradient of the bias. */
+  bias: Float32Array;
+}
+
+/** Serialisable optimiser state, for checkpoints. */
+export interface OptimizerState {
+  /** Which optimiser the state belongs to. */
+  kind: "adam" | "sgd";
+  /** Steps taken. */
+  stepCount: number;
+  /** State tensors in a fixed order (per layer: kernel slots then bias slots). */
+  slots: Float32Array[];
+}
+
+/** An optimiser that updates a masked network's host weights in place. */
+export interface Optimizer {
+  /** Applies one update and uploads the new weights to the device. */
+  step(network: MaskedNetwork, gradients: LayerGradients[]): void;
+  /** Zeroes the kernel state of pruned weights, after the masks changed. */
+  applyMasks(network: MaskedNetwork): void;
+  /** A copy of the state. */
+  saveState(): OptimizerState;
+  /** Restores a state from {@link saveState}. */
+  loadState(state: OptimizerState): void;
+}
+
+function zeroSlots(network: MaskedNetwork): Float32Array[] {
+  return network.shapes.flatMap((shape) => [
+    new Float32Array(shape.inputSize * shape.outputSize),
+    new Float32Array(shape.outputSize),
+  ]);
+}
+
+function maskKernelSlots(slots: Float32Array[], network: MaskedNetwork, slotsPerTensor: number) {
+  network.masks.forEach((mask, layer) => {
+    for (let copy = 0; copy < slotsPerTensor; copy++) {
+      const slot = slots[(layer * 2) * slotsPerTensor + copy];
+      for (let position = 0; position < mask.length; position++) {
+        if (mask[position] === 0) slot[position] = 0;
+      }
+    }
+  });
+}
+
+/**
+ * Adam as PyTorch defines it: bias-corrected moments, epsilon added to the
+ * corrected root second moment; beta1 0.9, beta2 0.999, epsilon 1e-8.
+ */
+class Adam implements Optimizer {
+  // Per tensor (kernel, then bias, per layer): first moment then second moment.
+  #slots: Float32Array[];
+  #stepCount = 0;
+  readonly #learningRate: number;
+
+  constructor(network: MaskedNetwork, learningRate: number) {
+    this.#slots = zeroSlots(network).flatMap((slot) => [slot, slot.slice()]);
+    this.#learningRate = learningRate;
+  }
+
+  step(network: MaskedNetwork, gradients: LayerGradients[]): void {
+    this.#stepCount += 1;
+    const beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+    const stepSize = this.#learningRate / (1 - beta1 ** this.#stepCount);
+    const rootCorrection = 1 / Math.sqrt(1 - beta2 ** this.#stepCount);
+    const update = (
+      parameter: Float32Array,
+      gradient: Float32Array,
+      mask: Float32Array | null,
+      tensorIndex: number,
+    ) => {
+      const first = this.#slots[tensorIndex * 2];
+      const second = this.#slots[tensorIndex * 2 + 1];
+      for (let position = 0; position < parameter.length; position++) {
+        if (mask !== null && mask[position] === 0) continue;
+        const g = gradient[position];
+        const m = beta1 * first[position] + (1 - beta1) * g;
+        const v = beta2 * second[position] + (1 - beta2) * g * g;
+        first[position] = m;
+        second[position] = v;
+        parameter[position] -= stepSize * m / (Math.sqrt(v) * rootCorrection + epsilon);
+      }
+    };
+    network.shapes.forEach((_, layer) => {
+      update(network.kernels[layer], gradients[layer].kernel, network.masks[layer], layer * 2);
+      update(network.biases[layer], gradients[layer].bias, null, layer * 2 + 1);
+    });
+    network.upload();
+  }
+
+  applyMasks(network: MaskedNetwork): void {
+    maskKernelSlots(this.#slots, network, 2);
+  }
+
+  saveState(): OptimizerState {
+    return {
+      kind: "adam",
+      stepCount: this.#stepCount,
+      slots: this.#slots.map((slot) => slot.slice()),
+    };
+  }
+
+  loadState(state: OptimizerState): void {
+    if (state.kind !== "adam" || state.slots.length !== this.#slots.length) {
+      throw new Error("optimizer state does not belong to this Adam optimizer");
+    }
+    this.#stepCount = state.stepCount;
+    this.#slots = state.slots.map((slot) => slot.slice());
+  }
+}
+
+/** SGD with PyTorch-style momentum: v = momentum * v + g; w -= lr * v. */
+class SgdMomentum implements Optimizer {
+  #velocity: Float32Array[];
+  #stepCount = 0;
+  readonly #learningRate: number;
+  readonly #momentum: number;
+
+  constructor(network: MaskedNetwork, learningRate: number, momentum: number) {
+    this.#velocity = zeroSlots(network);
+    this.#learningRate = learningRate;
+    this.#momentum = momentum;
+  }
+
+  step(network: MaskedNetwork, gradients: LayerGradients[]): void {
+    this.#stepCount += 1;
+    const update = (
+      parameter: Float32Array,
+      gradient: Float32Array,
+      mask: Float32Array | null,
+      velocity: Float32Array,
+    ) => {
+      for (let position = 0; position < parameter.length; position++) {
+        if (mask !== null && mask[position] === 0) continue;
+        const next = this.#momentum * velocity[position] + gradient[position];
+        velocity[position] = next;
+        parameter[position] -= this.#learningRate * next;
+      }
+    };
+    network.shapes.forEach((_, layer) => {
+      update(
+        network.kernels[layer],
+        gradients[layer].kernel,
+        network.masks[layer],
+        this.#velocity[layer * 2],
+      );
+      update(network.biases[layer], gradients[layer].bias, null, this.#velocity[layer * 2 + 1]);
+    });
+    network.upload();
+  }
+
+  applyMasks(network: MaskedNetwork): void {
+    maskKernelSlots(this.#velocity, network, 1);
+  }
+
+  saveState(): OptimizerState {
+    return {
+      kind: "sgd",
+      stepCount: this.#stepCount,
+      slots: this.#velocity.map((slot) => slot.slice()),
+    };
+  }
+
+  loadState(state: OptimizerState): void {
+    if (state.kind !== "sgd" || state.slots.length !== this.#velocity.length) {
+      throw new Error("optimizer state does not belong to this SGD optimizer");
+    }
+    this.#stepCount = state.stepCount;
+    this.#velocity = state.slots.map((slot) => slot.slice());
+  }
+}
+
+/** Creates the optimiser a run's settings name, with zeroed state. */
+export function createOptimizer(settings: TrainingSettings, network: MaskedNetwork): Optimizer {
+  return settings.optimizer === "adam"
+    ? new Adam(network, settings.learningRate)
+    : new SgdMomentum(network, settings.learningRate, settings.momentum);
+}

@@ -1,0 +1,341 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { FASHION_MNIST_EMBEDDED_FACTS, FILE_ROLES, MNIST_FACTS } from "../../src/data/catalog.ts";
+import { sha256Hex } from "../../src/data/checksum.ts";
+import type { Split } from "../../src/data/dataset.ts";
+import { DataError } from "../../src/data/errors.ts";
+import { encodeIdx, readIdxFile } from "../../src/data/idx.ts";
+import {
+  DATASET_NAMES,
+  describeDataset,
+  EMBEDDED_DATA_DIR,
+  listDatasets,
+  loadDataset,
+} from "../../src/data/registry.ts";
+import { recordedSha256Path } from "../../src/data/sources.ts";
+import { makeSyntheticDataset } from "../../src/data/synthetic.ts";
+import type { DatasetName } from "../../src/config/types.ts";
+
+const MNIST_TEST_DIR = "/work/shared/datasets/mnist-test";
+const SYSTEM_FASHION_DIR = "/usr/share/datasets/fashion-mnist";
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const haveMnistTest = exists(join(MNIST_TEST_DIR, "t10k-images-idx3-ubyte.gz"));
+const haveSystemFashion = exists(join(SYSTEM_FASHION_DIR, "train-images-idx3-ubyte.gz"));
+
+function classHistogram(labels: Uint8Array): number[] {
+  const counts = new Array(10).fill(0);
+  for (const label of labels) counts[label]++;
+  return counts;
+}
+
+function assertUnitRange(split: Split): void {
+  let minimum = Infinity;
+  let maximum = -Infinity;
+  for (const value of split.images) {
+    if (value < minimum) minimum = value;
+    if (value > maximum) maximum = value;
+  }
+  assert.ok(minimum >= 0 && maximum <= 1, `values in [${minimum}, ${maximum}]`);
+  assert.ok(maximum > 0.9, "images are not blank");
+}
+
+async function withTempDir(action: (root: string) => Promise<void>): Promise<void> {
+  const root = await Deno.makeTempDir({ prefix: "data-registry-test-" });
+  try {
+    await action(root);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+/** Options that keep the real cache, system copy and network out of a test. */
+function isolated(root: string, dataDir: string) {
+  return {
+    dataDir,
+    cacheDir: join(root, "cache"),
+    systemDir: join(root, "system"),
+    allowDownload: false,
+  };
+}
+
+Deno.test("the embedded subset loads, verified, with 1000 train and 200 test images per class", async () => {
+  const dataset = await loadDataset("fashion-mnist-embedded");
+  assert.equal(dataset.name, "fashion-mnist-embedded");
+  assert.equal(dataset.inputSize, 784);
+  assert.equal(dataset.classes, 10);
+  assert.equal(dataset.train.count, 10000);
+  assert.equal(dataset.test.count, 2000);
+  assert.equal(dataset.train.images.length, 10000 * 784);
+  assert.equal(dataset.test.images.length, 2000 * 784);
+  assert.deepEqual(classHistogram(dataset.train.labels), new Array(10).fill(1000));
+  assert.deepEqual(classHistogram(dataset.test.labels), new Array(10).fill(200));
+  assertUnitRange(dataset.train);
+  assertUnitRange(dataset.test);
+  assert.ok(dataset.source.includes(EMBEDDED_DATA_DIR));
+  assert.ok(dataset.source.includes("all four files verified"));
+});
+
+Deno.test("data/README.md lists the checksums the registry verifies the embedded files with", async () => {
+  const readme = await Deno.readTextFile(new URL("../../data/README.md", import.meta.url));
+  for (const role of FILE_ROLES) {
+    const file = FASHION_MNIST_EMBEDDED_FACTS.files[role];
+    assert.ok(readme.includes(`${file.sha256}  ${file.baseName}`), `README lacks ${file.baseName}`);
+  }
+  const license = await Deno.readTextFile(new URL("../../data/LICENSE", import.meta.url));
+  assert.ok(license.includes("Copyright (c) 2017 Zalando SE"));
+  assert.ok(license.includes("Permission is hereby granted, free of charge"));
+});
+
+Deno.test("the synthetic dataset is deterministic, balanced and learnable", async () => {
+  const first = await loadDataset("synthetic");
+  const second = await loadDataset("synthetic");
+  assert.equal(first.train.count, 2000);
+  assert.equal(first.test.count, 500);
+  assert.deepEqual(first.train.labels, second.train.labels);
+  assert.deepEqual(first.train.images, second.train.images);
+  assert.deepEqual(first.test.images, second.test.images);
+  assert.equal(
+    sha256Hex(new Uint8Array(first.train.images.buffer)),
+    sha256Hex(new Uint8Array(second.train.images.buffer)),
+  );
+  assert.deepEqual(classHistogram(first.train.labels), new Array(10).fill(200));
+  assert.deepEqual(classHistogram(first.test.labels), new Array(10).fill(50));
+  assertUnitRange(first.train);
+  const otherSeed = makeSyntheticDataset("another seed");
+  assert.notDeepEqual(otherSeed.train.images, first.train.images);
+
+  // A nearest-class-mean classifier stands in for "learnable": far above the 10% of chance.
+  const means = Array.from({ length: 10 }, () => new Float64Array(784));
+  for (let example = 0; example < first.train.count; example++) {
+    const mean = means[first.train.labels[example]];
+    for (let pixel = 0; pixel < 784; pixel++) {
+      mean[pixel] += first.train.images[example * 784 + pixel] / 200;
+    }
+  }
+  let correct = 0;
+  for (let example = 0; example < first.test.count; example++) {
+    let best = -1;
+    let bestDistance = Infinity;
+    for (let label = 0; label < 10; label++) {
+      let distance = 0;
+      for (let pixel = 0; pixel < 784; pixel++) {
+        const difference = first.test.images[example * 784 + pixel] - means[label][pixel];
+        distance += difference * difference;
+      }
+      if (distance < bestDistance) [best, bestDistance] = [label, distance];
+    }
+    if (best === first.test.labels[example]) correct++;
+  }
+  assert.ok(
+    correct / first.test.count > 0.6,
+    `nearest-mean accuracy ${correct / first.test.count}`,
+  );
+});
+
+Deno.test({
+  name: "the real MNIST test split reads as 10000 28x28 images, first label 7, known checksums",
+  ignore: !haveMnistTest,
+  async fn() {
+    const labels = await readIdxFile(join(MNIST_TEST_DIR, "t10k-labels-idx1-ubyte.gz"), {
+      kind: "labels",
+      count: 10000,
+    });
+    const images = await readIdxFile(join(MNIST_TEST_DIR, "t10k-images-idx3-ubyte.gz"), {
+      kind: "images",
+      count: 10000,
+      imageShape: [28, 28],
+    });
+    assert.deepEqual(images.dims, [10000, 28, 28]);
+    assert.equal(images.values.length, 10000 * 784);
+    const histogram = classHistogram(labels.values);
+    assert.equal(histogram.reduce((sum, count) => sum + count, 0), 10000);
+    assert.ok(histogram.every((count) => count > 800));
+    assert.equal(labels.values[0], 7);
+    assert.equal(sha256Hex(labels.bytes), MNIST_FACTS.files.testLabels.sha256);
+    assert.equal(sha256Hex(images.bytes), MNIST_FACTS.files.testImages.sha256);
+  },
+});
+
+/** A named directory with the real MNIST test split (linked in place) and a fake train split. */
+async function mnistDirectoryWithFakeTrain(root: string, trainLabel = 0): Promise<string> {
+  const directory = join(root, "named", "mnist");
+  await Deno.mkdir(directory, { recursive: true });
+  for (const name of ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]) {
+    await Deno.symlink(join(MNIST_TEST_DIR, name), join(directory, name));
+  }
+  const labels = new Uint8Array(60000).fill(trainLabel);
+  await Deno.writeFile(
+    join(directory, "train-labels-idx1-ubyte"),
+    encodeIdx("labels", [60000], labels),
+  );
+  const images = new Uint8Array(60000 * 784);
+  images[0] = 255;
+  await Deno.writeFile(
+    join(directory, "train-images-idx3-ubyte"),
+    encodeIdx("images", [60000, 28, 28], images),
+  );
+  return join(root, "named");
+}
+
+Deno.test({
+  name: "MNIST loads from a named directory; a train split without checksum says so",
+  ignore: !haveMnistTest,
+  async fn() {
+    await withTempDir(async (root) => {
+      const named = await mnistDirectoryWithFakeTrain(root);
+      const dataset = await loadDataset("mnist", isolated(root, named));
+      assert.equal(dataset.train.count, 60000);
+      assert.equal(dataset.test.count, 10000);
+      assert.equal(dataset.test.labels[0], 7);
+      assert.equal(dataset.train.images[0], 1);
+      assert.ok(dataset.source.includes(join(named, "mnist")), dataset.source);
+      assert.ok(
+        dataset.source.includes(
+          "train-labels-idx1-ubyte, train-images-idx3-ubyte NOT checksum-verified",
+        ),
+        dataset.source,
+      );
+      assert.ok(
+        dataset.source.includes(
+          "t10k-labels-idx1-ubyte, t10k-images-idx3-ubyte verified by the sha256",
+        ),
+        dataset.source,
+      );
+
+      // Once a verified download has recorded the train checksum in the cache,
+      // other copies are held to it.
+      const cacheMnist = join(root, "cache", "mnist");
+      await Deno.mkdir(cacheMnist, { recursive: true });
+      await Deno.writeTextFile(
+        recordedSha256Path(cacheMnist, "train-labels-idx1-ubyte"),
+        `${"1".repeat(64)}  train-labels-idx1-ubyte\n`,
+      );
+      await assert.rejects(
+        () => loadDataset("mnist", isolated(root, named)),
+        (error: unknown) =>
+          error instanceof DataError &&
+          error.message.startsWith(join(named, "mnist", "train-labels-idx1-ubyte")) &&
+          error.message.includes("checksum mismatch"),
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "an out-of-range label in an unverified file is an error naming the file",
+  ignore: !haveMnistTest,
+  async fn() {
+    await withTempDir(async (root) => {
+      const named = await mnistDirectoryWithFakeTrain(root, 10);
+      await assert.rejects(
+        () => loadDataset("mnist", isolated(root, named)),
+        (error: unknown) =>
+          error instanceof DataError &&
+          error.message ===
+            `${
+              join(named, "mnist", "train-labels-idx1-ubyte")
+            }: label 10 at index 0 is outside 0..9`,
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "Fashion-MNIST loads from a named directory (linked to the system copy)",
+  ignore: !haveSystemFashion,
+  async fn() {
+    await withTempDir(async (root) => {
+      const directory = join(root, "named", "fashion-mnist");
+      await Deno.mkdir(directory, { recursive: true });
+      for await (const entry of Deno.readDir(SYSTEM_FASHION_DIR)) {
+        await Deno.symlink(join(SYSTEM_FASHION_DIR, entry.name), join(directory, entry.name));
+      }
+      const dataset = await loadDataset("fashion-mnist", isolated(root, join(root, "named")));
+      assert.equal(dataset.train.count, 60000);
+      assert.equal(dataset.test.count, 10000);
+      assert.equal(dataset.train.images.length, 60000 * 784);
+      assert.deepEqual(classHistogram(dataset.train.labels), new Array(10).fill(6000));
+      assert.deepEqual(classHistogram(dataset.test.labels), new Array(10).fill(1000));
+      assert.ok(dataset.source.includes(directory), dataset.source);
+      assert.ok(dataset.source.includes("all four files verified"), dataset.source);
+    });
+  },
+});
+
+Deno.test({
+  name: "a download into the cache is verified, then loaded from there",
+  ignore: !haveSystemFashion,
+  async fn() {
+    await withTempDir(async (root) => {
+      const requested: string[] = [];
+      const serveSystemCopy = async (url: string) => {
+        requested.push(url);
+        const name = url.slice(url.lastIndexOf("/") + 1);
+        return new Response(await Deno.readFile(join(SYSTEM_FASHION_DIR, name)));
+      };
+      const options = {
+        cacheDir: join(root, "cache"),
+        systemDir: join(root, "system"),
+        dataDir: join(root, "named"),
+        fetch: serveSystemCopy,
+      };
+      const dataset = await loadDataset("fashion-mnist", options);
+      assert.equal(requested.length, 4);
+      assert.ok(requested.every((url) => url.startsWith("http://fashion-mnist.s3-website")));
+      assert.equal(dataset.train.count, 60000);
+      assert.ok(dataset.source.includes("downloaded from"), dataset.source);
+      const again = await loadDataset("fashion-mnist", { ...options, allowDownload: false });
+      assert.equal(requested.length, 4);
+      assert.ok(again.source.includes("(user cache)"), again.source);
+    });
+  },
+});
+
+Deno.test("a local file with the wrong contents is a checksum error naming it", async () => {
+  await withTempDir(async (root) => {
+    const directory = join(root, "named");
+    await Deno.mkdir(directory, { recursive: true });
+    // Structurally valid, but not Fashion-MNIST's labels.
+    const labels = encodeIdx("labels", [10000], new Uint8Array(10000));
+    await Deno.writeFile(join(directory, "t10k-labels-idx1-ubyte.gz"), gzipSync(labels));
+    for (const name of ["t10k-images", "train-images", "train-labels"]) {
+      const suffix = name.endsWith("images") ? "idx3-ubyte.gz" : "idx1-ubyte.gz";
+      await Deno.writeFile(join(directory, `${name}-${suffix}`), new Uint8Array(0));
+    }
+    await assert.rejects(
+      () => loadDataset("fashion-mnist", isolated(root, directory)),
+      (error: unknown) =>
+        error instanceof DataError && error.exitCode === 2 &&
+        error.message.startsWith(
+          `${join(directory, "t10k-labels-idx1-ubyte.gz")}: checksum mismatch`,
+        ),
+    );
+  });
+});
+
+Deno.test("unknown names are rejected and every known name is described", async () => {
+  await assert.rejects(
+    () => loadDataset("cifar10" as DatasetName),
+    (error: unknown) =>
+      error instanceof DataError && error.message.includes(`unknown dataset "cifar10"`) &&
+      error.message.includes("fashion-mnist-embedded, fashion-mnist, mnist, synthetic"),
+  );
+  const listed = listDatasets();
+  assert.deepEqual(listed.map((description) => description.name), [...DATASET_NAMES]);
+  assert.deepEqual(
+    listed.map((description) => [description.trainCount, description.testCount]),
+    [[10000, 2000], [60000, 10000], [60000, 10000], [2000, 500]],
+  );
+  assert.ok(describeDataset("fashion-mnist").license.includes("Zalando"));
+  assert.ok(describeDataset("mnist").origin.includes("storage.googleapis.com"));
+});
