@@ -318,6 +318,14 @@ export class TrainingSession {
     return this.#epochsDone;
   }
 
+  /**
+   * Continues the epoch count from `epochs` (fresh optimiser state, but the
+   * batch order of a network that has trained that many epochs).
+   */
+  startAtEpoch(epochs: number): void {
+    this.#epochsDone = epochs;
+  }
+
   /** Installs new masks: pruned weights become zero and lose their optimiser state. */
   setMasks(masks: Float32Array[]): void {
     this.network.setMasks(masks);

@@ -1,0 +1,142 @@
+/**
+ * Rules that involve more than one setting, checked after the schema has
+ * validated each setting on its own and before anything runs.
+ *
+ * @module
+ */
+
+import { ConfigError, formatJsonPath } from "./errors.ts";
+import type { JsonPathSegments } from "./errors.ts";
+import type { Experiment } from "./experiment.ts";
+import { epochRequirement } from "./epoch_budget.ts";
+import { canonicalJson } from "./run_id.ts";
+
+/** Where settings were written, so that errors point at the right line of the file. */
+export interface SettingLocator {
+  /** JSON path of a setting as the user should look for it. */
+  locate: (segments: JsonPathSegments) => string;
+  /** Words saying where `training.epochs` came from, e.g. ` (from profile "quick")`, or "". */
+  epochsSource: string;
+}
+
+/** Locates every setting in the file itself. */
+export const LOCATE_IN_FILE: SettingLocator = { locate: formatJsonPath, epochsSource: "" };
+
+/**
+ * Throws a {@link ConfigError} for the first cross-field problem of
+ * `experiment`: duplicate labels, sparsities, seeds or grid values; a method
+ * that needs more epochs than `training.epochs` (or a grid value of it)
+ * allows; a sanity check on `dense`; an intermediate sparsity above a target.
+ */
+export function checkExperimentConsistency(
+  experiment: Experiment,
+  locator: SettingLocator = LOCATE_IN_FILE,
+): void {
+  const { file } = experiment;
+  const fail = (segments: JsonPathSegments, detail: string): never => {
+    throw new ConfigError(file, locator.locate(segments), detail);
+  };
+
+  const labelOwners = new Map<string, number>();
+  experiment.methods.forEach((method, index) => {
+    const earlier = labelOwners.get(method.label);
+    if (earlier !== undefined) {
+      fail(
+        ["methods", index],
+        `duplicate label ${JSON.stringify(method.label)} (also the label of ${
+          locator.locate(["methods", earlier])
+        }); give one of them a distinct "label"`,
+      );
+    }
+    labelOwners.set(method.label, index);
+  });
+
+  const epochs = experiment.training.epochs;
+  experiment.methods.forEach((method, index) => {
+    if (method.name === "dense" && method.sanityCheck !== "none") {
+      fail(
+        ["methods", index, "sanityCheck"],
+        `expected "none" for dense (it has no mask to check), found ${
+          JSON.stringify(method.sanityCheck)
+        }`,
+      );
+    }
+    const requirement = epochRequirement(method);
+    if (requirement !== null && requirement.minimumEpochs > epochs) {
+      fail(
+        ["methods", index, requirement.parameter],
+        `expected ${requirement.expression} ${requirement.comparison} training.epochs (${epochs}${locator.epochsSource}), found ${requirement.found}`,
+      );
+    }
+    if (
+      method.name === "imp" && typeof method.epochsPerRound === "number" &&
+      Number(method.rewindEpoch) >= method.epochsPerRound
+    ) {
+      fail(
+        ["methods", index, "rewindEpoch"],
+        `expected rewindEpoch < epochsPerRound (${method.epochsPerRound}), found ${method.rewindEpoch}`,
+      );
+    }
+    if (typeof method.intermediateSparsity === "number") {
+      const smallestTarget = Math.min(...experiment.sparsities);
+      if (method.intermediateSparsity > smallestTarget) {
+        fail(
+          ["methods", index, "intermediateSparsity"],
+          `expected at most the smallest target sparsity (${smallestTarget}), found ${method.intermediateSparsity}`,
+        );
+      }
+    }
+  });
+
+  checkUnique(experiment.sparsities, ["sparsities"], fail, locator);
+  checkUnique(experiment.seeds, ["seeds"], fail, locator);
+
+  const gridPaths = experiment.grid.map((axis) => axis.path);
+  if (gridPaths.includes("model") && gridPaths.includes("model.hidden")) {
+    fail(
+      ["grid", "model.hidden"],
+      'cannot vary together with grid "model"; give the hidden layers inside the model objects',
+    );
+  }
+  for (const axis of experiment.grid) {
+    checkUnique(axis.values, ["grid", axis.path], fail, locator);
+    if (axis.path !== "training.epochs") continue;
+    axis.values.forEach((value, valueIndex) => {
+      experiment.methods.forEach((method, methodIndex) => {
+        const requirement = epochRequirement(method);
+        if (requirement !== null && requirement.minimumEpochs > Number(value)) {
+          fail(
+            ["grid", axis.path, valueIndex],
+            `expected an integer >= ${requirement.minimumEpochs} (method ${
+              JSON.stringify(method.label)
+            } at ${
+              locator.locate(["methods", methodIndex])
+            } needs ${requirement.expression} ${requirement.comparison} training.epochs, and ${requirement.expression} is ${requirement.found}), found ${value}`,
+          );
+        }
+      });
+    });
+  }
+}
+
+function checkUnique(
+  values: readonly unknown[],
+  listPath: JsonPathSegments,
+  fail: (segments: JsonPathSegments, detail: string) => never,
+  locator: SettingLocator,
+): void {
+  const firstIndexOf = new Map<string, number>();
+  values.forEach((value, index) => {
+    const key = canonicalJson(value);
+    const earlier = firstIndexOf.get(key);
+    if (earlier !== undefined) {
+      fail(
+        [...listPath, index],
+        `duplicate of ${
+          locator.locate([...listPath, earlier])
+        } (${key}); each value may appear once`,
+      );
+    }
+    firstIndexOf.set(key, index);
+  });
+}

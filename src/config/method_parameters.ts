@@ -1,0 +1,203 @@
+/**
+ * Every pruning method an experiment file may name, with its parameters,
+ * their allowed values and defaults. Adding a method is one entry in
+ * {@link METHOD_DEFINITIONS}; the file schema, the JSON Schema for editors and
+ * the cross-field checks all follow from it.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { integerSchema, numberSchema } from "./field_schemas.ts";
+
+/** What the harness needs to know about one method's settings. */
+export interface MethodDefinition {
+  /** One or two sentences shown in editors and in the JSON Schema. */
+  readonly description: string;
+  /** The method's own parameters (zod schemas with defaults filled in). */
+  readonly parameters: Readonly<Record<string, z.ZodType>>;
+  /**
+   * Parameters counting epochs the method trains before its mask is fixed;
+   * their sum must fit in `training.epochs`, the common budget.
+   */
+  readonly maskEpochParameters?: readonly string[];
+  /** True for methods that prune nothing: they run once per seed, at sparsity 0. */
+  readonly ignoresSparsity?: boolean;
+}
+
+/** How the target sparsity is shared among layers. */
+function allocation(fallback: "uniform" | "global") {
+  return z.enum(["uniform", "global"]).default(fallback).describe(
+    "How the target sparsity is spread over layers: `uniform` prunes every layer to the target; " +
+      "`global` ranks all prunable weights together.",
+  );
+}
+
+const kstartsParameters = {
+  k: integerSchema({ min: 1 }).default(5).describe(
+    "Number of random candidate masks drawn at initialization.",
+  ),
+  selectionEpochs: integerSchema({ min: 1 }).default(2).describe(
+    "Epochs each candidate trains before the fittest is kept; counted against training.epochs.",
+  ),
+  fitness: z.enum(["magnitude", "gradient", "combined"]).default("magnitude").describe(
+    "What makes a candidate fit: the magnitude of its kept weights, the magnitude of the " +
+      "gradients accumulated over an epoch, or both.",
+  ),
+  selection: z.enum(["network", "layer"]).default("network").describe(
+    "Keep the fittest candidate for the whole network, or the fittest mask of each layer.",
+  ),
+};
+
+const dissipatingParameters = {
+  mode: z.enum(["target", "threshold"]).default("target").describe(
+    "`target`: prune the weights that moved least (relative to their initial value) until the " +
+      "target sparsity is reached; `threshold`: prune every weight whose relative change " +
+      "|w - w0| / |w0| stays within `fraction`, whatever sparsity that gives.",
+  ),
+  fraction: numberSchema({ min: 0, minExclusive: true }).default(0.1).describe(
+    "Relative change |w - w0| / |w0| within which a weight counts as not having moved.",
+  ),
+  pruningEpochs: integerSchema({ min: 1 }).default(2).describe(
+    "Epochs trained while watching the weights move; counted against training.epochs.",
+  ),
+};
+
+/** Every method, by the name experiment files use for it. */
+export const METHOD_DEFINITIONS = {
+  dense: {
+    description: "No pruning: the unpruned reference. Runs once per seed, at sparsity 0.",
+    parameters: {},
+    ignoresSparsity: true,
+  },
+  random: {
+    description: "A random mask at initialization, kept fixed (the paper's random dropout).",
+    parameters: { allocation: allocation("uniform") },
+  },
+  magnitude: {
+    description: "Keep the largest-magnitude weights at initialization.",
+    parameters: { allocation: allocation("uniform") },
+  },
+  kstarts: {
+    description: "K-starts: draw k random masks, train each briefly and keep the fittest.",
+    parameters: { ...kstartsParameters, allocation: allocation("uniform") },
+    maskEpochParameters: ["selectionEpochs"],
+  },
+  dissipating: {
+    description: "Dissipating gradients: prune the weights that stay near their initial value " +
+      "during the first epochs.",
+    parameters: { ...dissipatingParameters, allocation: allocation("uniform") },
+    maskEpochParameters: ["pruningEpochs"],
+  },
+  "kstarts+dissipating": {
+    description: "K-starts to an intermediate sparsity, then dissipating gradients to the target.",
+    parameters: {
+      ...kstartsParameters,
+      ...dissipatingParameters,
+      intermediateSparsity: numberSchema({ min: 0, max: 1, maxExclusive: true }).optional()
+        .describe(
+          "Sparsity K-starts prunes to before dissipating gradients take over. Absent: the " +
+            "geometric midpoint in density, 1 - sqrt(1 - target), worked out per run.",
+        ),
+      allocation: allocation("uniform"),
+    },
+    maskEpochParameters: ["selectionEpochs", "pruningEpochs"],
+  },
+  snip: {
+    description: "SNIP (Lee et al. 2019): keep the weights with the largest |w * dL/dw| at init.",
+    parameters: {
+      batches: integerSchema({ min: 1 }).default(1).describe(
+        "Mini-batches the saliency is accumulated over.",
+      ),
+      allocation: allocation("global"),
+    },
+  },
+  grasp: {
+    description: "GraSP (Wang et al. 2020): keep the weights that preserve gradient flow at init.",
+    parameters: {
+      batches: integerSchema({ min: 1 }).default(1).describe(
+        "Mini-batches the Hessian-gradient product is accumulated over.",
+      ),
+      allocation: allocation("global"),
+    },
+  },
+  synflow: {
+    description: "SynFlow (Tanaka et al. 2020): iterative data-free synaptic-flow pruning at init.",
+    parameters: {
+      rounds: integerSchema({ min: 1 }).default(100).describe(
+        "Pruning rounds to reach the target sparsity.",
+      ),
+      schedule: z.enum(["exponential", "linear"]).default("exponential").describe(
+        "How the density shrinks from round to round.",
+      ),
+      allocation: allocation("global"),
+    },
+  },
+  imp: {
+    description: "Iterative magnitude pruning with rewinding (Frankle & Carbin 2019): the " +
+      "after-training reference; its pruning rounds are counted as cost.",
+    parameters: {
+      pruneFraction: numberSchema({ min: 0, max: 1, minExclusive: true, maxExclusive: true })
+        .default(0.2).describe("Fraction of the remaining weights removed in each round."),
+      rewindEpoch: integerSchema({ min: 0 }).default(0).describe(
+        "Epoch whose weights the kept weights are rewound to after each round (0: initial).",
+      ),
+      epochsPerRound: integerSchema({ min: 1 }).optional().describe(
+        "Epochs trained in each round. Absent: training.epochs.",
+      ),
+    },
+  },
+} as const satisfies Record<string, MethodDefinition>;
+
+/** Name of a method an experiment file may use. */
+export type MethodName = keyof typeof METHOD_DEFINITIONS;
+
+/** Every method name, in the order the definitions list them. */
+export const METHOD_NAMES: readonly MethodName[] = Object.keys(METHOD_DEFINITIONS) as MethodName[];
+
+/** True when `name` is a known method. */
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(METHOD_DEFINITIONS, name);
+}
+
+/** The definition of one method (as the wider {@link MethodDefinition} type). */
+export function methodDefinition(name: MethodName): MethodDefinition {
+  return METHOD_DEFINITIONS[name];
+}
+
+/** Parameters every method takes besides its own. */
+export const COMMON_METHOD_PARAMETERS = {
+  label: z.string({ error: "expected a label of 1-80 characters" })
+    .min(1, { error: "expected a label of 1-80 characters" })
+    .max(80, { error: "expected a label of 1-80 characters" })
+    .optional()
+    .describe(
+      "Name in tables and figures; defaults to the method name. Labels must be unique in a file.",
+    ),
+  retrain: z.boolean().default(false).describe(
+    "After the final mask is fixed, reset the kept weights to their initial values and train " +
+      "from there.",
+  ),
+  sanityCheck: z.enum(["none", "shuffle-layer", "reinitialize"]).default("none").describe(
+    "Frankle et al. 2021 sanity checks: `shuffle-layer` shuffles the final mask within each " +
+      "layer; `reinitialize` re-draws the kept weights.",
+  ),
+};
+
+/** Strict schema of one method's own parameters (unknown keys are errors), with defaults. */
+export function methodParameterSchema(name: MethodName) {
+  return z.strictObject({ ...methodDefinition(name).parameters });
+}
+
+/**
+ * Strict schema of a method entry as written in an experiment file: its
+ * `name`, the {@link COMMON_METHOD_PARAMETERS} and its own parameters.
+ */
+export function methodSettingsSchema(name: MethodName) {
+  const definition = methodDefinition(name);
+  return z.strictObject({
+    name: z.literal(name).describe(definition.description),
+    ...COMMON_METHOD_PARAMETERS,
+    ...definition.parameters,
+  });
+}

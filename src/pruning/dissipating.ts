@@ -1,0 +1,137 @@
+/**
+ * Dissipating gradients: remove the weights that stay within a fraction of
+ * their initial value during the first epochs, whatever their magnitude.
+ *
+ * The network trains for `pruningEpochs`; at the end of each, every kept
+ * weight's relative change from its initial value, |w - w0| / |w0|, is
+ * measured, and
+ * - mode `threshold` prunes every kept weight whose change is within
+ *   `fraction` (the sparsity this reaches is reported, not chosen);
+ * - mode `target` prunes the least-changed kept weights so that the sparsity
+ *   grows linearly from where it started to the target over the pruning
+ *   epochs.
+ * A pruned weight never comes back: it is zero and its optimiser state is
+ * cleared. Initial value means the run's initialisation, so dissipation after
+ * K-starts (the combination) still measures change since initialisation.
+ *
+ * @module
+ */
+import type { TrainingSession } from "../nn/train.ts";
+import { type Allocation, maskSparsity, selectByScore } from "./allocation.ts";
+import {
+  parameter,
+  type PruningContext,
+  type PruningMethod,
+  type PruningOutcome,
+} from "./method.ts";
+
+/** Relative change |w - w0| / |w0| of every weight (|w0| floored at 1e-12). */
+export function relativeChange(current: Float32Array[], initial: Float32Array[]): Float32Array[] {
+  return current.map((kernel, layer) => {
+    const start = initial[layer];
+    const change = new Float32Array(kernel.length);
+    for (let index = 0; index < kernel.length; index++) {
+      change[index] = Math.abs(kernel[index] - start[index]) /
+        Math.max(Math.abs(start[index]), 1e-12);
+    }
+    return change;
+  });
+}
+
+/** Masks without the kept weights whose relative change is at most `fraction`. */
+export function thresholdMasks(
+  change: Float32Array[],
+  current: Float32Array[],
+  fraction: number,
+): Float32Array[] {
+  return current.map((mask, layer) => {
+    const next = mask.slice();
+    const layerChange = change[layer];
+    for (let index = 0; index < next.length; index++) {
+      if (layerChange[index] <= fraction) next[index] = 0;
+    }
+    return next;
+  });
+}
+
+/** Settings of a dissipation phase. */
+export interface DissipationOptions {
+  mode: "target" | "threshold";
+  fraction: number;
+  pruningEpochs: number;
+  allocation: Allocation;
+  targetSparsity: number;
+}
+
+/** What a dissipation phase did. */
+export interface DissipationOutcome {
+  sparsityByEpoch: number[];
+  divergedAt?: { epoch: number; step: number };
+}
+
+/** Trains `session` for the pruning epochs, pruning at the end of each. */
+export function runDissipation(
+  context: PruningContext,
+  session: TrainingSession,
+  options: DissipationOptions,
+): DissipationOutcome {
+  const network = session.network;
+  const startSparsity = maskSparsity(network.masks);
+  const sparsityByEpoch: number[] = [];
+  for (let epoch = 1; epoch <= options.pruningEpochs; epoch++) {
+    const outcome = session.trainEpochs(1);
+    if (outcome.divergedAt) return { sparsityByEpoch, divergedAt: outcome.divergedAt };
+    const change = relativeChange(network.kernels, context.initialWeights.kernels);
+    const masks = options.mode === "threshold"
+      ? thresholdMasks(change, network.masks, options.fraction)
+      : selectByScore(
+        change,
+        network.masks,
+        startSparsity +
+          (options.targetSparsity - startSparsity) * epoch / options.pruningEpochs,
+        options.allocation,
+      );
+    session.setMasks(masks);
+    const sparsity = maskSparsity(masks);
+    sparsityByEpoch.push(sparsity);
+    context.onFinalNetworkEpoch?.(network, session.epochsDone, outcome.epochLosses[0]);
+  }
+  return { sparsityByEpoch };
+}
+
+/** Reads dissipation options from a method's settings. */
+export function dissipationOptions(
+  context: PruningContext,
+  targetSparsity: number,
+): DissipationOptions {
+  const settings = context.method;
+  return {
+    mode: parameter<"target" | "threshold">(settings, "mode", "string"),
+    fraction: parameter<number>(settings, "fraction", "number"),
+    pruningEpochs: parameter<number>(settings, "pruningEpochs", "number"),
+    allocation: parameter<Allocation>(settings, "allocation", "string"),
+    targetSparsity,
+  };
+}
+
+/** The dissipating-gradients method, from the dense network. */
+export class DissipatingPruning implements PruningMethod {
+  /** Registry name. */
+  readonly name = "dissipating";
+
+  /** Trains the dense network while pruning the weights that do not move. */
+  prune(context: PruningContext): PruningOutcome {
+    const options = dissipationOptions(context, context.targetSparsity);
+    const session = context.createSession(context.createNetwork());
+    const outcome = runDissipation(context, session, options);
+    const reached = outcome.sparsityByEpoch.at(-1) ?? 0;
+    return {
+      session,
+      pruningEpochs: options.pruningEpochs,
+      budgetEpochsUsed: options.pruningEpochs,
+      report: { reachedSparsity: reached },
+      sparsityByEpoch: outcome.sparsityByEpoch,
+      divergedAt: outcome.divergedAt,
+    };
+  }
+}

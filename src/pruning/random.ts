@@ -1,0 +1,55 @@
+/**
+ * Random pruning at initialization: the paper's "random dropout" baseline.
+ * A uniformly random mask at the target sparsity, fixed through training.
+ *
+ * @module
+ */
+import type { Masks } from "../nn/network.ts";
+import type { Rng } from "../rng.ts";
+import { type Allocation, selectByScore } from "./allocation.ts";
+import {
+  parameter,
+  type PruningContext,
+  type PruningMethod,
+  type PruningOutcome,
+} from "./method.ts";
+
+/**
+ * A random mask at `sparsity` on top of `current`: every kept weight gets an
+ * independent uniform score and the lowest are pruned, so the mask is uniform
+ * over all masks of that sparsity (per layer or globally).
+ */
+export function randomMasks(
+  current: Masks,
+  sparsity: number,
+  allocation: Allocation,
+  rng: Rng,
+): Masks {
+  const scores = current.map((mask) => {
+    const score = new Float32Array(mask.length);
+    for (let index = 0; index < score.length; index++) score[index] = rng.nextFloat();
+    return score;
+  });
+  return selectByScore(scores, current, sparsity, allocation);
+}
+
+/** The random-pruning method. */
+export class RandomPruning implements PruningMethod {
+  /** Registry name. */
+  readonly name = "random";
+
+  /** Draws the mask and installs it on a fresh network; costs no training. */
+  prune(context: PruningContext): PruningOutcome {
+    const network = context.createNetwork();
+    const allocation = parameter<Allocation>(context.method, "allocation", "string");
+    const masks = randomMasks(
+      network.getMasks(),
+      context.targetSparsity,
+      allocation,
+      context.rng.fork("mask"),
+    );
+    const session = context.createSession(network);
+    session.setMasks(masks);
+    return { session, pruningEpochs: 0, budgetEpochsUsed: 0, report: {} };
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The pruning-method registry: method names as experiment files write them,
+ * mapped to their implementations.
+ *
+ * @module
+ */
+import { DissipatingPruning } from "./dissipating.ts";
+import { KStartsPruning } from "./kstarts.ts";
+import { KStartsDissipatingPruning } from "./kstarts_dissipating.ts";
+import type { PruningMethod } from "./method.ts";
+import { RandomPruning } from "./random.ts";
+
+const METHODS: PruningMethod[] = [
+  new RandomPruning(),
+  new KStartsPruning(),
+  new DissipatingPruning(),
+  new KStartsDissipatingPruning(),
+];
+
+/** Names of every registered method. */
+export function pruningMethodNames(): string[] {
+  return METHODS.map((method) => method.name);
+}
+
+/** The method registered under `name`; throws naming the known ones otherwise. */
+export function getPruningMethod(name: string): PruningMethod {
+  const method = METHODS.find((candidate) => candidate.name === name);
+  if (!method) {
+    throw new Error(
+      `unknown pruning method "${name}"; known: ${pruningMethodNames().join(", ")}`,
+    );
+  }
+  return method;
+}

@@ -1,0 +1,285 @@
+/**
+ * CSV tables of the report: per-experiment results, all results, claim
+ * verdicts, method rankings, dissipation curves and sanity checks. Each
+ * function returns the whole file as text (header row, `\n` line endings,
+ * fixed number formats), so that equal inputs give equal bytes.
+ *
+ * @module
+ */
+
+import { stringify } from "csv-stringify/sync";
+import type { AggregateRow, RankingRow } from "./aggregate.ts";
+import type { ClaimsEvaluation } from "./claims.ts";
+import type { DissipationPoint } from "./dissipation.ts";
+import { formatCount, formatFixed, formatPValue, formatSetting } from "./format.ts";
+import type { PairedComparison } from "./statistics.ts";
+
+/** Writes a header and rows of cells as CSV text with `\n` line endings. */
+export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return stringify([[...header], ...rows.map((row) => [...row])], { record_delimiter: "\n" });
+}
+
+/** Columns of a results table. */
+export const RESULT_TABLE_HEADER = [
+  "comparison",
+  "experiment",
+  "dataset",
+  "model",
+  "method",
+  "methodName",
+  "retrain",
+  "sanityCheck",
+  "settingsId",
+  "sparsity",
+  "metric",
+  "higherIsBetter",
+  "n",
+  "mean",
+  "std",
+  "ci95Low",
+  "ci95High",
+  "meanAchievedSparsity",
+  "meanPruningEpochs",
+  "meanTotalEpochs",
+  "diverged",
+  "collapsedLayerRuns",
+] as const;
+
+/** A results table (one experiment's rows, or all of them). */
+export function resultTableCsv(rows: readonly AggregateRow[]): string {
+  return toCsv(
+    RESULT_TABLE_HEADER,
+    rows.map((row) => [
+      row.comparison,
+      row.experiment,
+      row.dataset,
+      row.model,
+      row.method,
+      row.methodName,
+      String(row.retrain),
+      row.sanityCheck,
+      row.settingsId,
+      formatSetting(row.sparsity),
+      row.metric,
+      String(row.higherIsBetter),
+      formatCount(row.n),
+      formatFixed(row.mean),
+      formatFixed(row.standardDeviation),
+      formatFixed(row.ci95Low),
+      formatFixed(row.ci95High),
+      formatFixed(row.meanAchievedSparsity),
+      formatFixed(row.meanPruningEpochs),
+      formatFixed(row.meanTotalEpochs),
+      formatCount(row.diverged),
+      formatCount(row.collapsedLayerRuns),
+    ]),
+  );
+}
+
+/** Cells of a paired comparison, in the order of {@link PAIRED_COLUMNS}. */
+function pairedCells(comparison: PairedComparison | undefined): string[] {
+  if (comparison === undefined) return ["", "", "", "", "", ""];
+  return [
+    formatCount(comparison.pairs),
+    formatFixed(comparison.meanDifference),
+    formatFixed(comparison.ci95Low),
+    formatFixed(comparison.ci95High),
+    formatFixed(comparison.tStatistic),
+    formatPValue(comparison.pValue),
+  ];
+}
+
+/** Columns shared by every paired-comparison table. */
+const PAIRED_COLUMNS = ["pairs", "meanDifference", "ci95Low", "ci95High", "tStatistic", "pValue"];
+
+/** Columns of the claims table. */
+export const CLAIMS_HEADER = [
+  "claim",
+  "scope",
+  "experiment",
+  "dataset",
+  "model",
+  "sparsity",
+  "first",
+  "firstSettingsId",
+  "second",
+  "secondSettingsId",
+  "quantity",
+  "direction",
+  "margin",
+  ...PAIRED_COLUMNS,
+  "wins",
+  "losses",
+  "divergedPairs",
+  "verdict",
+  "statement",
+] as const;
+
+/**
+ * The claims table: per claim, one `overall` row, one `experiment-sparsity`
+ * row per experiment and sparsity, then one `pair` row per comparison with
+ * the numbers behind its verdict.
+ */
+export function claimsCsv(evaluation: ClaimsEvaluation): string {
+  const rows: string[][] = [];
+  const blank = (count: number) => new Array<string>(count).fill("");
+  for (const claim of evaluation.claims) {
+    rows.push([
+      claim.id,
+      "overall",
+      ...blank(11),
+      ...blank(PAIRED_COLUMNS.length + 3),
+      claim.verdict,
+      claim.statement,
+    ]);
+    for (const slice of claim.slices) {
+      rows.push([
+        claim.id,
+        "experiment-sparsity",
+        slice.experiment,
+        "",
+        "",
+        formatSetting(slice.sparsity),
+        ...blank(7),
+        ...blank(PAIRED_COLUMNS.length + 3),
+        slice.verdict,
+        claim.statement,
+      ]);
+    }
+    for (const cell of claim.cells) {
+      rows.push([
+        claim.id,
+        "pair",
+        cell.experiment,
+        cell.dataset,
+        cell.model,
+        formatSetting(cell.sparsity),
+        cell.first,
+        cell.firstSettingsId,
+        cell.second,
+        cell.secondSettingsId,
+        cell.quantity,
+        cell.direction,
+        formatFixed(cell.margin),
+        ...pairedCells(cell.comparison),
+        formatCount(cell.wins),
+        formatCount(cell.losses),
+        formatCount(cell.divergedPairs),
+        cell.verdict,
+        claim.statement,
+      ]);
+    }
+  }
+  return toCsv(CLAIMS_HEADER, rows);
+}
+
+/** Columns of the ranking table. */
+export const RANKING_HEADER = [
+  "experiment",
+  "dataset",
+  "model",
+  "sparsity",
+  "rank",
+  "method",
+  "settingsId",
+  "metric",
+  "higherIsBetter",
+  "mean",
+  "n",
+  "diverged",
+] as const;
+
+/** The ranking table: methods per experiment, dataset, model and sparsity, best first. */
+export function rankingCsv(rows: readonly RankingRow[]): string {
+  return toCsv(
+    RANKING_HEADER,
+    rows.map((row) => [
+      row.experiment,
+      row.dataset,
+      row.model,
+      formatSetting(row.sparsity),
+      formatCount(row.rank),
+      row.method,
+      row.settingsId,
+      row.metric,
+      String(row.higherIsBetter),
+      formatFixed(row.mean),
+      formatCount(row.n),
+      formatCount(row.diverged),
+    ]),
+  );
+}
+
+/** Columns of the dissipation table. */
+export const DISSIPATION_HEADER = [
+  "experiment",
+  "dataset",
+  "model",
+  "method",
+  "settingsId",
+  "targetSparsity",
+  "epoch",
+  "runs",
+  "meanSparsity",
+  "minSparsity",
+  "maxSparsity",
+] as const;
+
+/** The dissipation table: sparsity reached per epoch by dissipating runs. */
+export function dissipationCsv(points: readonly DissipationPoint[]): string {
+  return toCsv(
+    DISSIPATION_HEADER,
+    points.map((point) => [
+      point.experiment,
+      point.dataset,
+      point.model,
+      point.method,
+      point.settingsId,
+      formatSetting(point.targetSparsity),
+      formatCount(point.epoch),
+      formatCount(point.runs),
+      formatFixed(point.meanSparsity),
+      formatFixed(point.minSparsity),
+      formatFixed(point.maxSparsity),
+    ]),
+  );
+}
+
+/** Columns of the sanity-check table. */
+export const SANITY_HEADER = [
+  "experiment",
+  "dataset",
+  "model",
+  "sparsity",
+  "method",
+  "sanityVariant",
+  "sanityCheck",
+  "metric",
+  ...PAIRED_COLUMNS,
+  "worse",
+  "better",
+  "divergedPairs",
+  "outcome",
+] as const;
+
+/** The sanity-check table: each sanity variant minus the same method without it. */
+export function sanityChecksCsv(evaluation: ClaimsEvaluation): string {
+  return toCsv(
+    SANITY_HEADER,
+    evaluation.sanityChecks.map((row) => [
+      row.experiment,
+      row.dataset,
+      row.model,
+      formatSetting(row.sparsity),
+      row.method,
+      row.sanityVariant,
+      row.sanityCheck,
+      row.metric,
+      ...pairedCells(row.comparison),
+      formatCount(row.worse),
+      formatCount(row.better),
+      formatCount(row.divergedPairs),
+      row.outcome,
+    ]),
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Deterministic text formatting of numbers for tables, figures and the
+ * markdown report. Every number that reaches a file goes through here, so
+ * that the same value always gives the same characters and nothing ever
+ * prints as `NaN`.
+ *
+ * @module
+ */
+
+/** Decimals used for measured quantities (metrics, differences, means). */
+export const METRIC_DECIMALS = 6;
+
+/** Turns `-0.000` (a tiny negative rounded to zero) into `0.000`. */
+function withoutNegativeZero(text: string): string {
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+}
+
+/**
+ * Fixed-decimal form of a measured quantity; `""` for `undefined` or `NaN`,
+ * `inf` / `-inf` for infinities.
+ */
+export function formatFixed(
+  value: number | undefined,
+  decimals: number = METRIC_DECIMALS,
+): string {
+  if (value === undefined || Number.isNaN(value)) return "";
+  if (value === Infinity) return "inf";
+  if (value === -Infinity) return "-inf";
+  return withoutNegativeZero(value.toFixed(decimals));
+}
+
+/**
+ * Shortest fixed form of a setting such as a target sparsity: at most six
+ * decimals, trailing zeros dropped (`0.95`, `0.5`, `1`); `""` for `undefined`.
+ */
+export function formatSetting(value: number | undefined): string {
+  if (value === undefined || Number.isNaN(value)) return "";
+  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+  const fixed = value.toFixed(6);
+  const trimmed = fixed.includes(".") ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
+  return withoutNegativeZero(trimmed);
+}
+
+/** A p-value with four significant digits (`0.01234`, `1.234e-7`); `""` when undefined. */
+export function formatPValue(value: number | undefined): string {
+  if (value === undefined || Number.isNaN(value)) return "";
+  if (value === 0) return "0";
+  return value.toPrecision(4);
+}
+
+/** An integer count, or `""` when undefined. */
+export function formatCount(value: number | undefined): string {
+  return value === undefined ? "" : String(value);
+}
+
+/**
+ * A name made safe for a file name: runs of characters other than letters,
+ * digits, `.`, `_` and `-` become one `-`, and none is left at either end
+ * (experiment names normally need no change).
+ */
+export function fileSafeName(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "");
+  return safe === "" || safe === "." || safe === ".." ? `_${safe}` : safe;
+}

@@ -1,0 +1,214 @@
+/**
+ * Groups stored results into "cells": all seeds of one method variant at one
+ * sparsity in one experiment, dataset, model, training schedule and backend.
+ * Tables, claims, rankings and figures all read these groups, so that they
+ * agree on what counts as "the same setting".
+ *
+ * Groups and their runs come out in a fixed order (independent of the order
+ * the results were read in), so every mean is summed in the same order and
+ * every file comes out byte for byte the same.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import type { ModelSettings, RunResult } from "../config/types.ts";
+
+/** JSON with object keys sorted at every level: equal settings give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const record = value as Record<string, unknown>;
+  const entries = Object.keys(record)
+    .filter((key) => record[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
+  return `{${entries.join(",")}}`;
+}
+
+/** Compares two strings by code unit, independent of locale. */
+export function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** Short, readable description of a model, e.g. `mlp[300-100]`. */
+export function describeModel(model: ModelSettings): string {
+  return `${model.kind}[${model.hidden.join("-")}]`;
+}
+
+/** Whether the method retrains the pruned network (`spec.method.retrain`, default false). */
+export function methodRetrains(result: RunResult): boolean {
+  return result.spec.method.retrain === true;
+}
+
+/** The sanity check applied to the method's mask (`spec.method.sanityCheck`), or `none`. */
+export function methodSanityCheck(result: RunResult): string {
+  const value = result.spec.method.sanityCheck;
+  return typeof value === "string" && value !== "" ? value : "none";
+}
+
+/** Method settings without the keys named, for matching variants that differ only there. */
+export function methodSettingsWithout(result: RunResult, keys: readonly string[]): string {
+  const copy: Record<string, unknown> = { ...result.spec.method };
+  for (const key of keys) delete copy[key];
+  return canonicalJson(copy);
+}
+
+/** First eight hex digits of the SHA-256 of some text. */
+function shortHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 8);
+}
+
+/** All seeds of one method variant in one setting. */
+export interface RunGroup {
+  /** Experiment name (the "comparison" id). */
+  experiment: string;
+  /** Dataset name. */
+  dataset: string;
+  /** Model description from {@link describeModel}. */
+  model: string;
+  /** `mlp` or `autoencoder`. */
+  modelKind: string;
+  /** Target sparsity. */
+  sparsity: number;
+  /** Free-text label of the method. */
+  label: string;
+  /**
+   * The label as shown in figures and the report: the label itself, made
+   * unique within the experiment when variants share it (`kstarts (retrain)`,
+   * `kstarts [settingsId]`).
+   */
+  displayName: string;
+  /** Registry name of the method (`spec.method.name`). */
+  methodName: string;
+  /** Whether the method retrains the pruned network. */
+  retrain: boolean;
+  /** Sanity check applied to the mask, or `none`. */
+  sanityCheck: string;
+  /**
+   * Hash of the method settings, training schedule and backend: tells apart
+   * variants that share a label.
+   */
+  settingsId: string;
+  /**
+   * Identifies the setting that seeds can be paired within: experiment,
+   * dataset, model, training schedule, backend and sparsity.
+   */
+  pairingKey: string;
+  /** Canonical JSON of the method settings. */
+  methodKey: string;
+  /** The runs, ordered by seed then run id. */
+  runs: RunResult[];
+}
+
+/** Sort order of groups: experiment, dataset, model, sparsity, display name, settings. */
+export function compareGroups(left: RunGroup, right: RunGroup): number {
+  return compareText(left.experiment, right.experiment) ||
+    compareText(left.dataset, right.dataset) ||
+    compareText(left.model, right.model) ||
+    left.sparsity - right.sparsity ||
+    compareText(left.displayName, right.displayName) ||
+    compareText(left.settingsId, right.settingsId) ||
+    compareText(left.pairingKey, right.pairingKey);
+}
+
+/**
+ * Groups results by experiment, dataset, model, training, backend, method
+ * variant and sparsity. Throws when two results share a run id, because the
+ * store guarantees one result per run and a duplicate would count a seed twice.
+ */
+export function groupRuns(results: readonly RunResult[]): RunGroup[] {
+  const sorted = [...results].sort((left, right) =>
+    left.spec.seed - right.spec.seed || compareText(left.runId, right.runId)
+  );
+  const seenRunIds = new Set<string>();
+  const groups = new Map<string, RunGroup>();
+  for (const result of sorted) {
+    if (seenRunIds.has(result.runId)) {
+      throw new Error(`report: two results have run id ${result.runId}`);
+    }
+    seenRunIds.add(result.runId);
+    const spec = result.spec;
+    const methodKey = canonicalJson(spec.method);
+    const settingsId = shortHash(
+      canonicalJson({ method: spec.method, training: spec.training, backend: spec.backend }),
+    );
+    const pairingKey = canonicalJson({
+      experiment: spec.experiment,
+      dataset: spec.dataset,
+      model: spec.model,
+      training: spec.training,
+      backend: spec.backend,
+      sparsity: spec.sparsity,
+    });
+    const groupKey = `${pairingKey}\u0000${methodKey}`;
+    let group = groups.get(groupKey);
+    if (group === undefined) {
+      group = {
+        experiment: spec.experiment,
+        dataset: spec.dataset,
+        model: describeModel(spec.model),
+        modelKind: spec.model.kind,
+        sparsity: spec.sparsity,
+        label: spec.method.label,
+        displayName: spec.method.label,
+        methodName: spec.method.name,
+        retrain: methodRetrains(result),
+        sanityCheck: methodSanityCheck(result),
+        settingsId,
+        pairingKey,
+        methodKey,
+        runs: [],
+      };
+      groups.set(groupKey, group);
+    }
+    group.runs.push(result);
+  }
+  const ordered = [...groups.values()].sort(compareGroups);
+  assignDisplayNames(ordered);
+  // Display names may have changed the order.
+  return ordered.sort(compareGroups);
+}
+
+/** Names that one experiment uses for more than one method variant. */
+function ambiguousNames(groups: readonly RunGroup[]): Set<string> {
+  const variantsByName = new Map<string, Set<string>>();
+  for (const group of groups) {
+    const key = `${group.experiment}\u0000${group.displayName}`;
+    const variants = variantsByName.get(key) ?? new Set<string>();
+    variants.add(group.settingsId);
+    variantsByName.set(key, variants);
+  }
+  return new Set(
+    [...variantsByName.entries()].filter(([, variants]) => variants.size > 1).map(([key]) => key),
+  );
+}
+
+/**
+ * Makes display names unique within an experiment: a label shared by
+ * several variants first gets what tells them apart most readably
+ * (`kstarts (retrain)`, `snip (shuffle-layer)`), then, if still shared,
+ * the settings id (`kstarts [1a2b3c4d]`).
+ */
+function assignDisplayNames(groups: RunGroup[]): void {
+  let ambiguous = ambiguousNames(groups);
+  for (const group of groups) {
+    if (!ambiguous.has(`${group.experiment}\u0000${group.displayName}`)) continue;
+    const qualifiers = [
+      ...(group.retrain ? ["retrain"] : []),
+      ...(group.sanityCheck !== "none" ? [group.sanityCheck] : []),
+    ];
+    if (qualifiers.length > 0) group.displayName = `${group.label} (${qualifiers.join(", ")})`;
+  }
+  ambiguous = ambiguousNames(groups);
+  for (const group of groups) {
+    if (ambiguous.has(`${group.experiment}\u0000${group.displayName}`)) {
+      group.displayName = `${group.displayName} [${group.settingsId}]`;
+    }
+  }
+}
+
+/** Completed (not diverged) runs of a group. */
+export function completedRuns(group: RunGroup): RunResult[] {
+  return group.runs.filter((run) => run.status === "completed");
+}

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { expandExperiment } from "../../src/config/grid.ts";
+import { parseExperimentText } from "../../src/config/parse_experiment.ts";
+import type { Experiment } from "../../src/config/experiment.ts";
+import { assertConfigError, minimalFile } from "./helpers.ts";
+
+const FILE = "experiments/grid.json";
+
+function experimentFrom(overrides: Record<string, unknown>): Experiment {
+  return parseExperimentText(JSON.stringify({ ...minimalFile(), ...overrides }), FILE);
+}
+
+Deno.test("2 methods x 3 sparsities x 2 seeds x 2 learning rates give 24 runs in a fixed order", () => {
+  const experiment = experimentFrom({
+    methods: [{ name: "random" }, { name: "kstarts" }],
+    sparsities: [0.5, 0.8, 0.9],
+    seeds: [7, 8],
+    grid: { "training.learningRate": [0.001, 0.01] },
+  });
+  const specs = expandExperiment(experiment);
+  assert.equal(specs.length, 24);
+  const keys = specs.map((spec) =>
+    `${spec.method.label}/${spec.sparsity}/${spec.seed}/${spec.training.learningRate}`
+  );
+  assert.deepEqual(keys.slice(0, 5), [
+    "random/0.5/7/0.001",
+    "random/0.5/7/0.01",
+    "random/0.5/8/0.001",
+    "random/0.5/8/0.01",
+    "random/0.8/7/0.001",
+  ]);
+  assert.equal(keys[12], "kstarts/0.5/7/0.001");
+  assert.equal(keys[23], "kstarts/0.9/8/0.01");
+  assert.equal(new Set(keys).size, 24);
+  assert.deepEqual(specs[0], {
+    experiment: "minimal",
+    dataset: "fashion-mnist",
+    model: { kind: "mlp", hidden: [300, 100] },
+    training: { optimizer: "adam", learningRate: 0.001, momentum: 0.9, batchSize: 64, epochs: 10 },
+    method: {
+      name: "random",
+      label: "random",
+      retrain: false,
+      sanityCheck: "none",
+      allocation: "uniform",
+    },
+    sparsity: 0.5,
+    seed: 7,
+    backend: "wasm",
+  });
+  // Runs do not share objects, so a consumer mutating one cannot change another.
+  specs[0].training.epochs = 99;
+  assert.equal(specs[1].training.epochs, 10);
+  assert.equal(experiment.training.epochs, 10);
+});
+
+Deno.test("dense runs once per seed at sparsity 0", () => {
+  const specs = expandExperiment(experimentFrom({
+    methods: [{ name: "dense" }, { name: "random" }],
+    sparsities: [0.5, 0.9],
+    seeds: [1, 2, 3],
+  }));
+  const dense = specs.filter((spec) => spec.method.name === "dense");
+  assert.deepEqual(dense.map((spec) => [spec.sparsity, spec.seed]), [[0, 1], [0, 2], [0, 3]]);
+  assert.equal(specs.length, 3 + 2 * 3);
+});
+
+Deno.test("several grid axes multiply, the last varying fastest", () => {
+  const specs = expandExperiment(experimentFrom({
+    seeds: [1],
+    grid: {
+      "training.batchSize": [32, 128],
+      model: [{ kind: "mlp" }, { kind: "autoencoder" }],
+    },
+  }));
+  assert.deepEqual(
+    specs.map((spec) =>
+      `${spec.model.kind}:${spec.model.hidden.join("-")}:${spec.training.batchSize}`
+    ),
+    [
+      "mlp:300-100:32",
+      "mlp:300-100:128",
+      "autoencoder:256-64-256:32",
+      "autoencoder:256-64-256:128",
+    ],
+  );
+});
+
+Deno.test("a hand-built experiment with a bad grid path or value is a ConfigError", () => {
+  const experiment = experimentFrom({});
+  assertConfigError(
+    () =>
+      expandExperiment({ ...experiment, grid: [{ path: "training.epoch" as never, values: [1] }] }),
+    { file: FILE, path: '$.grid["training.epoch"]', includes: ['did you mean "training.epochs"?'] },
+  );
+  assertConfigError(
+    () =>
+      expandExperiment({ ...experiment, grid: [{ path: "training.batchSize", values: [8, 0] }] }),
+    {
+      file: FILE,
+      path: '$.grid["training.batchSize"][1]',
+      includes: ["expected an integer >= 1, found 0"],
+    },
+  );
+  assertConfigError(
+    () =>
+      expandExperiment({
+        ...experiment,
+        methods: [{ ...experiment.methods[0], name: "kstarts", selectionEpochs: 3 }],
+        grid: [{ path: "training.epochs", values: [5, 2] }],
+      }),
+    { file: FILE, path: "$.methods[0].selectionEpochs", includes: ["found 3"] },
+  );
+});
+
+Deno.test("a file's grid values are validated like the rest of the file", () => {
+  assertConfigError(() => experimentFrom({ grid: { "training.optimizer": ["adam", "adamw"] } }), {
+    file: FILE,
+    path: '$.grid["training.optimizer"][1]',
+    includes: ['expected one of "adam", "sgd", found "adamw"'],
+  });
+  assertConfigError(() => experimentFrom({ grid: { "model.kind": ["mlp"] } }), {
+    file: FILE,
+    path: '$.grid["model.kind"]',
+    includes: ['unknown key "model.kind"', "model.hidden"],
+  });
+  assertConfigError(() => experimentFrom({ grid: { "training.epochs": [] } }), {
+    file: FILE,
+    path: '$.grid["training.epochs"]',
+    includes: ["expected at least 1 item, found []"],
+  });
+});

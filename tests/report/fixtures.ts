@@ -1,0 +1,115 @@
+/**
+ * Builders of {@link RunResult} fixtures for the report tests.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import type { CurvePoint, RunResult } from "../../src/config/types.ts";
+
+/** What a test wants to set on a result; everything else gets a plain default. */
+export interface ResultOptions {
+  experiment?: string;
+  dataset?: "fashion-mnist" | "mnist" | "fashion-mnist-embedded" | "synthetic";
+  modelKind?: "mlp" | "autoencoder";
+  method?: string;
+  label?: string;
+  retrain?: boolean;
+  sanityCheck?: string;
+  sparsity?: number;
+  seed?: number;
+  /** Primary metric value. */
+  value?: number;
+  status?: "completed" | "diverged";
+  /** Mask sparsity at the end of each epoch (epochs 1, 2, ...); defaults to the target throughout. */
+  sparsityPerEpoch?: number[];
+  achieved?: number;
+  pruningEpochs?: number;
+  collapsedLayers?: string[];
+  wallSeconds?: number;
+}
+
+/** A complete, valid RunResult with the given settings. */
+export function makeResult(options: ResultOptions = {}): RunResult {
+  const experiment = options.experiment ?? "paper";
+  const dataset = options.dataset ?? "fashion-mnist";
+  const modelKind = options.modelKind ?? "mlp";
+  const name = options.method ?? "random";
+  const sparsity = options.sparsity ?? 0.9;
+  const seed = options.seed ?? 1;
+  const status = options.status ?? "completed";
+  const method: RunResult["spec"]["method"] = { name, label: options.label ?? name };
+  if (options.retrain !== undefined) method.retrain = options.retrain;
+  if (options.sanityCheck !== undefined) method.sanityCheck = options.sanityCheck;
+  const spec: RunResult["spec"] = {
+    experiment,
+    dataset,
+    model: modelKind === "mlp"
+      ? { kind: "mlp", hidden: [300, 100] }
+      : { kind: "autoencoder", hidden: [256, 64, 256] },
+    training: { optimizer: "adam", learningRate: 0.001, momentum: 0, batchSize: 128, epochs: 4 },
+    method,
+    sparsity,
+    seed,
+    backend: "cpu",
+  };
+  const runId = createHash("sha256").update(JSON.stringify(spec)).digest("hex").slice(0, 16);
+  const higherIsBetter = modelKind === "mlp";
+  const metricName = higherIsBetter ? "testAccuracy" : "reconstructionError";
+  const value = options.value ?? (higherIsBetter ? 0.9 : 0.02);
+  const pruningEpochs = options.pruningEpochs ?? 0;
+  const perEpoch = options.sparsityPerEpoch ?? [sparsity, sparsity, sparsity, sparsity];
+  const curve: CurvePoint[] = perEpoch.map((reached, index) => ({
+    epoch: index + 1,
+    phase: index < pruningEpochs ? "pruning" : "training",
+    trainLoss: 0.5 / (index + 1),
+    testMetric: value,
+    sparsity: reached,
+  }));
+  const result: RunResult = {
+    schemaVersion: 1,
+    runId,
+    spec,
+    status,
+    primaryMetric: {
+      name: metricName,
+      value: status === "diverged" ? NaN : value,
+      higherIsBetter,
+    },
+    metrics: { [metricName]: status === "diverged" ? NaN : value },
+    sparsity: {
+      target: sparsity,
+      achieved: options.achieved ?? sparsity,
+      perLayer: [],
+      collapsedLayers: options.collapsedLayers ?? [],
+    },
+    cost: {
+      pruningEpochs,
+      trainingEpochs: 4 - pruningEpochs,
+      totalEpochs: 4,
+    },
+    curve,
+    methodReport: {},
+    wallSeconds: options.wallSeconds ?? 1.5,
+    versions: { tool: "0.1.0", deno: "2.9.6", tfjs: "4.22.0", backend: "cpu" },
+  };
+  if (status === "diverged") result.divergedAt = { epoch: 2, step: 17 };
+  return result;
+}
+
+/** Results of one method at several seeds, with the given metric value per seed. */
+export function seedsOf(options: ResultOptions, values: number[]): RunResult[] {
+  return values.map((value, index) => makeResult({ ...options, seed: index + 1, value }));
+}
+
+/** A deterministic permutation of an array (reverses, then interleaves the halves). */
+export function permute<T>(items: readonly T[]): T[] {
+  const reversed = [...items].reverse();
+  const half = Math.ceil(reversed.length / 2);
+  const out: T[] = [];
+  for (let index = 0; index < half; index++) {
+    out.push(reversed[index]);
+    if (index + half < reversed.length) out.push(reversed[index + half]);
+  }
+  return out;
+}

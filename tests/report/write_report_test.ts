@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { RunResult } from "../../src/config/types.ts";
+import {
+  buildReportFiles,
+  type ReportContext,
+  writeReport,
+} from "../../src/report/write_report.ts";
+import { makeResult, permute, seedsOf } from "./fixtures.ts";
+
+export const CONTEXT: ReportContext = {
+  profile: "smoke",
+  experiments: [
+    { name: "paper-mlp", file: "experiments/paper/mlp.json", hash: "abc123" },
+    { name: "paper-ae", file: "experiments/paper/ae.json", hash: "def456" },
+  ],
+  versions: { tool: "0.1.0", deno: "2.9.6", tfjs: "4.22.0", backend: "cpu" },
+};
+
+/** A small but complete set of results: every claim has something to judge. */
+export function sampleResults(wallSeconds = 1.5): RunResult[] {
+  const results: RunResult[] = [];
+  const accuracy = [0.80, 0.82, 0.79];
+  for (const sparsity of [0.5, 0.9]) {
+    const common = { experiment: "paper-mlp", sparsity, wallSeconds };
+    results.push(
+      ...seedsOf({ ...common, method: "random" }, accuracy),
+      ...seedsOf({ ...common, method: "kstarts" }, accuracy.map((value) => value + 0.03)),
+      ...seedsOf({ ...common, method: "kstarts", retrain: true }, accuracy.map((v) => v + 0.031)),
+      ...seedsOf(
+        { ...common, method: "dissipating", sparsityPerEpoch: [0.3, 0.6, sparsity, sparsity] },
+        [0.84, 0.86, 0.8],
+      ),
+      ...seedsOf(
+        { ...common, method: "kstarts+dissipating", label: "K-starts | dissipating" },
+        [0.85, 0.85, 0.83],
+      ),
+      ...seedsOf({ ...common, method: "kstarts", sanityCheck: "shuffle-layer" }, accuracy),
+    );
+  }
+  results.push(
+    makeResult({
+      experiment: "paper-mlp",
+      method: "random",
+      sparsity: 0.9,
+      seed: 4,
+      status: "diverged",
+      wallSeconds,
+    }),
+    ...seedsOf(
+      { experiment: "paper-ae", modelKind: "autoencoder", method: "random", wallSeconds },
+      [0.03, 0.031],
+    ),
+    ...seedsOf(
+      { experiment: "paper-ae", modelKind: "autoencoder", method: "kstarts", wallSeconds },
+      [0.028, 0.0295],
+    ),
+  );
+  return results;
+}
+
+async function readTree(directory: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const entry of await readdir(directory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files.set(path.slice(directory.length + 1), await readFile(path, "utf8"));
+  }
+  return new Map([...files.entries()].sort(([left], [right]) => (left < right ? -1 : 1)));
+}
+
+Deno.test("writeReport gives byte-identical directories for the same results in any order", async () => {
+  const root = await Deno.makeTempDir({ prefix: "report-test-" });
+  try {
+    const first = join(root, "first");
+    const second = join(root, "second");
+    const written = await writeReport(sampleResults(1.5), first, CONTEXT);
+    await writeReport(permute(sampleResults(99.25)), second, CONTEXT);
+    const firstTree = await readTree(first);
+    const secondTree = await readTree(second);
+    assert.deepEqual([...firstTree.keys()], written.files);
+    assert.deepEqual(secondTree, firstTree);
+    assert.deepEqual(written.files, [
+      "REPORT.md",
+      "figures/paper-ae-metric.svg",
+      "figures/paper-mlp-dissipation.svg",
+      "figures/paper-mlp-metric.svg",
+      "tables/all.csv",
+      "tables/claims.csv",
+      "tables/dissipation.csv",
+      "tables/paper-ae.csv",
+      "tables/paper-mlp.csv",
+      "tables/ranking.csv",
+      "tables/sanity-checks.csv",
+    ]);
+    for (const [path, content] of firstTree) {
+      assert.ok(!/NaN|undefined|99\.25|wallSeconds/.test(content), `${path} is clean`);
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("an incremental run removes stale generated files and matches a fresh run", async () => {
+  const root = await Deno.makeTempDir({ prefix: "report-test-" });
+  try {
+    const incremental = join(root, "incremental");
+    const fresh = join(root, "fresh");
+    const results = sampleResults();
+    await mkdir(join(incremental, "tables"), { recursive: true });
+    await mkdir(join(incremental, "figures"), { recursive: true });
+    await writeFile(join(incremental, "tables", "old-experiment.csv"), "stale\n");
+    await writeFile(join(incremental, "figures", "old-experiment-metric.svg"), "<svg/>\n");
+    // First a report of part of the results (one experiment), then of all of them.
+    await writeReport(
+      results.filter((result) => result.spec.experiment === "paper-ae"),
+      incremental,
+      CONTEXT,
+    );
+    await writeReport(results, incremental, CONTEXT);
+    await writeReport(results, fresh, CONTEXT);
+    assert.deepEqual(await readTree(incremental), await readTree(fresh));
+    // Only the report's own kinds of files are touched.
+    await writeFile(join(incremental, "tables", "notes.txt"), "keep me\n");
+    await writeReport(
+      results.filter((result) => result.spec.experiment === "paper-ae"),
+      incremental,
+      CONTEXT,
+    );
+    const after = await readTree(incremental);
+    assert.equal(after.get("tables/notes.txt"), "keep me\n");
+    assert.ok(!after.has("tables/paper-mlp.csv"));
+    assert.ok(!after.has("figures/paper-mlp-metric.svg"));
+    assert.ok(![...after.keys()].some((path) => path.includes(".tmp-")));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("REPORT.md has the claims, tables, figures, rankings, sanity checks and diverged runs", () => {
+  const files = buildReportFiles(sampleResults(), CONTEXT);
+  const report = files.get("REPORT.md") as string;
+  assert.ok(report.startsWith("# "));
+  assert.match(report, /Profile: `smoke`/);
+  assert.match(report, /\| paper-mlp \| experiments\/paper\/mlp.json \| abc123 \|/);
+  // The autoencoder pair has two seeds and overlapping errors, so C1 is not yet settled.
+  assert.match(report, /- \*\*C1\*\* K-starts beats random pruning: \*\*inconclusive\*\*/);
+  assert.match(report, /- \*\*C3\*\* .*: \*\*inconclusive\*\* \(6 comparisons: 2 supported/);
+  assert.match(report, /- \*\*C4\*\* .*: \*\*supported\*\*/);
+  assert.match(report, /- \*\*C5\*\* .*: \*\*supported\*\*/);
+  assert.match(report, /±0.01 test accuracy/);
+  assert.match(report, /## Experiment `paper-mlp`/);
+  // Brackets in captions (model names) are escaped so that the image link stays intact.
+  assert.match(report, /!\[(?:[^\]\\]|\\.)*\]\(figures\/paper-mlp-metric.svg\)/);
+  assert.match(report, /!\[(?:[^\]\\]|\\.)*\]\(figures\/paper-mlp-dissipation.svg\)/);
+  assert.match(report, /mlp\\\[300-100\\\]/);
+  assert.match(report, /K-starts \\\| dissipating/, "pipes in labels are escaped in tables");
+  assert.match(report, /\| 0.9 \| kstarts \| shuffle-layer \| .* \| worse with sanity check \|/);
+  assert.match(report, /random pruning = `random`; K-starts = `kstarts`/);
+  assert.match(
+    report,
+    /\| f[0-9a-f]+ \| fashion-mnist \| random \| 0.9 \| 4 \| epoch 2, step 17 \|/,
+  );
+  assert.match(report, /epoch 2, step 17/);
+  assert.match(
+    report,
+    /sparsity 0.9 \(reconstructionError, lower is better\): 1\. kstarts \(0.028750\); 2\. random/,
+  );
+  for (const line of report.split("\n")) assert.ok(!/NaN/.test(line), line);
+  // Every linked figure and table is one of the files written.
+  for (const match of report.matchAll(/\]\(((?:figures|tables)\/[^)]+)\)/g)) {
+    assert.ok(files.has(match[1]), `${match[1]} exists`);
+  }
+});
+
+Deno.test("an experiment named like a report table is refused", () => {
+  assert.throws(
+    () => buildReportFiles([makeResult({ experiment: "claims" })], CONTEXT),
+    /experiment name "claims" is reserved/,
+  );
+});
+
+Deno.test("an empty store still gives a complete, valid report", () => {
+  const files = buildReportFiles([], CONTEXT);
+  assert.match(files.get("REPORT.md") as string, /\*\*not tested\*\*/);
+  assert.equal((files.get("tables/all.csv") as string).split("\n").length, 2);
+});
