@@ -80,7 +80,8 @@ export function parameter<T extends number | string | boolean>(
   type: "number" | "string" | "boolean",
 ): T {
   const value = settings[name];
-  if (typeof value !== type) {
+  const actualType: string = typeof value;
+  if (actualType !== type) {
     throw new Error(
       `method "${settings.name}": parameter "${name}" must be a ${type}, got ${
         JSON.stringify(value)

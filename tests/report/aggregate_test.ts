@@ -124,3 +124,15 @@ Deno.test("ranking respects higherIsBetter and shares ranks on ties", () => {
     [[1, "kstarts"], [2, "random"]],
   );
 });
+
+Deno.test("means equal to the printed precision share a rank", () => {
+  const rows = aggregateResults([
+    makeResult({ method: "random", value: 0.8 }),
+    makeResult({ method: "kstarts", value: 0.8 + 1e-12 }),
+    makeResult({ method: "snip", value: 0.7 }),
+  ]);
+  assert.deepEqual(
+    rankMethods(rows).map((row) => [row.rank, row.method]),
+    [[1, "kstarts"], [1, "random"], [3, "snip"]],
+  );
+});

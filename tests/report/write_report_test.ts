@@ -9,7 +9,7 @@ import {
 } from "../../src/report/write_report.ts";
 import { makeResult, permute, seedsOf } from "./fixtures.ts";
 
-export const CONTEXT: ReportContext = {
+const CONTEXT: ReportContext = {
   profile: "smoke",
   experiments: [
     { name: "paper-mlp", file: "experiments/paper/mlp.json", hash: "abc123" },
@@ -19,7 +19,7 @@ export const CONTEXT: ReportContext = {
 };
 
 /** A small but complete set of results: every claim has something to judge. */
-export function sampleResults(wallSeconds = 1.5): RunResult[] {
+function sampleResults(wallSeconds = 1.5): RunResult[] {
   const results: RunResult[] = [];
   const accuracy = [0.80, 0.82, 0.79];
   for (const sparsity of [0.5, 0.9]) {
