@@ -45,7 +45,12 @@ export function sha256Hex(text: string): string {
 /** Hex digits of the hash kept in a run id (64 bits: collisions are negligible at sweep sizes). */
 const RUN_ID_LENGTH = 16;
 
-/** The id of a run: the first 16 hex digits of the SHA-256 of its canonical JSON. */
+/**
+ * The id of a run: the first 16 hex digits of the SHA-256 of the canonical
+ * JSON of its settings. The experiment's name is left out: it says where a
+ * run is reported, not what it computes, so two experiments that ask for the
+ * same run (the paper's methods in the paper and baseline studies) share it.
+ */
 export function runId(spec: RunSpec): string {
-  return sha256Hex(canonicalJson(spec)).slice(0, RUN_ID_LENGTH);
+  return sha256Hex(canonicalJson({ ...spec, experiment: undefined })).slice(0, RUN_ID_LENGTH);
 }

@@ -4,17 +4,29 @@
  *
  * @module
  */
+import { DensePruning } from "./dense.ts";
 import { DissipatingPruning } from "./dissipating.ts";
+import { GraspPruning } from "./grasp.ts";
+import { ImpPruning } from "./imp.ts";
 import { KStartsPruning } from "./kstarts.ts";
 import { KStartsDissipatingPruning } from "./kstarts_dissipating.ts";
+import { MagnitudePruning } from "./magnitude.ts";
 import type { PruningMethod } from "./method.ts";
 import { RandomPruning } from "./random.ts";
+import { SnipPruning } from "./snip.ts";
+import { SynflowPruning } from "./synflow.ts";
 
 const METHODS: PruningMethod[] = [
   new RandomPruning(),
   new KStartsPruning(),
   new DissipatingPruning(),
   new KStartsDissipatingPruning(),
+  new DensePruning(),
+  new MagnitudePruning(),
+  new SnipPruning(),
+  new GraspPruning(),
+  new SynflowPruning(),
+  new ImpPruning(),
 ];
 
 /** Names of every registered method. */

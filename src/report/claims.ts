@@ -48,12 +48,12 @@ export interface PaperMethodNames {
   combination: string[];
 }
 
-/** The names the pruning registry uses for the paper's methods. */
+/** The names the pruning registry (src/pruning/registry.ts) uses for the paper's methods. */
 export const DEFAULT_PAPER_METHOD_NAMES: PaperMethodNames = {
   random: ["random"],
   kstarts: ["kstarts"],
   dissipating: ["dissipating"],
-  combination: ["kstarts+dissipating", "kstarts-dissipating", "combination"],
+  combination: ["kstarts+dissipating"],
 };
 
 /** Absolute equivalence margin of C4 for test accuracy (one percentage point). */

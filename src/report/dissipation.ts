@@ -46,9 +46,9 @@ export function isDissipatingMethod(
 }
 
 /**
- * Sparsity per epoch of every dissipating method variant, averaged over its
- * completed runs; sorted by experiment, dataset, model, method, target and
- * epoch.
+ * Sparsity per epoch of every dissipating method variant (not retrained, no
+ * sanity check), averaged over its completed runs; sorted by experiment,
+ * dataset, model, method, target and epoch.
  */
 export function dissipationPoints(
   results: readonly RunResult[],
@@ -56,7 +56,10 @@ export function dissipationPoints(
 ): DissipationPoint[] {
   const points: DissipationPoint[] = [];
   for (const group of groupRuns(results)) {
+    // Retrained and sanity-checked runs restart from a fixed mask, so their curves
+    // say nothing about how the mask grew.
     if (!isDissipatingMethod(group.methodName, names)) continue;
+    if (group.retrain || group.sanityCheck !== "none") continue;
     const byEpoch = new Map<number, number[]>();
     for (const run of completedRuns(group)) {
       for (const point of run.curve) {

@@ -39,12 +39,12 @@ Deno.test("runId is 16 hex digits and pinned for a fixed spec", () => {
   };
   const id = runId(spec);
   assert.match(id, /^[0-9a-f]{16}$/);
-  assert.equal(id, sha256Hex(canonicalJson(spec)).slice(0, 16));
+  assert.equal(id, sha256Hex(canonicalJson({ ...spec, experiment: undefined })).slice(0, 16));
   // Pinned: a change in canonicalisation would silently orphan every stored result.
   assert.equal(
     id,
     sha256Hex(
-      '{"backend":"wasm","dataset":"mnist","experiment":"e","method":{"label":"random",' +
+      '{"backend":"wasm","dataset":"mnist","method":{"label":"random",' +
         '"name":"random","retrain":false},"model":{"hidden":[300,100],"kind":"mlp"},"seed":1,' +
         '"sparsity":0.5,"training":{"batchSize":64,"epochs":10,"learningRate":0.001,' +
         '"momentum":0.9,"optimizer":"adam"}}',
@@ -68,7 +68,6 @@ Deno.test("runId does not depend on key order, whitespace or spelled-out default
 Deno.test("runId changes when any setting changes", () => {
   const base = firstSpec(JSON.stringify(fullFile()));
   const variants: ((spec: RunSpec) => void)[] = [
-    (spec) => (spec.experiment = "other"),
     (spec) => (spec.dataset = "mnist"),
     (spec) => (spec.model.hidden = [300, 101]),
     (spec) => (spec.model = { kind: "autoencoder", hidden: [300, 100] }),
@@ -91,6 +90,11 @@ Deno.test("runId changes when any setting changes", () => {
     ids.add(runId(spec));
   }
   assert.equal(ids.size, variants.length + 1);
+});
+
+Deno.test("runId is shared by experiments that ask for the same run", () => {
+  const base = firstSpec(JSON.stringify(fullFile()));
+  assert.equal(runId({ ...base, experiment: "another-study" }), runId(base));
 });
 
 Deno.test("every run of an experiment has its own id", () => {

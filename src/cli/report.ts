@@ -1,0 +1,31 @@
+/**
+ * `report [FILE...] [--profile NAME] [--out DIR]`: rewrites the tables,
+ * figures and REPORT.md from the stored runs, computing nothing. Without
+ * files it reports the `reproduce` study.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { prepareStudy, reportStudy, reproductionFiles } from "../runner/study.ts";
+import { ResultStore } from "../runner/store.ts";
+import { parseCommandLine, stringOption } from "./options.ts";
+
+/** Runs the command; returns the exit code. */
+export async function reportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine("report", args, {
+    profile: { type: "string" },
+    out: { type: "string" },
+  }, true);
+  const files = positionals.length > 0 ? positionals : await reproductionFiles("experiments");
+  const profile = stringOption(values.profile) ?? (positionals.length > 0 ? undefined : "quick");
+  const outDir = stringOption(values.out) ?? (positionals.length > 0 ? "out" : "results");
+  const prepared = await prepareStudy(files, profile, undefined, false);
+  const written = await reportStudy(
+    prepared,
+    new ResultStore(join(outDir, "runs")),
+    outDir,
+    profile,
+  );
+  console.log(`wrote ${written.length} files to ${outDir}`);
+  return 0;
+}

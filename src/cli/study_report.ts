@@ -1,0 +1,24 @@
+/** Printing a study's outcome. @module */
+import type { StudyOutcome } from "../runner/study.ts";
+import { formatDuration } from "../runner/progress.ts";
+
+/** Prints what a study did and returns the exit code (130 when interrupted). */
+export function printStudyOutcome(outcome: StudyOutcome, outDir: string): number {
+  const { sweep } = outcome;
+  const diverged = sweep.diverged > 0
+    ? `, ${sweep.diverged} diverged (reported, not averaged)`
+    : "";
+  console.log(
+    `${sweep.total} runs: ${sweep.computed} computed, ${sweep.skipped} already stored` +
+      (sweep.awaited > 0 ? `, ${sweep.awaited} computed by another sweep` : "") + diverged +
+      ` (${formatDuration(outcome.seconds)})`,
+  );
+  if (sweep.interrupted) {
+    console.log("interrupted: run the same command again to finish the remaining runs");
+    return 130;
+  }
+  console.log(
+    `wrote ${outcome.reportFiles.length} files to ${outDir} (REPORT.md, tables/, figures/)`,
+  );
+  return 0;
+}

@@ -1,0 +1,54 @@
+/**
+ * Magnitude pruning at initialization: keep the weights with the largest
+ * |w| of the run's initial weights, layer by layer (`uniform`, the default)
+ * or ranked across the network (`global`). No data and no training.
+ *
+ * With `global` and PyTorch-style initialization (uniform in ±1/sqrt(fan-in))
+ * the widest layers have the smallest weights, so they are pruned hardest and
+ * may collapse at high sparsity; the result reports it.
+ *
+ * @module
+ */
+import type { Masks } from "../nn/network.ts";
+import { type Allocation, selectByScore } from "./allocation.ts";
+import {
+  parameter,
+  type PruningContext,
+  type PruningMethod,
+  type PruningOutcome,
+} from "./method.ts";
+import { pruneAtInitializationOutcome } from "./scoring.ts";
+
+/** |w| of every kernel entry: the magnitude score. */
+export function magnitudeScores(kernels: Float32Array[]): Float32Array[] {
+  return kernels.map((kernel) => kernel.map((value) => Math.abs(value)));
+}
+
+/** Masks keeping the largest-magnitude kept weights of `kernels` at `sparsity`. */
+export function magnitudeMasks(
+  kernels: Float32Array[],
+  current: Masks,
+  sparsity: number,
+  allocation: Allocation,
+): Masks {
+  return selectByScore(magnitudeScores(kernels), current, sparsity, allocation);
+}
+
+/** The magnitude-at-initialization method. */
+export class MagnitudePruning implements PruningMethod {
+  /** Registry name. */
+  readonly name = "magnitude";
+
+  /** Ranks the initial weights by |w| and installs the mask; costs no training. */
+  prune(context: PruningContext): PruningOutcome {
+    const network = context.createNetwork();
+    const allocation = parameter<Allocation>(context.method, "allocation", "string");
+    const masks = magnitudeMasks(
+      network.kernels,
+      network.getMasks(),
+      context.targetSparsity,
+      allocation,
+    );
+    return pruneAtInitializationOutcome(context, network, masks);
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * A study: a set of experiment files run under one profile, from validation
+ * to report. This is what `reproduce` and `run` do, kept out of the CLI so
+ * that the CLI only parses and prints.
+ *
+ * Order matters for the "no partial results" rule: every file is validated
+ * and every dataset located before the first run starts; a bad file or a
+ * missing dataset stops the study with nothing written.
+ *
+ * @module
+ */
+import { basename, join } from "node:path";
+import { expandExperiment } from "../config/grid.ts";
+import type { Experiment } from "../config/experiment.ts";
+import { loadExperimentFile } from "../config/parse_experiment.ts";
+import { sha256Hex } from "../config/run_id.ts";
+import type { RunResult, RunSpec } from "../config/types.ts";
+import { loadDataset } from "../data/registry.ts";
+import { writeReport } from "../report/write_report.ts";
+import { TOOL_VERSION } from "../version.ts";
+import { writeFileAtomic } from "./atomic_file.ts";
+import { ResultStore } from "./store.ts";
+import { runSweep, type SweepSummary } from "./sweep.ts";
+import * as tf from "@tensorflow/tfjs";
+
+/** Settings of a study. */
+export interface StudyOptions {
+  /** Experiment files, in order. */
+  files: string[];
+  /** Profile applied to every file (files without profiles ignore it). */
+  profile?: string;
+  /** Where tables/, figures/, REPORT.md and manifest.json go. */
+  outDir: string;
+  /** Where run results are stored (default `<outDir>/runs`). */
+  storeDir?: string;
+  /** Parallel workers. */
+  workers?: number;
+  /** Recompute stored runs. */
+  force?: boolean;
+  /** Directory the data layer looks in first. */
+  dataDir?: string;
+  /** Stops the sweep when aborted. */
+  signal?: AbortSignal;
+  /** No progress display. */
+  quiet?: boolean;
+}
+
+/** A validated study, ready to run. */
+export interface PreparedStudy {
+  /** The experiments, validated. */
+  experiments: { experiment: Experiment; hash: string }[];
+  /** Every run of every experiment. */
+  specs: RunSpec[];
+}
+
+/** What a study did. */
+export interface StudyOutcome {
+  /** The sweep's counts. */
+  sweep: SweepSummary;
+  /** Files the report wrote (relative to the output directory). */
+  reportFiles: string[];
+  /** Seconds from start to end. */
+  seconds: number;
+}
+
+/**
+ * Validates every file and checks every dataset the runs need is available.
+ * Throws the first ConfigError or DataError; writes nothing.
+ */
+export async function prepareStudy(
+  files: string[],
+  profile: string | undefined,
+  dataDir?: string,
+  checkData = true,
+): Promise<PreparedStudy> {
+  const experiments: PreparedStudy["experiments"] = [];
+  const specs: RunSpec[] = [];
+  const names = new Map<string, string>();
+  for (const file of files) {
+    const experiment = await loadExperimentFile(file, { profile });
+    const earlier = names.get(experiment.name);
+    if (earlier !== undefined) {
+      throw Object.assign(
+        new Error(`${file}: $.name: "${experiment.name}" is already the name of ${earlier}`),
+        { exitCode: 2 },
+      );
+    }
+    names.set(experiment.name, file);
+    experiments.push({ experiment, hash: sha256Hex(await Deno.readTextFile(file)) });
+    specs.push(...expandExperiment(experiment));
+  }
+  const datasets = [...new Set(specs.map((spec) => spec.dataset))].sort();
+  if (checkData) { for (const dataset of datasets) await loadDataset(dataset, { dataDir }); }
+  return { experiments, specs };
+}
+
+/** Reads the stored results of a study's runs (those present). */
+export async function readStudyResults(
+  specs: RunSpec[],
+  store: ResultStore,
+): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (const spec of specs) {
+    const result = await store.read(spec);
+    if (result) results.push(result);
+  }
+  return results;
+}
+
+/** Writes the tables, figures and REPORT.md of a study's stored results. */
+export async function reportStudy(
+  prepared: PreparedStudy,
+  store: ResultStore,
+  outDir: string,
+  profile: string | undefined,
+): Promise<string[]> {
+  const results = await readStudyResults(prepared.specs, store);
+  const { files } = await writeReport(results, outDir, {
+    profile: profile ?? "none",
+    experiments: prepared.experiments.map(({ experiment, hash }) => ({
+      name: experiment.name,
+      file: basename(experiment.file),
+      hash: hash.slice(0, 16),
+    })),
+    versions: {
+      tool: TOOL_VERSION,
+      tfjs: tf.version.tfjs,
+      backend: [...new Set(prepared.specs.map((spec) => spec.backend))].sort().join(", "),
+    },
+  });
+  return files;
+}
+
+/** Runs a study: validate, sweep, report, manifest. */
+export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
+  const started = performance.now();
+  const prepared = await prepareStudy(options.files, options.profile, options.dataDir);
+  const store = new ResultStore(options.storeDir ?? join(options.outDir, "runs"));
+  const sweep = await runSweep(prepared.specs, store, {
+    workers: options.workers,
+    force: options.force,
+    dataDir: options.dataDir,
+    signal: options.signal,
+    quiet: options.quiet,
+  });
+  if (sweep.interrupted) {
+    return { sweep, reportFiles: [], seconds: (performance.now() - started) / 1000 };
+  }
+  const reportFiles = await reportStudy(prepared, store, options.outDir, options.profile);
+  const seconds = (performance.now() - started) / 1000;
+  await writeFileAtomic(
+    join(options.outDir, "manifest.json"),
+    JSON.stringify(
+      {
+        tool: TOOL_VERSION,
+        deno: Deno.version.deno,
+        v8: Deno.version.v8,
+        tfjs: tf.version.tfjs,
+        backends: [...new Set(prepared.specs.map((spec) => spec.backend))].sort(),
+        machine: {
+          os: Deno.build.os,
+          arch: Deno.build.arch,
+          cpus: navigator.hardwareConcurrency,
+        },
+        profile: options.profile ?? null,
+        experiments: prepared.experiments.map(({ experiment, hash }) => ({
+          name: experiment.name,
+          file: experiment.file,
+          sha256: hash,
+          runs: prepared.specs.filter((spec) => spec.experiment === experiment.name).length,
+        })),
+        runs: { total: sweep.total, computed: sweep.computed, reused: sweep.skipped },
+        seconds: Math.round(seconds * 10) / 10,
+        finishedAt: new Date().toISOString(),
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  return { sweep, reportFiles, seconds };
+}
+
+/** The experiment files a profile of `reproduce` runs: the paper's, then the baselines'. */
+export async function reproductionFiles(root: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const folder of ["paper", "baselines"]) {
+    const directory = join(root, folder);
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(directory)) {
+      if (entry.isFile && entry.name.endsWith(".json")) names.push(entry.name);
+    }
+    files.push(...names.sort().map((name) => join(directory, name)));
+  }
+  return files;
+}

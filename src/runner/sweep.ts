@@ -1,0 +1,175 @@
+/**
+ * A sweep: the runs of one or more experiments, executed in parallel workers,
+ * skipping runs already in the store, writing each result atomically the
+ * moment it arrives. Stopping (Ctrl-C) ends the workers and keeps every
+ * finished run; starting again completes the rest.
+ *
+ * @module
+ */
+import type { RunResult, RunSpec } from "../config/types.ts";
+import { runId } from "../config/run_id.ts";
+import { ProgressDisplay } from "./progress.ts";
+import { ResultStore } from "./store.ts";
+import type { WorkerRequest, WorkerResponse } from "./worker.ts";
+
+/** How to execute a sweep. */
+export interface SweepOptions {
+  /** Parallel workers (default: one per core). */
+  workers?: number;
+  /** Recompute runs that are already stored. */
+  force?: boolean;
+  /** Directory the data layer should look in first. */
+  dataDir?: string;
+  /** Suppress the progress display. */
+  quiet?: boolean;
+  /** Aborting this signal stops the sweep after ending the workers. */
+  signal?: AbortSignal;
+}
+
+/** What a sweep did. */
+export interface SweepSummary {
+  /** Runs in the sweep. */
+  total: number;
+  /** Runs found in the store and not recomputed. */
+  skipped: number;
+  /** Runs computed now. */
+  computed: number;
+  /** Runs another process was computing; waited for. */
+  awaited: number;
+  /** Computed runs whose loss diverged (recorded, not failed). */
+  diverged: number;
+  /** True when the sweep was stopped before the end. */
+  interrupted: boolean;
+}
+
+/** An error a worker reported for a run; carries the exit code the CLI should use. */
+export class RunFailure extends Error {
+  /** 2 for bad input found while running (e.g. missing data), 1 otherwise. */
+  readonly exitCode: number;
+  /** Creates a failure for a run. */
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.name = "RunFailure";
+    this.exitCode = exitCode;
+  }
+}
+
+/** A short description of a run for progress lines. */
+export function describeRun(spec: RunSpec): string {
+  return `${spec.experiment}/${spec.method.label} s=${spec.sparsity} seed=${spec.seed}`;
+}
+
+function defaultWorkerCount(): number {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}
+
+/** Runs the sweep; resolves when every run is stored, or the sweep was stopped. */
+export async function runSweep(
+  specs: RunSpec[],
+  store: ResultStore,
+  options: SweepOptions = {},
+): Promise<SweepSummary> {
+  const unique = new Map<string, RunSpec>();
+  for (const spec of specs) unique.set(runId(spec), spec);
+  const pending: RunSpec[] = [];
+  let skipped = 0;
+  for (const spec of unique.values()) {
+    if (!options.force && await store.has(spec)) skipped++;
+    else pending.push(spec);
+  }
+  const summary: SweepSummary = {
+    total: unique.size,
+    skipped,
+    computed: 0,
+    awaited: 0,
+    diverged: 0,
+    interrupted: false,
+  };
+  if (pending.length === 0) return summary;
+  const progress = new ProgressDisplay(unique.size, skipped, { quiet: options.quiet });
+  const workerCount = Math.min(options.workers ?? defaultWorkerCount(), pending.length);
+  const queue = [...pending];
+  const heldByOthers: RunSpec[] = [];
+  const workers: Worker[] = [];
+  let failure: RunFailure | null = null;
+  const stop = () => {
+    summary.interrupted = true;
+    for (const worker of workers) worker.terminate();
+  };
+  options.signal?.addEventListener("abort", stop, { once: true });
+
+  const runOnWorker = async (slot: number): Promise<void> => {
+    const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+    workers.push(worker);
+    worker.postMessage({ type: "init", dataDir: options.dataDir } satisfies WorkerRequest);
+    try {
+      while (queue.length > 0 && !summary.interrupted && failure === null) {
+        const spec = queue.shift()!;
+        if (!(await store.claim(spec))) {
+          heldByOthers.push(spec);
+          continue;
+        }
+        progress.start(slot, describeRun(spec));
+        const response = await new Promise<WorkerResponse | null>((resolve) => {
+          worker.onmessage = (event: MessageEvent<WorkerResponse>) => resolve(event.data);
+          worker.onerror = (event) => {
+            event.preventDefault();
+            resolve({ type: "error", message: event.message, exitCode: 1 });
+          };
+          options.signal?.addEventListener("abort", () => resolve(null), { once: true });
+          worker.postMessage({ type: "run", spec } satisfies WorkerRequest);
+        });
+        if (response === null) {
+          await store.release(spec);
+          return;
+        }
+        if (response.type === "error") {
+          await store.release(spec);
+          failure ??= new RunFailure(
+            `${describeRun(spec)}: ${response.message}`,
+            response.exitCode,
+          );
+          return;
+        }
+        await store.write(response.result);
+        summary.computed++;
+        if (response.result.status === "diverged") summary.diverged++;
+        progress.finish(slot, describeRun(spec), outcomeText(response.result));
+      }
+    } finally {
+      worker.terminate();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: workerCount }, (_, slot) => runOnWorker(slot)));
+    // Runs another sweep was computing: wait until their results appear.
+    while (!summary.interrupted && failure === null && heldByOthers.length > 0) {
+      const spec = heldByOthers[0];
+      if (await store.has(spec)) {
+        heldByOthers.shift();
+        summary.awaited++;
+      } else if (await store.claim(spec)) {
+        // Its owner died: compute it here.
+        heldByOthers.shift();
+        queue.push(spec);
+        await store.release(spec);
+        await runOnWorker(0);
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  } finally {
+    options.signal?.removeEventListener("abort", stop);
+    progress.close();
+  }
+  if (failure) throw failure;
+  return summary;
+}
+
+function outcomeText(result: RunResult): string {
+  if (result.status === "diverged") {
+    return `diverged at epoch ${result.divergedAt?.epoch} step ${result.divergedAt?.step}`;
+  }
+  return `${result.primaryMetric.name} ${result.primaryMetric.value.toFixed(4)}, ` +
+    `sparsity ${result.sparsity.achieved.toFixed(4)}`;
+}
