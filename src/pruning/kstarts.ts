@@ -110,7 +110,7 @@ export interface KStartsSelection {
 export function runKStarts(context: PruningContext, options: KStartsOptions): KStartsSelection {
   const fitness: CandidateFitness[] = [];
   const sessions: TrainingSession[] = [];
-  let divergedAt: { epoch: number; step: number } | undefined;
+  const divergences: ({ epoch: number; step: number } | undefined)[] = [];
   for (let candidate = 0; candidate < options.k; candidate++) {
     const network = context.createNetwork();
     const masks: Masks = randomMasks(
@@ -134,23 +134,35 @@ export function runKStarts(context: PruningContext, options: KStartsOptions): KS
         });
       },
     });
-    divergedAt ??= outcome.divergedAt;
+    divergences.push(outcome.divergedAt);
     fitness.push({ magnitude: keptMagnitude(network), gradient });
     sessions.push(session);
   }
+  // A candidate whose loss diverged stopped mid-training with weights that
+  // may be huge: it must not win (on magnitude it would), and it must not
+  // mark the run diverged unless it is what the run continues from.
+  const scores = (layer?: number) =>
+    fitnessScores(fitness, options.fitness, layer).map((score, index) =>
+      divergences[index] ? Number.NaN : score
+    );
   if (options.selection === "network") {
-    const winner = indexOfBest(fitnessScores(fitness, options.fitness));
+    const winner = indexOfBest(scores());
     sessions.forEach((session, index) => {
       if (index !== winner) session.network.dispose();
     });
-    return { session: sessions[winner], fitness, winners: [winner], divergedAt };
+    return {
+      session: sessions[winner],
+      fitness,
+      winners: [winner],
+      divergedAt: divergences[winner],
+    };
   }
   const layers = context.initialWeights.kernels.length;
   const winners: number[] = [];
   const composite: WeightSnapshot = { kernels: [], biases: [] };
   const masks: Masks = [];
   for (let layer = 0; layer < layers; layer++) {
-    const winner = indexOfBest(fitnessScores(fitness, options.fitness, layer));
+    const winner = indexOfBest(scores(layer));
     winners.push(winner);
     const network = sessions[winner].network;
     composite.kernels.push(network.kernels[layer]);
@@ -163,6 +175,7 @@ export function runKStarts(context: PruningContext, options: KStartsOptions): KS
   for (const session of sessions) session.network.dispose();
   const session = context.createSession(network);
   session.startAtEpoch(options.selectionEpochs);
+  const divergedAt = winners.map((winner) => divergences[winner]).find((value) => value);
   return { session, fitness, winners, divergedAt };
 }
 

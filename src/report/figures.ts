@@ -88,6 +88,12 @@ export function metricFigures(
       const [dataset, model] = JSON.parse(setting) as [string, string];
       const cell = inExperiment.filter((row) => row.dataset === dataset && row.model === model);
       const methods = orderByColour(distinct(cell.map((row) => row.method)), colours);
+      // A t interval over few seeds can leave the metric's range (accuracy
+      // above 1, a negative error); the band is clipped to it so that the
+      // axis stays readable. The tables keep the unclipped interval.
+      const upperBound = cell[0].higherIsBetter ? 1 : Infinity;
+      const clip = (value: number | undefined) =>
+        value === undefined ? undefined : Math.min(upperBound, Math.max(0, value));
       const series: ChartSeries[] = methods.map((method) => ({
         name: method,
         colour: colours.get(method) ?? PALETTE[0],
@@ -96,8 +102,8 @@ export function metricFigures(
           .map((row): ChartPoint => ({
             x: row.sparsity,
             y: row.mean as number,
-            low: row.ci95Low,
-            high: row.ci95High,
+            low: clip(row.ci95Low),
+            high: clip(row.ci95High),
           })),
       }));
       const metric = cell[0].metric;
@@ -110,7 +116,7 @@ export function metricFigures(
         path,
         experiment,
         caption: `${metric} against target sparsity, ${dataset}, ${model} ` +
-          `(mean over seeds, shaded: 95% CI; ${direction})`,
+          `(mean over seeds, shaded: 95% CI clipped to the metric's range; ${direction})`,
         svg: renderLineChart({
           title: `${experiment}: ${metric} vs sparsity (${dataset}, ${model})`,
           xLabel: "target sparsity",

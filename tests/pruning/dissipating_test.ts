@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import type { MethodSettings } from "../../src/config/types.ts";
+import { initBackend } from "../../src/nn/backend.ts";
+import type { Masks, WeightSnapshot } from "../../src/nn/network.ts";
+import type { TrainingSession } from "../../src/nn/train.ts";
+import { maskSparsity } from "../../src/pruning/allocation.ts";
+import {
+  DissipatingPruning,
+  dissipationOptions,
+  relativeChange,
+  runDissipation,
+  thresholdMasks,
+} from "../../src/pruning/dissipating.ts";
+import { keepsSubset, prunedCounts, syntheticContext } from "../nn/fixtures.ts";
+
+const f32 = (...values: number[]) => Float32Array.from(values);
+
+Deno.test("relativeChange is |w - w0| / |w0|, with |w0| floored at 1e-12", () => {
+  const [change] = relativeChange([f32(0.55, -0.1, 0.1, 0.3, -0.4)], [f32(0.5, -0.2, 0.1, 0, 0.4)]);
+  const expected = [0.1, 0.5, 0, 0.3 / 1e-12, 2];
+  expected.forEach((value, index) =>
+    assert.ok(Math.abs(change[index] - value) <= 1e-6 * value, `${index}: ${change[index]}`)
+  );
+  assert.equal(change[2], 0);
+});
+
+Deno.test("thresholdMasks prunes every kept weight whose change is at most the fraction", () => {
+  // Values exact in float32, so that "at most" is tested at equality.
+  const change = [f32(0.0625, 0.25, 0.5, 0.125), f32(0.0, 3)];
+  const current = [f32(1, 1, 1, 0), f32(1, 1)];
+  assert.deepEqual(thresholdMasks(change, current, 0.25), [f32(0, 0, 1, 0), f32(0, 1)]);
+  // The current masks are not modified.
+  assert.deepEqual(current, [f32(1, 1, 1, 0), f32(1, 1)]);
+});
+
+function dissipatingSettings(overrides: Partial<MethodSettings> = {}): MethodSettings {
+  return {
+    name: "dissipating",
+    label: "dissipating",
+    mode: "target",
+    fraction: 0.1,
+    pruningEpochs: 2,
+    allocation: "uniform",
+    ...overrides,
+  };
+}
+
+/**
+ * Runs a dissipation phase from the dense network, recording the weights
+ * just before each pruning and the masks just after it.
+ */
+async function observeDissipation(method: MethodSettings, targetSparsity: number) {
+  const { context, weights } = await syntheticContext(method, { targetSparsity });
+  const before: WeightSnapshot[] = [];
+  const after: Masks[] = [];
+  const epochs: number[] = [];
+  context.onFinalNetworkEpoch = (network, epoch) => {
+    after.push(network.getMasks());
+    epochs.push(epoch);
+  };
+  const session: TrainingSession = context.createSession(context.createNetwork());
+  const train = session.trainEpochs.bind(session);
+  session.trainEpochs = (count, callbacks) => {
+    const outcome = train(count, callbacks);
+    before.push(session.network.getWeights());
+    return outcome;
+  };
+  const outcome = runDissipation(context, session, dissipationOptions(context, targetSparsity));
+  return { outcome, before, after, epochs, weights, session };
+}
+
+Deno.test("dissipation, threshold mode: prunes exactly the kept weights within the fraction, epoch after epoch", async () => {
+  await initBackend("wasm");
+  const fraction = 0.05;
+  const { outcome, before, after, epochs, weights, session } = await observeDissipation(
+    dissipatingSettings({ mode: "threshold", fraction, pruningEpochs: 2 }),
+    0.9,
+  );
+  assert.deepEqual(epochs, [1, 2]);
+  let previous: Masks = weights.kernels.map((kernel) => new Float32Array(kernel.length).fill(1));
+  before.forEach((snapshot, index) => {
+    const change = relativeChange(snapshot.kernels, weights.kernels);
+    const expected = previous.map((mask, layer) =>
+      mask.map((value, position) => value === 1 && change[layer][position] > fraction ? 1 : 0)
+    );
+    assert.deepEqual(after[index], expected, `epoch ${index + 1}`);
+    previous = after[index];
+  });
+  // Something was pruned, but not everything: the threshold bites.
+  const reached = outcome.sparsityByEpoch;
+  assert.ok(reached[0] > 0 && reached[1] < 1, `${reached}`);
+  assert.ok(reached[1] >= reached[0]);
+  assert.equal(reached[1], maskSparsity(session.network.masks));
+  session.network.dispose();
+});
+
+Deno.test("dissipation, target mode: the least-changed weights go, on a linear schedule to the target", async () => {
+  await initBackend("wasm");
+  const target = 0.6;
+  const { outcome, before, after, weights, session } = await observeDissipation(
+    dissipatingSettings({ mode: "target", pruningEpochs: 2 }),
+    target,
+  );
+  const sizes = weights.kernels.map((kernel) => kernel.length);
+  // After epoch 1 of 2, half the target in every layer; after epoch 2, the target.
+  assert.deepEqual(prunedCounts(after[0]), sizes.map((size) => Math.round(0.3 * size)));
+  assert.deepEqual(prunedCounts(after[1]), sizes.map((size) => Math.round(0.6 * size)));
+  assert.ok(keepsSubset(after[1], after[0]), "masks only lose weights");
+  let previous: Masks = sizes.map((size) => new Float32Array(size).fill(1));
+  before.forEach((snapshot, index) => {
+    const change = relativeChange(snapshot.kernels, weights.kernels);
+    after[index].forEach((mask, layer) => {
+      // Every weight pruned now moved no more than every weight kept.
+      let largestPruned = -Infinity;
+      let smallestKept = Infinity;
+      mask.forEach((value, position) => {
+        if (previous[layer][position] === 0) return;
+        const moved = change[layer][position];
+        if (value === 0) largestPruned = Math.max(largestPruned, moved);
+        else smallestKept = Math.min(smallestKept, moved);
+      });
+      assert.ok(largestPruned <= smallestKept, `epoch ${index + 1} layer ${layer}`);
+    });
+    previous = after[index];
+  });
+  assert.deepEqual(outcome.sparsityByEpoch, after.map((masks) => maskSparsity(masks)));
+  session.network.dispose();
+});
+
+Deno.test("DissipatingPruning: trains the dense network pruningEpochs epochs and counts them in the budget", async () => {
+  await initBackend("wasm");
+  const { context, sessions } = await syntheticContext(
+    dissipatingSettings({ pruningEpochs: 3, allocation: "global" }),
+    { targetSparsity: 0.9 },
+  );
+  const outcome = new DissipatingPruning().prune(context);
+  assert.equal(sessions.length, 1);
+  assert.equal(outcome.pruningEpochs, 3);
+  assert.equal(outcome.budgetEpochsUsed, 3);
+  assert.equal(outcome.session.epochsDone, 3);
+  assert.equal(outcome.sparsityByEpoch?.length, 3);
+  const total = outcome.session.network.prunableCount;
+  assert.equal(
+    prunedCounts(outcome.session.network.masks).reduce((a, b) => a + b, 0),
+    Math.round(0.9 * total),
+  );
+  assert.equal(outcome.report.reachedSparsity, outcome.sparsityByEpoch?.at(-1));
+  outcome.session.network.dispose();
+});

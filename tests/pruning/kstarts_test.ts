@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import type { MethodSettings } from "../../src/config/types.ts";
+import { initBackend } from "../../src/nn/backend.ts";
+import { TrainingSession } from "../../src/nn/train.ts";
+import {
+  type CandidateFitness,
+  fitnessScores,
+  indexOfBest,
+  kstartsOptions,
+  KStartsPruning,
+  runKStarts,
+} from "../../src/pruning/kstarts.ts";
+import { prunedCounts, syntheticContext } from "../nn/fixtures.ts";
+
+/** Three candidates of two layers with fitness chosen by hand. */
+const candidates: CandidateFitness[] = [
+  { magnitude: [10, 1], gradient: [1, 1] },
+  { magnitude: [5, 8], gradient: [3, 0] },
+  { magnitude: [6, 2], gradient: [2, 4] },
+];
+
+function assertCloseList(actual: number[], expected: number[]) {
+  assert.equal(actual.length, expected.length);
+  actual.forEach((value, index) =>
+    assert.ok(Math.abs(value - expected[index]) < 1e-12, `${index}: ${value} vs ${expected[index]}`)
+  );
+}
+
+Deno.test("fitnessScores: magnitude and gradient sum over layers (network) or take one layer", () => {
+  assert.deepEqual(fitnessScores(candidates, "magnitude"), [11, 13, 8]);
+  assert.deepEqual(fitnessScores(candidates, "gradient"), [2, 3, 6]);
+  assert.deepEqual(fitnessScores(candidates, "magnitude", 0), [10, 5, 6]);
+  assert.deepEqual(fitnessScores(candidates, "gradient", 1), [1, 0, 4]);
+});
+
+Deno.test("fitnessScores: combined adds each criterion divided by its mean over the candidates", () => {
+  // Magnitude mean 32/3, gradient mean 11/3.
+  assertCloseList(fitnessScores(candidates, "combined"), [
+    11 / (32 / 3) + 2 / (11 / 3),
+    13 / (32 / 3) + 3 / (11 / 3),
+    8 / (32 / 3) + 6 / (11 / 3),
+  ]);
+  // Layer 0: magnitude mean 7, gradient mean 2.
+  assertCloseList(fitnessScores(candidates, "combined", 0), [
+    10 / 7 + 1 / 2,
+    5 / 7 + 3 / 2,
+    6 / 7 + 2 / 2,
+  ]);
+  // A criterion that is zero for everyone contributes nothing (no 0/0).
+  const flat = [{ magnitude: [2], gradient: [0] }, { magnitude: [6], gradient: [0] }];
+  assertCloseList(fitnessScores(flat, "combined"), [0.5, 1.5]);
+});
+
+Deno.test("indexOfBest picks the fittest: the earliest on ties, never NaN", () => {
+  // Whole network: magnitude -> 1, gradient -> 2, combined -> 2.
+  assert.equal(indexOfBest(fitnessScores(candidates, "magnitude")), 1);
+  assert.equal(indexOfBest(fitnessScores(candidates, "gradient")), 2);
+  assert.equal(indexOfBest(fitnessScores(candidates, "combined")), 2);
+  // Per layer: magnitude picks 0 then 1; combined picks 1 (2.214) then 2 (2.945).
+  assert.equal(indexOfBest(fitnessScores(candidates, "magnitude", 0)), 0);
+  assert.equal(indexOfBest(fitnessScores(candidates, "magnitude", 1)), 1);
+  assert.equal(indexOfBest(fitnessScores(candidates, "combined", 0)), 1);
+  assert.equal(indexOfBest(fitnessScores(candidates, "combined", 1)), 2);
+  assert.equal(indexOfBest([1, 3, 3]), 1);
+  assert.equal(indexOfBest([Number.NaN, 2, 1]), 1);
+  assert.equal(indexOfBest([-Infinity, -5]), 1);
+  assert.equal(indexOfBest([Number.NaN, Number.NaN]), 0);
+});
+
+function kstartsSettings(overrides: Partial<MethodSettings> = {}): MethodSettings {
+  return {
+    name: "kstarts",
+    label: "kstarts",
+    k: 3,
+    selectionEpochs: 2,
+    fitness: "magnitude",
+    selection: "network",
+    allocation: "uniform",
+    ...overrides,
+  };
+}
+
+Deno.test("K-starts (network selection) on synthetic data keeps the fittest of k candidates and counts their cost", async () => {
+  await initBackend("wasm");
+  const { context, sessions, weights } = await syntheticContext(kstartsSettings(), {
+    targetSparsity: 0.8,
+  });
+  const options = kstartsOptions(context, 0.8);
+  const selection = runKStarts(context, options);
+  assert.equal(sessions.length, 3);
+  const candidateMasks = sessions.map((session) => session.network.getMasks());
+  // Distinct random masks of the exact sparsity, on the same initial weights.
+  for (const masks of candidateMasks) {
+    assert.deepEqual(prunedCounts(masks), [Math.round(0.8 * 784 * 12), 96]);
+  }
+  assert.notDeepEqual(candidateMasks[0], candidateMasks[1]);
+  assert.notDeepEqual(candidateMasks[1], candidateMasks[2]);
+  // Each candidate trained the selection epochs; magnitude fitness is the
+  // sum of its kept |w| after them.
+  sessions.forEach((session, index) => {
+    assert.equal(session.epochsDone, 2);
+    session.network.kernels.forEach((kernel, layer) => {
+      let sum = 0;
+      kernel.forEach((value) => (sum += Math.abs(value)));
+      const recorded = selection.fitness[index].magnitude[layer];
+      assert.ok(Math.abs(sum - recorded) < 1e-9 * sum, `candidate ${index} layer ${layer}`);
+    });
+    assert.ok(selection.fitness[index].gradient.every((value) => value > 0));
+  });
+  const expected = indexOfBest(fitnessScores(selection.fitness, "magnitude"));
+  assert.deepEqual(selection.winners, [expected]);
+  assert.equal(selection.session, sessions[expected]);
+  assert.deepEqual(selection.session.network.masks, candidateMasks[expected]);
+  assert.equal(selection.divergedAt, undefined);
+  // Candidates were built from the run's initial weights: all kernels
+  // started there (checked through a fresh network, the candidates have trained).
+  const fresh = context.createNetwork();
+  assert.deepEqual(fresh.kernels, weights.kernels);
+  fresh.dispose();
+  selection.session.network.dispose();
+
+  const again = await syntheticContext(kstartsSettings(), { targetSparsity: 0.8 });
+  const outcome = new KStartsPruning().prune(again.context);
+  assert.equal(outcome.pruningEpochs, 3 * 2);
+  assert.equal(outcome.budgetEpochsUsed, 2);
+  assert.equal(outcome.report.winners, String(expected));
+  // Same seed, same winner, same weights.
+  assert.deepEqual(outcome.session.network.kernels, selection.session.network.kernels);
+  const trained = again.sessions.reduce((sum, session) => sum + session.epochsDone, 0);
+  assert.equal(trained, outcome.pruningEpochs);
+  outcome.session.network.dispose();
+});
+
+Deno.test("K-starts (layer selection) assembles each layer from its fittest candidate", async () => {
+  await initBackend("wasm");
+  const { context, sessions } = await syntheticContext(
+    kstartsSettings({ selection: "layer", fitness: "combined", k: 4, selectionEpochs: 1 }),
+    { targetSparsity: 0.7, hidden: [10, 8] },
+  );
+  const selection = runKStarts(context, kstartsOptions(context, 0.7));
+  assert.equal(sessions.length, 5, "four candidates and the composite");
+  const candidates = sessions.slice(0, 4);
+  assert.equal(selection.winners.length, 3);
+  const network = selection.session.network;
+  selection.winners.forEach((winner, layer) => {
+    assert.equal(winner, indexOfBest(fitnessScores(selection.fitness, "combined", layer)));
+    assert.deepEqual(network.masks[layer], candidates[winner].network.masks[layer]);
+    assert.deepEqual(network.kernels[layer], candidates[winner].network.kernels[layer]);
+    assert.deepEqual(network.biases[layer], candidates[winner].network.biases[layer]);
+  });
+  // The composite continues the batch order after the selection epochs.
+  assert.equal(selection.session.epochsDone, 1);
+  network.dispose();
+});
+
+Deno.test("K-starts: a diverged candidate neither wins nor marks the run diverged", async () => {
+  await initBackend("wasm");
+  const { context } = await syntheticContext(kstartsSettings({ k: 3, selectionEpochs: 1 }), {
+    targetSparsity: 0.5,
+  });
+  // The first candidate gets an absurd learning rate so that it diverges;
+  // its huge weights would otherwise win on magnitude.
+  const createSession = context.createSession;
+  let created = 0;
+  context.createSession = (network) => {
+    created++;
+    if (created !== 1) return createSession(network);
+    return new TrainingSession(
+      network,
+      context.trainData,
+      { ...context.training, optimizer: "sgd", learningRate: 1e30 },
+      7,
+    );
+  };
+  const selection = runKStarts(context, kstartsOptions(context, 0.5));
+  // Without the divergence rule candidate 0 would be the fittest.
+  assert.equal(indexOfBest(fitnessScores(selection.fitness, "magnitude")), 0);
+  assert.notEqual(selection.winners[0], 0);
+  assert.equal(selection.divergedAt, undefined);
+  selection.session.network.dispose();
+});
