@@ -145,6 +145,7 @@ export const METHOD_DEFINITIONS = {
       epochsPerRound: integerSchema({ min: 1 }).optional().describe(
         "Epochs trained in each round. Absent: training.epochs.",
       ),
+      allocation: allocation("uniform"),
     },
   },
 } as const satisfies Record<string, MethodDefinition>;

@@ -25,8 +25,8 @@
  * Allocation: layer-wise (`uniform`: every layer loses the same fraction
  * each round), as Frankle & Carbin pruned LeNet-300-100 (they pruned the
  * output layer at half the rate; we do not, so that every layer reaches the
- * target like the other `uniform` methods). IMP has no `allocation`
- * parameter in the experiment schema; should one be added, it is honoured.
+ * target like the other `uniform` methods); `allocation: "global"` ranks
+ * all layers together instead.
  *
  * @module
  */
@@ -41,9 +41,6 @@ import {
   type PruningOutcome,
 } from "./method.ts";
 import { collapseReport } from "./scoring.ts";
-
-/** How IMP spreads each round's sparsity when the settings do not say. */
-export const IMP_DEFAULT_ALLOCATION: Allocation = "uniform";
 
 /**
  * The sparsity after each round: 1 - (1 - pruneFraction)^r, the last one
@@ -108,9 +105,7 @@ export function impOptions(context: PruningContext): ImpOptions {
     pruneFraction: parameter<number>(settings, "pruneFraction", "number"),
     rewindEpoch,
     epochsPerRound,
-    allocation: settings.allocation === undefined
-      ? IMP_DEFAULT_ALLOCATION
-      : parameter<Allocation>(settings, "allocation", "string"),
+    allocation: parameter<Allocation>(settings, "allocation", "string"),
   };
 }
 
