@@ -58,8 +58,8 @@ export {
   evaluate,
   type Evaluation,
   forwardBackward,
-  prepareSplit,
   type PreparedSplit,
+  prepareSplit,
   type TrainingCallbacks,
   TrainingSession,
 } from "./src/nn/train.ts";

@@ -7,6 +7,15 @@
  * model), never on the method, so results of different methods with the same
  * seed are paired comparisons.
  *
+ * Given a checkpoint path, a run saves its state after every epoch of the
+ * final training phase and, when started again, resumes from the last one
+ * (see checkpoint.ts); the result is identical to an uninterrupted run's. The
+ * mask selection before it is not checkpointed but recomputed (deterministic).
+ *
+ * A diverged run (loss NaN or infinite) records NaN as its metrics: the
+ * numbers a broken network scores are not results. The store writes them as
+ * `null`.
+ *
  * @module
  */
 import type { CurvePoint, LayerSparsity, RunResult, RunSpec } from "../config/types.ts";
@@ -29,6 +38,12 @@ import type { PruningContext } from "../pruning/method.ts";
 import { getPruningMethod } from "../pruning/registry.ts";
 import { Rng } from "../rng.ts";
 import { TOOL_VERSION } from "../version.ts";
+import {
+  captureCheckpoint,
+  readCheckpoint,
+  restoreCheckpoint,
+  writeCheckpoint,
+} from "./checkpoint.ts";
 
 /** Where runs get their data from; shared by the runs of one worker. */
 export interface DataProvider {
@@ -70,8 +85,27 @@ function layerSparsities(network: MaskedNetwork): LayerSparsity[] {
   });
 }
 
+/** Options of {@link executeRun}. */
+export interface RunOptions {
+  /**
+   * Where to keep the run's checkpoint: written (atomically) after every
+   * epoch of the final training phase but the last, and resumed from when
+   * present at the start. The caller deletes it once the result is stored.
+   */
+  checkpointPath?: string;
+  /**
+   * Called after each checkpoint is written, with the number of final-phase
+   * epochs it holds (tests throw from it to simulate a crash).
+   */
+  onCheckpoint?: (trainingEpochsDone: number) => void | Promise<void>;
+}
+
 /** Executes one run and returns its result (never throws for a diverging loss). */
-export async function executeRun(spec: RunSpec, data: DataProvider): Promise<RunResult> {
+export async function executeRun(
+  spec: RunSpec,
+  data: DataProvider,
+  options: RunOptions = {},
+): Promise<RunResult> {
   const started = performance.now();
   const backend = await initBackend(spec.backend);
   const dataset = await data.dataset(spec.dataset);
@@ -138,11 +172,34 @@ export async function executeRun(spec: RunSpec, data: DataProvider): Promise<Run
     curve.length = 0;
   }
   const remaining = Math.max(0, spec.training.epochs - budgetUsed);
-  if (!divergedAt) {
-    const outcomeOfTraining = session.trainEpochs(remaining, {
+  const id = runId(spec);
+  let trainingEpochsDone = 0;
+  if (!divergedAt && options.checkpointPath !== undefined) {
+    const checkpoint = await readCheckpoint(options.checkpointPath, id);
+    if (
+      checkpoint !== undefined && checkpoint.trainingEpochsDone <= remaining &&
+      restoreCheckpoint(session, checkpoint)
+    ) {
+      trainingEpochsDone = checkpoint.trainingEpochsDone;
+      curve.length = 0;
+      curve.push(...checkpoint.curve);
+    }
+  }
+  // One epoch at a time, so that a checkpoint can be written between epochs.
+  while (!divergedAt && trainingEpochsDone < remaining) {
+    const outcomeOfTraining = session.trainEpochs(1, {
       onEpochEnd: (epoch, meanLoss) => record(session.network, epoch, meanLoss, "training"),
     });
     divergedAt = outcomeOfTraining.divergedAt;
+    if (divergedAt) break;
+    trainingEpochsDone++;
+    if (options.checkpointPath !== undefined && trainingEpochsDone < remaining) {
+      await writeCheckpoint(
+        options.checkpointPath,
+        captureCheckpoint(id, session, trainingEpochsDone, curve),
+      );
+      await options.onCheckpoint?.(trainingEpochsDone);
+    }
   }
   const network = session.network;
   const perLayer = layerSparsities(network);
@@ -155,11 +212,16 @@ export async function executeRun(spec: RunSpec, data: DataProvider): Promise<Run
   }
   network.dispose();
   const finite = Number.isFinite(primaryMetric.value) && Number.isFinite(final.loss);
+  const status = divergedAt || !finite ? "diverged" : "completed";
+  if (status === "diverged") {
+    primaryMetric.value = Number.NaN;
+    for (const name of Object.keys(metrics)) metrics[name] = Number.NaN;
+  }
   const result: RunResult = {
     schemaVersion: 1,
-    runId: runId(spec),
+    runId: id,
     spec,
-    status: divergedAt || !finite ? "diverged" : "completed",
+    status,
     primaryMetric,
     metrics,
     sparsity: {

@@ -7,12 +7,19 @@
  * sweep that finds a live claim leaves the run to its owner. A claim whose
  * process is gone (killed) is taken over.
  *
+ * A long run may also keep `<runId>.checkpoint` here while it trains (see
+ * run_one.ts); writing the run's result deletes it.
+ *
+ * JSON has no NaN: a diverged run's non-finite metrics are stored as `null`
+ * and read back as NaN, so the stored file is valid JSON and the in-memory
+ * result keeps its number type.
+ *
  * @module
  */
 import { join } from "node:path";
 import type { RunResult, RunSpec } from "../config/types.ts";
 import { runId } from "../config/run_id.ts";
-import { writeFileAtomic } from "./atomic_file.ts";
+import { processIsAlive, removeStaleTemporaryFiles, writeFileAtomic } from "./atomic_file.ts";
 
 /** A directory of run results. */
 export class ResultStore {
@@ -27,6 +34,33 @@ export class ResultStore {
   /** Path of a run's result file. */
   resultPath(spec: RunSpec): string {
     return join(this.root, `${runId(spec)}.json`);
+  }
+
+  /** Path of a run's training checkpoint (present only while a long run is unfinished). */
+  checkpointPath(spec: RunSpec): string {
+    return join(this.root, `${runId(spec)}.checkpoint`);
+  }
+
+  /**
+   * Creates the store's directory and removes temporaries that writers killed
+   * mid-write left behind (those of live processes are kept).
+   *
+   * @throws Error with a one-line message naming the directory when it cannot
+   *   be created or is not a directory (e.g. `runs` is a file, or the output
+   *   is on a read-only file system).
+   */
+  async prepare(): Promise<void> {
+    try {
+      await Deno.mkdir(this.root, { recursive: true });
+      if (!(await Deno.stat(this.root)).isDirectory) throw new Error("not a directory");
+      await removeStaleTemporaryFiles(this.root);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `${this.root}: cannot use as the result store (${reason.replace(/\s*\n\s*/g, " ")})`,
+        { cause: error },
+      );
+    }
   }
 
   #claimPath(spec: RunSpec): string {
@@ -67,13 +101,19 @@ export class ResultStore {
     if (result?.runId !== runId(spec)) {
       throw new Error(`${path}: stored result belongs to run ${result?.runId}, not ${runId(spec)}`);
     }
+    restoreNonFinite(result);
     // The run may have been computed for another experiment: report it as this one's.
     return { ...result, spec: { ...result.spec, experiment: spec.experiment } };
   }
 
-  /** Writes a run's result atomically and releases the run's claim. */
+  /**
+   * Writes a run's result atomically, then deletes its checkpoint and
+   * releases its claim (in that order: a crash in between leaves a result and
+   * a useless checkpoint, never a checkpoint without its result being safe).
+   */
   async write(result: RunResult): Promise<void> {
     await writeFileAtomic(this.resultPath(result.spec), JSON.stringify(result, null, 1) + "\n");
+    await Deno.remove(this.checkpointPath(result.spec)).catch(() => {});
     await this.release(result.spec);
   }
 
@@ -85,12 +125,7 @@ export class ResultStore {
     const path = this.#claimPath(spec);
     await Deno.mkdir(this.root, { recursive: true });
     for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        await Deno.writeTextFile(path, `${Deno.pid}\n`, { createNew: true });
-        return true;
-      } catch (error) {
-        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-      }
+      if (await createClaimFile(path)) return true;
       const owner = Number((await Deno.readTextFile(path).catch(() => "")).trim());
       if (owner === Deno.pid) return true;
       if (Number.isInteger(owner) && owner > 0 && processIsAlive(owner)) return false;
@@ -108,13 +143,39 @@ export class ResultStore {
   }
 }
 
-/** Whether a process with this id exists (Linux: /proc; elsewhere assume it does). */
-function processIsAlive(pid: number): boolean {
+/**
+ * Creates a claim file holding this process's id; false when it exists. A
+ * claim that cannot be written completely (disk full) is removed again, so
+ * it never outlives the error.
+ */
+async function createClaimFile(path: string): Promise<boolean> {
+  let file: Deno.FsFile;
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
+    file = await Deno.open(path, { write: true, createNew: true });
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    return true;
+    if (error instanceof Deno.errors.AlreadyExists) return false;
+    throw claimError(path, error);
+  }
+  try {
+    await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+  } catch (error) {
+    file.close();
+    await Deno.remove(path).catch(() => {});
+    throw claimError(path, error);
+  }
+  file.close();
+  return true;
+}
+
+function claimError(path: string, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new Error(`${path}: cannot claim the run (${reason})`, { cause: error });
+}
+
+/** Turns the `null`s JSON wrote for NaN metrics back into NaN. */
+function restoreNonFinite(result: RunResult): void {
+  if (result.primaryMetric?.value === null) result.primaryMetric.value = Number.NaN;
+  for (const [name, value] of Object.entries(result.metrics ?? {})) {
+    if (value === null) result.metrics[name] = Number.NaN;
   }
 }

@@ -4,6 +4,15 @@
  * moment it arrives. Stopping (Ctrl-C) ends the workers and keeps every
  * finished run; starting again completes the rest.
  *
+ * Crash safety: a sweep killed outright (SIGKILL, power loss) leaves only
+ * complete result files (atomic writes), possibly temporaries and claims of
+ * the dead process, which the next sweep removes and takes over, and the
+ * checkpoints of long runs, which the next sweep resumes from.
+ *
+ * Two sweeps on one store split the work through claims; a run is claimed,
+ * then looked up again, so a run the other sweep finished in the meantime is
+ * not computed a second time.
+ *
  * @module
  */
 import type { RunResult, RunSpec } from "../config/types.ts";
@@ -24,6 +33,21 @@ export interface SweepOptions {
   quiet?: boolean;
   /** Aborting this signal stops the sweep after ending the workers. */
   signal?: AbortSignal;
+  /**
+   * Checkpoint runs at every training epoch so a killed sweep resumes them
+   * mid-run. Default: only runs of at least {@link CHECKPOINT_MIN_EPOCHS}
+   * epochs (the paper profile's), where losing a run costs minutes; shorter
+   * runs are cheaper to recompute than to checkpoint.
+   */
+  checkpoint?: boolean;
+}
+
+/** Runs with at least this many training epochs are checkpointed by default. */
+export const CHECKPOINT_MIN_EPOCHS = 10;
+
+/** Whether a sweep with these options checkpoints this run. */
+export function checkpointsRun(spec: RunSpec, options: Pick<SweepOptions, "checkpoint">): boolean {
+  return options.checkpoint ?? spec.training.epochs >= CHECKPOINT_MIN_EPOCHS;
 }
 
 /** What a sweep did. */
@@ -71,6 +95,7 @@ export async function runSweep(
 ): Promise<SweepSummary> {
   const unique = new Map<string, RunSpec>();
   for (const spec of specs) unique.set(runId(spec), spec);
+  await store.prepare();
   const pending: RunSpec[] = [];
   let skipped = 0;
   for (const spec of unique.values()) {
@@ -86,11 +111,27 @@ export async function runSweep(
     interrupted: false,
   };
   if (pending.length === 0) return summary;
+  // An "abort" event that fired before the sweep began (Ctrl-C while the data
+  // loaded) will not fire again: without this the sweep would run to the end.
+  if (options.signal?.aborted) return { ...summary, interrupted: true };
   const progress = new ProgressDisplay(unique.size, skipped, { quiet: options.quiet });
   const workerCount = Math.min(options.workers ?? defaultWorkerCount(), pending.length);
   const queue = [...pending];
   const heldByOthers: RunSpec[] = [];
   const workers: Worker[] = [];
+  // Claims this sweep took, released if it stops on an error (e.g. a full disk);
+  // claims still being created then are waited for, so none outlives the sweep.
+  const claimed = new Set<RunSpec>();
+  const claimsInFlight = new Set<Promise<boolean>>();
+  const claimRun = (spec: RunSpec): Promise<boolean> => {
+    const claiming = store.claim(spec).then((taken) => {
+      if (taken) claimed.add(spec);
+      return taken;
+    });
+    claimsInFlight.add(claiming);
+    claiming.finally(() => claimsInFlight.delete(claiming)).catch(() => {});
+    return claiming;
+  };
   let failure: RunFailure | null = null;
   const stop = () => {
     summary.interrupted = true;
@@ -105,8 +146,15 @@ export async function runSweep(
     try {
       while (queue.length > 0 && !summary.interrupted && failure === null) {
         const spec = queue.shift()!;
-        if (!(await store.claim(spec))) {
+        if (!(await claimRun(spec))) {
           heldByOthers.push(spec);
+          continue;
+        }
+        if (!options.force && await store.has(spec)) {
+          // Another sweep finished it after this one listed the store.
+          await store.release(spec);
+          summary.awaited++;
+          progress.finish(slot, describeRun(spec), "computed by another sweep");
           continue;
         }
         progress.start(slot, describeRun(spec));
@@ -117,7 +165,15 @@ export async function runSweep(
             resolve({ type: "error", message: event.message, exitCode: 1 });
           };
           options.signal?.addEventListener("abort", () => resolve(null), { once: true });
-          worker.postMessage({ type: "run", spec } satisfies WorkerRequest);
+          worker.postMessage(
+            {
+              type: "run",
+              spec,
+              checkpointPath: checkpointsRun(spec, options)
+                ? store.checkpointPath(spec)
+                : undefined,
+            } satisfies WorkerRequest,
+          );
         });
         if (response === null) {
           await store.release(spec);
@@ -148,7 +204,7 @@ export async function runSweep(
       if (await store.has(spec)) {
         heldByOthers.shift();
         summary.awaited++;
-      } else if (await store.claim(spec)) {
+      } else if (await claimRun(spec)) {
         // Its owner died: compute it here.
         heldByOthers.shift();
         queue.push(spec);
@@ -161,6 +217,8 @@ export async function runSweep(
   } finally {
     options.signal?.removeEventListener("abort", stop);
     progress.close();
+    await Promise.allSettled([...claimsInFlight]);
+    for (const spec of claimed) await store.release(spec).catch(() => {});
   }
   if (failure) throw failure;
   return summary;

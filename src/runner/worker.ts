@@ -3,7 +3,7 @@
  * and posts each result back. Each worker has its own tfjs instance, so runs
  * use both cores (tfjs's WASM threads are off under Deno).
  *
- * Messages in: `{ type: "init", dataDir? }`, then `{ type: "run", spec }`.
+ * Messages in: `{ type: "init", dataDir? }`, then `{ type: "run", spec, checkpointPath? }`.
  * Messages out: `{ type: "result", result }` or `{ type: "error", message, exitCode }`.
  *
  * @module
@@ -15,7 +15,7 @@ import { executeRun } from "./run_one.ts";
 /** A message the sweep sends to a worker. */
 export type WorkerRequest =
   | { type: "init"; dataDir?: string }
-  | { type: "run"; spec: RunSpec };
+  | { type: "run"; spec: RunSpec; checkpointPath?: string };
 
 /** A message a worker sends back. */
 export type WorkerResponse =
@@ -36,7 +36,9 @@ self.onmessage = async (event) => {
     return;
   }
   try {
-    const result = await executeRun(request.spec, data);
+    const result = await executeRun(request.spec, data, {
+      checkpointPath: request.checkpointPath,
+    });
     self.postMessage({ type: "result", result });
   } catch (error) {
     const exitCode = typeof (error as { exitCode?: unknown }).exitCode === "number"

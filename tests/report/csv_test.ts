@@ -95,6 +95,8 @@ Deno.test("claims, ranking, dissipation and sanity tables are rectangular and Na
     makeResult({ method: "dissipating", seed: 1, sparsityPerEpoch: [0.3, 0.6, 0.9, 0.9] }),
     makeResult({ method: "dissipating", seed: 2, sparsityPerEpoch: [0.5, 0.7, 0.9, 0.9] }),
     makeResult({ method: "dissipating", seed: 3, status: "diverged" }),
+    // Restarted from a fixed mask: not part of the dissipation table.
+    makeResult({ method: "dissipating", seed: 1, retrain: true }),
   ];
   const evaluation = evaluateClaims(results);
   const rows = aggregateResults(results);
