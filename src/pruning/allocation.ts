@@ -41,37 +41,58 @@ export function denseMasks(sizes: number[]): Masks {
   return sizes.map((size) => new Float32Array(size).fill(1));
 }
 
-interface Candidate {
-  layer: number;
-  position: number;
-  score: number;
-}
-
 /**
- * Prunes the lowest-scoring kept weights of `candidates` until `toPrune` of
- * them are gone (already-pruned weights do not count as candidates).
+ * Prunes the `toPrune` lowest-scoring kept weights of `layers` (in place).
+ * Order: by score, NaN lowest; ties go to the earlier layer, then the earlier
+ * position. Done with one native sort of the kept scores to find the
+ * threshold and one pass in position order, which is several times faster
+ * than sorting candidate objects (SynFlow calls this 100 times per run).
  */
-function pruneLowest(candidates: Candidate[], toPrune: number, masks: Masks): void {
-  candidates.sort((a, b) => a.score - b.score || a.layer - b.layer || a.position - b.position);
-  for (let index = 0; index < toPrune && index < candidates.length; index++) {
-    masks[candidates[index].layer][candidates[index].position] = 0;
-  }
-}
-
-function keptCandidates(scores: Float32Array[], masks: Masks, layers: number[]): Candidate[] {
-  const candidates: Candidate[] = [];
-  for (const layer of layers) {
-    const score = scores[layer];
+function pruneLowest(
+  scores: Float32Array[],
+  masks: Masks,
+  layers: number[],
+  toPrune: number,
+): void {
+  if (toPrune <= 0) return;
+  const ordered = [...layers].sort((left, right) => left - right);
+  let keptCount = 0;
+  for (const layer of ordered) {
     const mask = masks[layer];
     for (let position = 0; position < mask.length; position++) {
-      if (mask[position] !== 0) {
-        const value = score[position];
-        // NaN scores would make the order depend on the sort; rank them lowest.
-        candidates.push({ layer, position, score: Number.isNaN(value) ? -Infinity : value });
+      if (mask[position] !== 0) keptCount++;
+    }
+  }
+  const values = new Float64Array(keptCount);
+  let next = 0;
+  for (const layer of ordered) {
+    const mask = masks[layer];
+    const score = scores[layer];
+    for (let position = 0; position < mask.length; position++) {
+      if (mask[position] === 0) continue;
+      const value = score[position];
+      values[next++] = Number.isNaN(value) ? -Infinity : value;
+    }
+  }
+  const pruneAll = toPrune >= keptCount;
+  const threshold = pruneAll ? Infinity : values.slice().sort()[toPrune - 1];
+  let below = 0;
+  for (let index = 0; index < keptCount; index++) if (values[index] < threshold) below++;
+  let equalToPrune = toPrune - below;
+  next = 0;
+  for (const layer of ordered) {
+    const mask = masks[layer];
+    for (let position = 0; position < mask.length; position++) {
+      if (mask[position] === 0) continue;
+      const value = values[next++];
+      if (pruneAll || value < threshold) {
+        mask[position] = 0;
+      } else if (value === threshold && equalToPrune > 0) {
+        mask[position] = 0;
+        equalToPrune--;
       }
     }
   }
-  return candidates;
 }
 
 /**
@@ -97,15 +118,13 @@ export function selectByScore(
     masks.forEach((mask, layer) => {
       const alreadyPruned = mask.length - mask.reduce((sum, value) => sum + value, 0);
       const toPrune = prunedCount(mask.length, sparsity) - alreadyPruned;
-      if (toPrune > 0) pruneLowest(keptCandidates(scores, masks, [layer]), toPrune, masks);
+      pruneLowest(scores, masks, [layer], toPrune);
     });
   } else {
     const total = masks.reduce((sum, mask) => sum + mask.length, 0);
     const alreadyPruned = Math.round(maskSparsity(masks) * total);
     const toPrune = prunedCount(total, sparsity) - alreadyPruned;
-    if (toPrune > 0) {
-      pruneLowest(keptCandidates(scores, masks, masks.map((_, layer) => layer)), toPrune, masks);
-    }
+    pruneLowest(scores, masks, masks.map((_, layer) => layer), toPrune);
   }
   return masks;
 }

@@ -114,20 +114,26 @@ export function compareGroups(left: RunGroup, right: RunGroup): number {
 
 /**
  * Groups results by experiment, dataset, model, training, backend, method
- * variant and sparsity. Throws when two results share a run id, because the
- * store guarantees one result per run and a duplicate would count a seed twice.
+ * variant and sparsity. Throws when one experiment has two results with the
+ * same run id, because the store guarantees one result per run and a
+ * duplicate would count a seed twice. (Two experiments may share a run: run
+ * ids do not include the experiment's name.)
  */
 export function groupRuns(results: readonly RunResult[]): RunGroup[] {
   const sorted = [...results].sort((left, right) =>
-    left.spec.seed - right.spec.seed || compareText(left.runId, right.runId)
+    left.spec.seed - right.spec.seed || compareText(left.runId, right.runId) ||
+    compareText(left.spec.experiment, right.spec.experiment)
   );
   const seenRunIds = new Set<string>();
   const groups = new Map<string, RunGroup>();
   for (const result of sorted) {
-    if (seenRunIds.has(result.runId)) {
-      throw new Error(`report: two results have run id ${result.runId}`);
+    const key = `${result.spec.experiment}/${result.runId}`;
+    if (seenRunIds.has(key)) {
+      throw new Error(
+        `report: experiment ${result.spec.experiment} has two results with run id ${result.runId}`,
+      );
     }
-    seenRunIds.add(result.runId);
+    seenRunIds.add(key);
     const spec = result.spec;
     const methodKey = canonicalJson(spec.method);
     const settingsId = shortHash(

@@ -8,9 +8,9 @@
  * @module
  */
 
-import { randomUUID } from "node:crypto";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { removeStaleTemporaryFiles, writeFileAtomic } from "../atomic_file.ts";
 import type { RunResult } from "../config/types.ts";
 import { aggregateResults, rankMethods } from "./aggregate.ts";
 import { DEFAULT_PAPER_METHOD_NAMES, evaluateClaims, type PaperMethodNames } from "./claims.ts";
@@ -86,18 +86,6 @@ export function buildReportFiles(
   return files;
 }
 
-/** Writes a file atomically: to a temporary sibling, then renamed over the target. */
-export async function writeFileAtomically(path: string, content: string): Promise<void> {
-  const temporary = `${path}.tmp-${randomUUID()}`;
-  try {
-    await writeFile(temporary, content);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-
 /** Removes `*.<extension>` files in `directory` that are not in `keep`. */
 async function removeStale(
   directory: string,
@@ -127,9 +115,13 @@ export async function writeReport(
   const figuresDirectory = join(outDir, "figures");
   await mkdir(tablesDirectory, { recursive: true });
   await mkdir(figuresDirectory, { recursive: true });
+  // A report writer killed mid-write leaves a temporary file; remove those of dead writers.
+  for (const directory of [outDir, tablesDirectory, figuresDirectory]) {
+    await removeStaleTemporaryFiles(directory);
+  }
   const paths = [...files.keys()].sort(compareText);
   for (const path of paths) {
-    await writeFileAtomically(join(outDir, ...path.split("/")), files.get(path) as string);
+    await writeFileAtomic(join(outDir, ...path.split("/")), files.get(path) as string);
   }
   const namesIn = (prefix: string) =>
     new Set(

@@ -18,7 +18,7 @@ import type { CurvePoint } from "../config/types.ts";
 import type { OptimizerState } from "../nn/optimizers.ts";
 import type { TrainingSession } from "../nn/train.ts";
 import { TOOL_VERSION } from "../version.ts";
-import { writeFileAtomic } from "./atomic_file.ts";
+import { writeFileAtomic } from "../atomic_file.ts";
 
 /** Format tag written into every checkpoint. */
 export const CHECKPOINT_FORMAT = "pruning-run-checkpoint/1";

@@ -19,7 +19,7 @@
 import { join } from "node:path";
 import type { RunResult, RunSpec } from "../config/types.ts";
 import { runId } from "../config/run_id.ts";
-import { processIsAlive, removeStaleTemporaryFiles, writeFileAtomic } from "./atomic_file.ts";
+import { processIsAlive, removeStaleTemporaryFiles, writeFileAtomic } from "../atomic_file.ts";
 
 /** A directory of run results. */
 export class ResultStore {

@@ -18,7 +18,7 @@ import type { RunResult, RunSpec } from "../config/types.ts";
 import { loadDataset } from "../data/registry.ts";
 import { writeReport } from "../report/write_report.ts";
 import { TOOL_VERSION } from "../version.ts";
-import { writeFileAtomic } from "./atomic_file.ts";
+import { writeFileAtomic } from "../atomic_file.ts";
 import { ResultStore } from "./store.ts";
 import { runSweep, type SweepSummary } from "./sweep.ts";
 import * as tf from "@tensorflow/tfjs";

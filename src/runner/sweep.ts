@@ -133,9 +133,14 @@ export async function runSweep(
     return claiming;
   };
   let failure: RunFailure | null = null;
+  // Fires on an interruption or on the first failure: every worker stops at once.
+  const halt = new AbortController();
+  halt.signal.addEventListener("abort", () => {
+    for (const worker of workers) worker.terminate();
+  });
   const stop = () => {
     summary.interrupted = true;
-    for (const worker of workers) worker.terminate();
+    halt.abort();
   };
   options.signal?.addEventListener("abort", stop, { once: true });
 
@@ -159,12 +164,18 @@ export async function runSweep(
         }
         progress.start(slot, describeRun(spec));
         const response = await new Promise<WorkerResponse | null>((resolve) => {
-          worker.onmessage = (event: MessageEvent<WorkerResponse>) => resolve(event.data);
+          const onHalt = () => resolve(null);
+          const settle = (value: WorkerResponse) => {
+            halt.signal.removeEventListener("abort", onHalt);
+            resolve(value);
+          };
+          if (halt.signal.aborted) return resolve(null);
+          halt.signal.addEventListener("abort", onHalt, { once: true });
+          worker.onmessage = (event: MessageEvent<WorkerResponse>) => settle(event.data);
           worker.onerror = (event) => {
             event.preventDefault();
-            resolve({ type: "error", message: event.message, exitCode: 1 });
+            settle({ type: "error", message: event.message, exitCode: 1 });
           };
-          options.signal?.addEventListener("abort", () => resolve(null), { once: true });
           worker.postMessage(
             {
               type: "run",
@@ -185,6 +196,7 @@ export async function runSweep(
             `${describeRun(spec)}: ${response.message}`,
             response.exitCode,
           );
+          halt.abort();
           return;
         }
         await store.write(response.result);

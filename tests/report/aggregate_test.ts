@@ -99,9 +99,22 @@ Deno.test("aggregation is independent of input order, to the bit", () => {
   assert.deepEqual(forward, backward);
 });
 
-Deno.test("duplicate run ids are rejected", () => {
+Deno.test("duplicate run ids within an experiment are rejected", () => {
   const result = makeResult();
-  assert.throws(() => aggregateResults([result, result]), /two results have run id/);
+  assert.throws(() => aggregateResults([result, result]), /has two results with run id/);
+});
+
+Deno.test("two experiments may report the same run", () => {
+  const result = makeResult();
+  const shared = { ...result, spec: { ...result.spec, experiment: "another-study" } };
+  const rows = aggregateResults([result, shared]);
+  assert.deepEqual(
+    rows.map((row) => [row.experiment, row.n]).sort(),
+    [
+      ["another-study", 1],
+      [result.spec.experiment, 1],
+    ].sort(),
+  );
 });
 
 Deno.test("ranking respects higherIsBetter and shares ranks on ties", () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runId } from "../../src/config/run_id.ts";
 import type { RunResult, RunSpec } from "../../src/config/types.ts";
-import { writeFileAtomic } from "../../src/runner/atomic_file.ts";
+import { writeFileAtomic } from "../../src/atomic_file.ts";
 import { ResultStore } from "../../src/runner/store.ts";
 import { listDirectory, specsOf, tinyExperiment } from "./fixtures.ts";
 
