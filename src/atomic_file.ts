@@ -46,7 +46,12 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
   }
 }
 
-/** Whether a process with this id exists (Linux: /proc; elsewhere assume it does). */
+/**
+ * Whether a process with this id exists (Linux: /proc; elsewhere assume it
+ * does). Deno lets only `--allow-all` read /proc, which is why the tasks run
+ * with it: without it every process would look alive and a dead sweep's
+ * claims would never be taken over.
+ */
 export function processIsAlive(pid: number): boolean {
   if (pid === Deno.pid) return true;
   try {
