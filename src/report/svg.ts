@@ -41,13 +41,16 @@ export interface LineChart {
   yLabel: string;
   /** Lines to draw, in legend order. */
   series: ChartSeries[];
-  /** Width in pixels (default 720). */
+  /** Width in pixels (default 880). */
   width?: number;
   /** Height in pixels (default 440). */
   height?: number;
 }
 
-/** A fixed palette (colour-blind-friendly Tableau 10 order). */
+/**
+ * A fixed palette: Tableau 10 (colour-blind friendly) first, then six darker
+ * colours so that a baseline study's dozen methods get distinct lines.
+ */
 export const PALETTE = [
   "#4e79a7",
   "#f28e2b",
@@ -59,6 +62,12 @@ export const PALETTE = [
   "#ff9da7",
   "#9c755f",
   "#bab0ac",
+  "#1b7837",
+  "#762a83",
+  "#b35806",
+  "#2166ac",
+  "#8c510a",
+  "#4d4d4d",
 ] as const;
 
 /** Escapes text for XML content and attribute values. */
@@ -133,9 +142,10 @@ function bandSegments(points: readonly ChartPoint[]): ChartPoint[][] {
  * non-finite `x` or `y` are skipped.
  */
 export function renderLineChart(chart: LineChart): string {
-  const width = chart.width ?? 720;
+  const width = chart.width ?? 880;
   const height = chart.height ?? 440;
-  const legendWidth = 190;
+  // Wide enough for labels such as "magnitude (sanity check: reinitialize)".
+  const legendWidth = 300;
   const margin = { left: 70, right: legendWidth + 20, top: 40, bottom: 55 };
   const plotLeft = margin.left;
   const plotRight = width - margin.right;
