@@ -5,11 +5,9 @@
  *
  * @module
  */
-import { join } from "node:path";
-import { reproductionFiles, runStudy } from "../runner/study.ts";
-import { interruptSignal } from "./interrupt.ts";
+import { reproductionFiles } from "../runner/study.ts";
 import { parseCommandLine, positiveInteger, stringOption } from "./options.ts";
-import { printStudyOutcome } from "./study_report.ts";
+import { runStudyCommand, STUDY_FLAGS } from "./study_command.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Profiles `reproduce` knows. */
@@ -18,12 +16,7 @@ export const PROFILES = ["quick", "paper"] as const;
 /** Runs the command; returns the exit code. */
 export async function reproduceCommand(args: string[]): Promise<number> {
   const { values } = parseCommandLine("reproduce", args, {
-    profile: { type: "string" },
-    out: { type: "string" },
-    workers: { type: "string" },
-    force: { type: "boolean" },
-    quiet: { type: "boolean" },
-    "data-dir": { type: "string" },
+    ...STUDY_FLAGS,
     experiments: { type: "string" },
   }, false);
   const profile = stringOption(values.profile) ?? "quick";
@@ -32,23 +25,14 @@ export async function reproduceCommand(args: string[]): Promise<number> {
       `reproduce: --profile must be one of ${PROFILES.join(", ")}, got "${profile}"`,
     );
   }
-  const outDir = stringOption(values.out) ?? "results";
-  const experimentsRoot = stringOption(values.experiments) ?? "experiments";
-  const interrupt = interruptSignal();
-  try {
-    const outcome = await runStudy({
-      files: await reproductionFiles(experimentsRoot),
-      profile,
-      outDir,
-      storeDir: join(outDir, "runs"),
-      workers: positiveInteger("reproduce", "workers", values.workers),
-      force: values.force === true,
-      quiet: values.quiet === true,
-      dataDir: stringOption(values["data-dir"]),
-      signal: interrupt.signal,
-    });
-    return printStudyOutcome(outcome, outDir);
-  } finally {
-    interrupt.dispose();
-  }
+  // Checked before anything is read, so a bad flag writes nothing.
+  positiveInteger("reproduce", "workers", values.workers);
+  const files = await reproductionFiles(stringOption(values.experiments) ?? "experiments");
+  return runStudyCommand(
+    "reproduce",
+    files,
+    profile,
+    stringOption(values.out) ?? "results",
+    values,
+  );
 }

@@ -68,6 +68,7 @@ import {
 import {
   disposeScoringBatches,
   loadScoringBatches,
+  meanKernelGradients,
   pruneAtInitializationOutcome,
   type ScoringBatch,
   toFloat32Scores,
@@ -182,27 +183,11 @@ function meanPatternGradients(
   patterns: tf.Tensor2D[][],
 ): { loss: number; kernels: Float64Array[] } {
   const record = patterns.length === 0;
-  const kernels = network.kernels.map((kernel) => new Float64Array(kernel.length));
-  let loss = 0;
-  let examples = 0;
-  batches.forEach((batch, index) => {
+  return meanKernelGradients(network, batches, (batch, index) => {
     const pass = patternPass(network, batch, record ? null : patterns[index]);
     if (record) patterns.push(pass.patterns);
-    pass.kernels.forEach((kernel, layer) => {
-      const sum = kernels[layer];
-      for (let position = 0; position < kernel.length; position++) {
-        sum[position] += kernel[position] * batch.size;
-      }
-    });
-    loss += pass.loss * batch.size;
-    examples += batch.size;
+    return pass;
   });
-  if (examples > 0) {
-    for (const sum of kernels) {
-      for (let index = 0; index < sum.length; index++) sum[index] /= examples;
-    }
-  }
-  return { loss: examples > 0 ? loss / examples : 0, kernels };
 }
 
 /**

@@ -63,29 +63,45 @@ export interface MeanGradients {
   kernels: Float64Array[];
 }
 
+/** Loss and kernel gradients of one batch, as a gradient computation returns them. */
+export interface BatchKernelGradients {
+  /** Mean loss of the batch. */
+  loss: number;
+  /** Gradient of each kernel. */
+  kernels: Float32Array[];
+}
+
 /**
  * Gradient of the loss averaged over all examples of `batches` (each batch's
  * mean-loss gradient weighted by its size), for the network's current
  * device weights. Accumulated in float64 so that many batches lose nothing.
+ * `gradientsOf` computes one batch (default: the plain backward pass; GraSP
+ * passes one with frozen ReLU patterns).
  */
 export function meanKernelGradients(
   network: MaskedNetwork,
   batches: ScoringBatch[],
+  gradientsOf: (batch: ScoringBatch, index: number) => BatchKernelGradients = (batch) => {
+    const pass = forwardBackward(network, batch.inputs, batch.targets);
+    return { loss: pass.loss, kernels: pass.gradients.map((gradient) => gradient.kernel) };
+  },
 ): MeanGradients {
   const kernels = network.shapes.map((shape) =>
     new Float64Array(shape.inputSize * shape.outputSize)
   );
   let loss = 0;
   let examples = 0;
-  for (const batch of batches) {
-    const pass = forwardBackward(network, batch.inputs, batch.targets);
-    pass.gradients.forEach(({ kernel }, layer) => {
+  batches.forEach((batch, index) => {
+    const pass = gradientsOf(batch, index);
+    pass.kernels.forEach((kernel, layer) => {
       const sum = kernels[layer];
-      for (let index = 0; index < kernel.length; index++) sum[index] += kernel[index] * batch.size;
+      for (let position = 0; position < kernel.length; position++) {
+        sum[position] += kernel[position] * batch.size;
+      }
     });
     loss += pass.loss * batch.size;
     examples += batch.size;
-  }
+  });
   if (examples > 0) {
     for (const sum of kernels) {
       for (let index = 0; index < sum.length; index++) sum[index] /= examples;

@@ -119,9 +119,13 @@ export interface RankingRow {
   /**
    * 1 for the best mean metric; means equal to the printed six decimals share
    * a rank ("1, 2, 2, 4").
-   * `undefined` when every run of the method diverged.
+   * `undefined` when every run of the method diverged, or when its runs did
+   * not reach the target sparsity (dissipation's `threshold` mode stops where
+   * its fraction does): a sparser network is not compared with a denser one.
    */
   rank: number | undefined;
+  /** Mean sparsity the runs reached. */
+  meanAchievedSparsity: number | undefined;
   /** Method label as shown. */
   method: string;
   /** Hash of method settings, training and backend. */
@@ -138,10 +142,19 @@ export interface RankingRow {
   diverged: number;
 }
 
+/** How far below its target a method's mean sparsity may be and still be ranked. */
+export const RANKING_SPARSITY_TOLERANCE = 0.001;
+
+/** Whether a row's runs reached their target sparsity (and so may be ranked). */
+export function reachedTarget(row: AggregateRow): boolean {
+  return row.meanAchievedSparsity !== undefined &&
+    row.meanAchievedSparsity >= row.sparsity - RANKING_SPARSITY_TOLERANCE;
+}
+
 /**
  * Ranks the methods of each experiment, dataset, model and sparsity by mean
- * metric, respecting `higherIsBetter`. Methods with no completed run come
- * last, unranked.
+ * metric, respecting `higherIsBetter`. Methods with no completed run, or
+ * whose runs stopped short of the target sparsity, come last, unranked.
  */
 export function rankMethods(rows: readonly AggregateRow[]): RankingRow[] {
   const cells = new Map<string, AggregateRow[]>();
@@ -154,11 +167,13 @@ export function rankMethods(rows: readonly AggregateRow[]): RankingRow[] {
   const ranking: RankingRow[] = [];
   // `rows` is already sorted, so cells come out in table order.
   for (const cell of cells.values()) {
+    const rankable = (row: AggregateRow) => row.mean !== undefined && reachedTarget(row);
     const ordered = [...cell].sort((left, right) => {
-      if (left.mean === undefined || right.mean === undefined) {
-        return (left.mean === undefined ? 1 : 0) - (right.mean === undefined ? 1 : 0) ||
+      if (!rankable(left) || !rankable(right)) {
+        return (rankable(left) ? 0 : 1) - (rankable(right) ? 0 : 1) ||
           (left.method < right.method ? -1 : left.method > right.method ? 1 : 0);
       }
+      if (left.mean === undefined || right.mean === undefined) return 0;
       const better = left.higherIsBetter ? right.mean - left.mean : left.mean - right.mean;
       return better ||
         (left.method < right.method ? -1 : left.method > right.method ? 1 : 0) ||
@@ -171,7 +186,7 @@ export function rankMethods(rows: readonly AggregateRow[]): RankingRow[] {
     let previousRank = 0;
     ordered.forEach((row, index) => {
       let rank: number | undefined;
-      if (row.mean !== undefined) {
+      if (row.mean !== undefined && rankable(row)) {
         const shown = printed(row.mean);
         rank = shown === previousMean ? previousRank : index + 1;
         previousMean = shown;
@@ -183,6 +198,7 @@ export function rankMethods(rows: readonly AggregateRow[]): RankingRow[] {
         model: row.model,
         sparsity: row.sparsity,
         rank,
+        meanAchievedSparsity: row.meanAchievedSparsity,
         method: row.method,
         settingsId: row.settingsId,
         metric: row.metric,

@@ -185,6 +185,7 @@ export const RANKING_HEADER = [
   "metric",
   "higherIsBetter",
   "mean",
+  "meanAchievedSparsity",
   "n",
   "diverged",
 ] as const;
@@ -204,6 +205,7 @@ export function rankingCsv(rows: readonly RankingRow[]): string {
       row.metric,
       String(row.higherIsBetter),
       formatFixed(row.mean),
+      formatFixed(row.meanAchievedSparsity),
       formatCount(row.n),
       formatCount(row.diverged),
     ]),

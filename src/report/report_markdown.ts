@@ -295,9 +295,12 @@ function experimentSection(experiment: string, content: ReportContent): string[]
     const entries = ranking
       .filter((row) => row.dataset === dataset && row.model === model && row.sparsity === sparsity)
       .map((row) =>
-        row.rank === undefined
+        row.rank !== undefined
+          ? `${row.rank}. ${row.method} (${formatFixed(row.mean)})`
+          : row.mean === undefined
           ? `unranked ${row.method} (all runs diverged)`
-          : `${row.rank}. ${row.method} (${formatFixed(row.mean)})`
+          : `unranked ${row.method} (${formatFixed(row.mean)}, but reached sparsity ` +
+            `${formatFixed(row.meanAchievedSparsity)} only)`
       );
     const metric = ranking.find((row) => row.dataset === dataset && row.model === model);
     const direction = metric?.higherIsBetter ? "higher is better" : "lower is better";

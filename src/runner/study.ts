@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { expandExperiment } from "../config/grid.ts";
 import type { Experiment } from "../config/experiment.ts";
 import { loadExperimentFile } from "../config/parse_experiment.ts";
@@ -119,7 +119,7 @@ export async function reportStudy(
     profile: profile ?? "none",
     experiments: prepared.experiments.map(({ experiment, hash }) => ({
       name: experiment.name,
-      file: basename(experiment.file),
+      file: experiment.file,
       hash: hash.slice(0, 16),
     })),
     versions: {

@@ -149,3 +149,17 @@ Deno.test("means equal to the printed precision share a rank", () => {
     [[1, "kstarts"], [1, "random"], [3, "snip"]],
   );
 });
+
+Deno.test("a method that stopped short of the target sparsity is not ranked", () => {
+  const rows = aggregateResults([
+    ...seedsOf({ method: "random", sparsity: 0.9 }, [0.7, 0.72]),
+    // Dissipation's threshold mode reached 0.3 only: its better accuracy is not comparable.
+    ...seedsOf({ method: "dissipating", sparsity: 0.9, achieved: 0.3 }, [0.85, 0.86]),
+  ]);
+  const ranking = rankMethods(rows);
+  assert.deepEqual(
+    ranking.map((row) => [row.method, row.rank]),
+    [["random", 1], ["dissipating", undefined]],
+  );
+  assert.ok(Math.abs((ranking[1].meanAchievedSparsity ?? 0) - 0.3) < 1e-12);
+});
