@@ -1,9 +1,7 @@
 /**
- * `bench [--backend wasm|cpu] [--model mlp|autoencoder|all] [--threads 1|2] [--limit N] [--data-dir DIR]`:
+ * `bench [--backend wasm|cpu] [--model mlp|autoencoder|all] [--limit N] [--data-dir DIR]`:
  * trains one epoch of LeNet-300-100 and of the default autoencoder on the
- * full Fashion-MNIST training split and prints one JSON line each. By
- * default one thread trains, as in a sweep; `--threads 2` splits each batch
- * over two threads (see src/nn/parallel_training.ts).
+ * full Fashion-MNIST training split and prints one JSON line each.
  *
  * @module
  */
@@ -23,7 +21,6 @@ export async function benchCommand(args: string[]): Promise<number> {
     backend: { type: "string" },
     model: { type: "string" },
     limit: { type: "string" },
-    threads: { type: "string" },
     "data-dir": { type: "string" },
   }, false);
   const backend = stringOption(values.backend) ?? "wasm";
@@ -34,10 +31,6 @@ export async function benchCommand(args: string[]): Promise<number> {
   if (model !== "all" && !(model in MODELS)) {
     throw new UsageError(`bench: --model must be mlp, autoencoder or all, got "${model}"`);
   }
-  const threads = stringOption(values.threads) ?? "1";
-  if (threads !== "1" && threads !== "2") {
-    throw new UsageError(`bench: --threads must be 1 or 2, got "${threads}"`);
-  }
   const names = model === "all" ? Object.keys(MODELS) : [model];
   for (const name of names) {
     const result = await benchmarkEpoch({
@@ -45,7 +38,6 @@ export async function benchCommand(args: string[]): Promise<number> {
       backend,
       limit: positiveInteger("bench", "limit", values.limit),
       dataDir: stringOption(values["data-dir"]),
-      threads: threads === "2" ? 2 : 1,
     });
     console.log(JSON.stringify(result));
   }

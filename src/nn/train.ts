@@ -293,8 +293,7 @@ export function evaluate(network: MaskedNetwork, split: PreparedSplit, chunk = 2
 export class TrainingSession {
   /** The network being trained (its tensors are replaced at every step). */
   readonly network: MaskedNetwork;
-  /** The examples trained on. */
-  protected readonly data: PreparedSplit;
+  readonly #data: PreparedSplit;
   readonly #settings: TrainingSettings;
   readonly #shuffleSeed: string;
   #optimizer: Optimizer;
@@ -308,7 +307,7 @@ export class TrainingSession {
     seed: number | string,
   ) {
     this.network = network;
-    this.data = data;
+    this.#data = data;
     this.#settings = settings;
     this.#shuffleSeed = `${seed}/shuffle`;
     this.#optimizer = createOptimizer(settings, network);
@@ -349,12 +348,9 @@ export class TrainingSession {
     this.#optimizer.loadState(state.optimizer);
   }
 
-  /**
-   * Loss and gradients of the batch `order[start..end)` at the current
-   * weights. A subclass may compute them another way (e.g. on several cores).
-   */
-  protected computeBatch(order: Int32Array, start: number, end: number): BatchPass {
-    const { inputs, targets } = batchTensors(this.data, order, start, end);
+  /** Loss and gradients of the batch `order[start..end)` at the current weights. */
+  #computeBatch(order: Int32Array, start: number, end: number): BatchPass {
+    const { inputs, targets } = batchTensors(this.#data, order, start, end);
     try {
       return forwardBackward(this.network, inputs, targets);
     } finally {
@@ -362,21 +358,18 @@ export class TrainingSession {
     }
   }
 
-  /** Frees what the session holds beyond the network (nothing here; workers in subclasses). */
-  dispose(): void {}
-
   /** Trains `count` epochs; stops early, reporting where, if the loss diverges. */
   trainEpochs(count: number, callbacks: TrainingCallbacks = {}): TrainingOutcome {
     const epochLosses: number[] = [];
     const batchSize = this.#settings.batchSize;
     for (let epochOffset = 0; epochOffset < count; epochOffset++) {
       const epoch = this.#epochsDone + 1;
-      const order = new Rng(`${this.#shuffleSeed}/${epoch}`).permutation(this.data.count);
+      const order = new Rng(`${this.#shuffleSeed}/${epoch}`).permutation(this.#data.count);
       let lossSum = 0;
       let steps = 0;
-      for (let start = 0; start < this.data.count; start += batchSize) {
-        const end = Math.min(start + batchSize, this.data.count);
-        const pass = this.computeBatch(order, start, end);
+      for (let start = 0; start < this.#data.count; start += batchSize) {
+        const end = Math.min(start + batchSize, this.#data.count);
+        const pass = this.#computeBatch(order, start, end);
         steps++;
         if (!Number.isFinite(pass.loss)) {
           this.#epochsDone = epoch;

@@ -9,7 +9,6 @@ import type { DatasetName, ModelSettings } from "../config/types.ts";
 import { loadDataset } from "../data/registry.ts";
 import { type BackendName, initBackend } from "../nn/backend.ts";
 import { buildModel } from "../nn/models.ts";
-import { ParallelTrainingSession } from "../nn/parallel_training.ts";
 import { prepareSplit, TrainingSession } from "../nn/train.ts";
 import { Rng } from "../rng.ts";
 
@@ -29,8 +28,6 @@ export interface BenchmarkResult {
   samplesPerSecond: number;
   /** tfjs backend. */
   backend: BackendName;
-  /** Cores the epoch trained on (2: each batch split over two threads). */
-  threads: number;
   /** Largest resident set size seen during the epoch, MiB. */
   peakMemoryMiB: number;
   /** Mean training loss of the epoch (a check that it learned). */
@@ -49,8 +46,6 @@ export interface BenchmarkOptions {
   limit?: number;
   /** Directory the data layer looks in first. */
   dataDir?: string;
-  /** 1: one thread; 2: each batch split over two threads (default 1). */
-  threads?: 1 | 2;
 }
 
 /** Trains one epoch and measures it. */
@@ -68,17 +63,12 @@ export async function benchmarkEpoch(options: BenchmarkOptions): Promise<Benchma
   const prepared = prepareSplit(split, dataset.inputSize, dataset.classes, autoencoder);
   const network = buildModel(options.model, dataset, new Rng(1).fork("initialisation"));
   const batchSize = 64;
-  const settings = {
-    optimizer: "adam" as const,
-    learningRate: 1e-3,
-    momentum: 0,
-    batchSize,
-    epochs: 1,
-  };
-  const threads = options.threads ?? 1;
-  const session = threads === 2
-    ? await ParallelTrainingSession.create(network, prepared, settings, 1, options.backend)
-    : new TrainingSession(network, prepared, settings, 1);
+  const session = new TrainingSession(
+    network,
+    prepared,
+    { optimizer: "adam", learningRate: 1e-3, momentum: 0, batchSize, epochs: 1 },
+    1,
+  );
   let peak = Deno.memoryUsage().rss;
   const started = performance.now();
   const outcome = session.trainEpochs(1, {
@@ -88,7 +78,6 @@ export async function benchmarkEpoch(options: BenchmarkOptions): Promise<Benchma
   });
   const seconds = (performance.now() - started) / 1000;
   peak = Math.max(peak, Deno.memoryUsage().rss);
-  session.dispose();
   network.dispose();
   const widths = [dataset.inputSize, ...options.model.hidden];
   widths.push(autoencoder ? dataset.inputSize : dataset.classes);
@@ -100,7 +89,6 @@ export async function benchmarkEpoch(options: BenchmarkOptions): Promise<Benchma
     secondsPerEpoch: Math.round(seconds * 1000) / 1000,
     samplesPerSecond: Math.round(count / seconds),
     backend: options.backend,
-    threads,
     peakMemoryMiB: Math.round(peak / 1048576),
     meanLoss: outcome.epochLosses[0],
   };
