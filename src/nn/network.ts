@@ -51,6 +51,10 @@ export interface DeviceLayer extends LayerShape {
   kernel: tf.Tensor2D;
   /** `[outputSize]` bias. */
   bias: tf.Tensor1D;
+  /** `[outputSize, inputSize]`: the kernel transposed (see {@link MaskedNetwork.upload}). */
+  kernelTransposed: tf.Tensor2D;
+  /** `[outputSize, 1]`: the bias as a column. */
+  biasColumn: tf.Tensor2D;
 }
 
 /** Copies a snapshot so that the copy shares no memory with the original. */
@@ -86,20 +90,35 @@ export class MaskedNetwork {
     this.masks = shapes.map((shape) =>
       new Float32Array(shape.inputSize * shape.outputSize).fill(1)
     );
-    this.layers = this.shapes.map((shape, index) => ({
-      ...shape,
-      kernel: tf.tensor2d(this.kernels[index], [shape.inputSize, shape.outputSize]),
-      bias: tf.tensor1d(this.biases[index]),
-    }));
+    this.layers = this.shapes.map((shape, index) => this.#deviceLayer(shape, index));
   }
 
-  /** Copies the host weights to the device (after an in-place host update). */
+  #deviceLayer(shape: LayerShape, index: number): DeviceLayer {
+    const kernel = tf.tensor2d(this.kernels[index], [shape.inputSize, shape.outputSize]);
+    return {
+      ...shape,
+      kernel,
+      bias: tf.tensor1d(this.biases[index]),
+      kernelTransposed: tf.transpose(kernel),
+      biasColumn: tf.tensor2d(this.biases[index], [shape.outputSize, 1]),
+    };
+  }
+
+  /**
+   * Copies the host weights to the device (after an in-place host update),
+   * each kernel both as it is and transposed. Why both: the WASM backend's
+   * matrix product (XNNPACK) repacks its right-hand operand at every call
+   * when that operand is new, which for a weight matrix that changes every
+   * step costs more than the product itself; with both layouts on the device
+   * every product of a training step takes the weights as its left-hand
+   * operand (measured: the autoencoder's epoch went from 10.7 s to about
+   * 9 s). The transpose is done on the device, which measured faster than a
+   * blocked transpose in JavaScript.
+   */
   upload(): void {
     this.layers.forEach((layer, index) => {
-      layer.kernel.dispose();
-      layer.bias.dispose();
-      layer.kernel = tf.tensor2d(this.kernels[index], [layer.inputSize, layer.outputSize]);
-      layer.bias = tf.tensor1d(this.biases[index]);
+      tf.dispose([layer.kernel, layer.bias, layer.kernelTransposed, layer.biasColumn]);
+      this.layers[index] = this.#deviceLayer(this.shapes[index], index);
     });
   }
 
@@ -166,8 +185,7 @@ export class MaskedNetwork {
   /** Frees every tensor the network holds. */
   dispose(): void {
     for (const layer of this.layers) {
-      layer.kernel.dispose();
-      layer.bias.dispose();
+      tf.dispose([layer.kernel, layer.bias, layer.kernelTransposed, layer.biasColumn]);
     }
   }
 }

@@ -171,17 +171,16 @@ export function forwardBackward(
   targets: tf.Tensor2D,
 ): BatchPass {
   const layers = network.layers;
+  // Activations are kept feature-major ([features, rows]) so that every
+  // product takes a weight matrix as its left-hand operand (see
+  // MaskedNetwork.upload): forward z^T = W^T a^T, backward dA^T = W dZ^T.
   const kept = tf.tidy(() => {
-    const activations: tf.Tensor2D[] = [inputs];
+    const activations: tf.Tensor2D[] = [tf.transpose(inputs)];
     for (const layer of layers) {
       const previous = activations[activations.length - 1];
+      const preActivation = tf.add(tf.matMul(layer.kernelTransposed, previous), layer.biasColumn);
       activations.push(
-        tf.fused.matMul({
-          a: previous,
-          b: layer.kernel,
-          bias: layer.bias,
-          activation: layer.activation === "relu" ? "relu" : "linear",
-        }) as tf.Tensor2D,
+        (layer.activation === "relu" ? tf.relu(preActivation) : preActivation) as tf.Tensor2D,
       );
     }
     const batchSize = inputs.shape[0];
@@ -189,12 +188,17 @@ export function forwardBackward(
     let loss: tf.Scalar;
     let outputGradient: tf.Tensor2D;
     if (network.loss === "softmax-cross-entropy") {
-      const logProbabilities = tf.logSoftmax(preOutput);
+      const logProbabilities = tf.logSoftmax(tf.transpose(preOutput));
       loss = tf.neg(tf.div(tf.sum(tf.mul(logProbabilities, targets)), batchSize));
-      outputGradient = tf.div(tf.sub(tf.exp(logProbabilities), targets), batchSize);
+      outputGradient = tf.transpose(
+        tf.div(tf.sub(tf.exp(logProbabilities), targets), batchSize),
+      );
     } else {
       const output = tf.sigmoid(preOutput);
-      const difference = tf.sub(output, targets);
+      const difference = tf.sub(
+        output,
+        targets === inputs ? activations[0] : tf.transpose(targets),
+      );
       const elementCount = difference.size;
       loss = tf.div(tf.sum(tf.square(difference)), elementCount);
       // d/dz of mean((sigmoid(z) - t)^2) = 2 (y - t) y (1 - y) / n
@@ -208,10 +212,10 @@ export function forwardBackward(
     for (let index = layers.length - 1; index >= 0; index--) {
       const layer = layers[index];
       const input = activations[index];
-      gradients[index * 2] = tf.matMul(tf.transpose(input), gradient);
-      gradients[index * 2 + 1] = tf.sum(gradient, 0);
+      gradients[index * 2] = tf.matMul(input, tf.transpose(gradient));
+      gradients[index * 2 + 1] = tf.sum(gradient, 1);
       if (index > 0) {
-        const inputGradient = tf.matMul(gradient, tf.transpose(layer.kernel));
+        const inputGradient = tf.matMul(layer.kernel, gradient);
         // ReLU passes gradient where its output was positive.
         gradient = tf.mul(inputGradient, tf.step(input)) as tf.Tensor2D;
       }
