@@ -54,12 +54,29 @@ export class ResultStore {
       await Deno.mkdir(this.root, { recursive: true });
       if (!(await Deno.stat(this.root)).isDirectory) throw new Error("not a directory");
       await removeStaleTemporaryFiles(this.root);
+      await this.#removeStaleClaims();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(
         `${this.root}: cannot use as the result store (${reason.replace(/\s*\n\s*/g, " ")})`,
         { cause: error },
       );
+    }
+  }
+
+  /**
+   * Deletes the claims of processes that are gone. A sweep killed after
+   * writing a result but before releasing its claim leaves one; the run is
+   * then skipped as stored, so nothing else would ever remove it.
+   */
+  async #removeStaleClaims(): Promise<void> {
+    for await (const entry of Deno.readDir(this.root)) {
+      if (!entry.isFile || !entry.name.endsWith(".claim")) continue;
+      const path = join(this.root, entry.name);
+      const owner = Number((await Deno.readTextFile(path).catch(() => "")).trim());
+      // An empty claim may be one a live sweep is writing right now: leave it to claim().
+      if (!(Number.isInteger(owner) && owner > 0) || processIsAlive(owner)) continue;
+      await Deno.remove(path).catch(() => {});
     }
   }
 

@@ -207,3 +207,29 @@ Deno.test("store: a claim left by a dead process or unreadable is taken over", a
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("store: preparing removes the claims of dead processes, keeps live and unreadable ones", async () => {
+  const root = await Deno.makeTempDir();
+  const other = startLiveProcess();
+  try {
+    const store = new ResultStore(root);
+    // A sweep killed after writing its result but before releasing the claim.
+    await store.write(fakeResult(SPEC));
+    await Deno.writeTextFile(claimPath(store, SPEC), `${await deadPid()}\n`);
+    await Deno.writeTextFile(claimPath(store, OTHER_SPEC), `${other.pid}\n`);
+    await Deno.writeTextFile(join(root, "0123456789abcdef.claim"), "");
+    await store.prepare();
+    assert.deepEqual(
+      await listDirectory(root),
+      [
+        "0123456789abcdef.claim",
+        `${runId(OTHER_SPEC)}.claim`,
+        `${runId(SPEC)}.json`,
+      ].sort(),
+    );
+  } finally {
+    other.kill("SIGKILL");
+    await other.status;
+    await Deno.remove(root, { recursive: true });
+  }
+});
