@@ -14,7 +14,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (positionals.length === 0) {
     throw new UsageError("run: name at least one experiment file, e.g. experiments/smoke.json");
   }
-  return runStudyCommand(
+  return await runStudyCommand(
     "run",
     positionals,
     stringOption(values.profile),
