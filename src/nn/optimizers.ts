@@ -38,22 +38,58 @@ export interface Optimizer {
   loadState(state: OptimizerState): void;
 }
 
-function zeroSlots(network: MaskedNetwork): Float32Array[] {
-  return network.shapes.flatMap((shape) => [
-    new Float32Array(shape.inputSize * shape.outputSize),
-    new Float32Array(shape.outputSize),
-  ]);
-}
+/**
+ * What every optimiser here shares: `slotsPerTensor` state arrays per
+ * parameter tensor, laid out per layer as the kernel's slots then the bias's,
+ * and the step count. Clearing pruned weights' state and checkpointing are
+ * the same for all of them; only the update differs.
+ */
+abstract class SlotOptimizer implements Optimizer {
+  /** State arrays: tensor `t`'s slot `c` is at `t * slotsPerTensor + c`. */
+  protected slots: Float32Array[];
+  /** Steps taken. */
+  protected stepCount = 0;
+  readonly #kind: OptimizerState["kind"];
+  readonly #slotsPerTensor: number;
 
-function maskKernelSlots(slots: Float32Array[], network: MaskedNetwork, slotsPerTensor: number) {
-  network.masks.forEach((mask, layer) => {
-    for (let copy = 0; copy < slotsPerTensor; copy++) {
-      const slot = slots[(layer * 2) * slotsPerTensor + copy];
-      for (let position = 0; position < mask.length; position++) {
-        if (mask[position] === 0) slot[position] = 0;
+  constructor(network: MaskedNetwork, kind: OptimizerState["kind"], slotsPerTensor: number) {
+    this.#kind = kind;
+    this.#slotsPerTensor = slotsPerTensor;
+    this.slots = network.shapes.flatMap((shape) =>
+      [shape.inputSize * shape.outputSize, shape.outputSize].flatMap((size) =>
+        Array.from({ length: slotsPerTensor }, () => new Float32Array(size))
+      )
+    );
+  }
+
+  abstract step(network: MaskedNetwork, gradients: LayerGradients[]): void;
+
+  applyMasks(network: MaskedNetwork): void {
+    network.masks.forEach((mask, layer) => {
+      for (let copy = 0; copy < this.#slotsPerTensor; copy++) {
+        const slot = this.slots[(layer * 2) * this.#slotsPerTensor + copy];
+        for (let position = 0; position < mask.length; position++) {
+          if (mask[position] === 0) slot[position] = 0;
+        }
       }
+    });
+  }
+
+  saveState(): OptimizerState {
+    return {
+      kind: this.#kind,
+      stepCount: this.stepCount,
+      slots: this.slots.map((slot) => slot.slice()),
+    };
+  }
+
+  loadState(state: OptimizerState): void {
+    if (state.kind !== this.#kind || state.slots.length !== this.slots.length) {
+      throw new Error(`optimizer state does not belong to this ${this.#kind} optimizer`);
     }
-  });
+    this.stepCount = state.stepCount;
+    this.slots = state.slots.map((slot) => slot.slice());
+  }
 }
 
 const ADAM_BETA1 = 0.9;
@@ -102,22 +138,20 @@ function adamUpdate(
  * Adam as PyTorch defines it: bias-corrected moments, epsilon added to the
  * corrected root second moment; beta1 0.9, beta2 0.999, epsilon 1e-8.
  */
-class Adam implements Optimizer {
-  // Per tensor (kernel, then bias, per layer): first moment then second moment.
-  #slots: Float32Array[];
-  #stepCount = 0;
+class Adam extends SlotOptimizer {
   readonly #learningRate: number;
 
   constructor(network: MaskedNetwork, learningRate: number) {
-    this.#slots = zeroSlots(network).flatMap((slot) => [slot, slot.slice()]);
+    // Per tensor: first moment, then second moment.
+    super(network, "adam", 2);
     this.#learningRate = learningRate;
   }
 
   step(network: MaskedNetwork, gradients: LayerGradients[]): void {
-    this.#stepCount += 1;
-    const stepSize = this.#learningRate / (1 - ADAM_BETA1 ** this.#stepCount);
-    const rootCorrection = 1 / Math.sqrt(1 - ADAM_BETA2 ** this.#stepCount);
-    const slots = this.#slots;
+    this.stepCount += 1;
+    const stepSize = this.#learningRate / (1 - ADAM_BETA1 ** this.stepCount);
+    const rootCorrection = 1 / Math.sqrt(1 - ADAM_BETA2 ** this.stepCount);
+    const slots = this.slots;
     network.shapes.forEach((_, layer) => {
       adamUpdate(
         network.kernels[layer],
@@ -140,86 +174,57 @@ class Adam implements Optimizer {
     });
     network.upload();
   }
+}
 
-  applyMasks(network: MaskedNetwork): void {
-    maskKernelSlots(this.#slots, network, 2);
-  }
-
-  saveState(): OptimizerState {
-    return {
-      kind: "adam",
-      stepCount: this.#stepCount,
-      slots: this.#slots.map((slot) => slot.slice()),
-    };
-  }
-
-  loadState(state: OptimizerState): void {
-    if (state.kind !== "adam" || state.slots.length !== this.#slots.length) {
-      throw new Error("optimizer state does not belong to this Adam optimizer");
-    }
-    this.#stepCount = state.stepCount;
-    this.#slots = state.slots.map((slot) => slot.slice());
+/** One SGD-with-momentum update of a tensor in place, skipping masked entries. */
+function sgdUpdate(
+  parameter: Float32Array,
+  gradient: Float32Array,
+  mask: Float32Array | null,
+  velocity: Float32Array,
+  learningRate: number,
+  momentum: number,
+): void {
+  for (let position = 0; position < parameter.length; position++) {
+    if (mask !== null && mask[position] === 0) continue;
+    const next = momentum * velocity[position] + gradient[position];
+    velocity[position] = next;
+    parameter[position] -= learningRate * next;
   }
 }
 
 /** SGD with PyTorch-style momentum: v = momentum * v + g; w -= lr * v. */
-class SgdMomentum implements Optimizer {
-  #velocity: Float32Array[];
-  #stepCount = 0;
+class SgdMomentum extends SlotOptimizer {
   readonly #learningRate: number;
   readonly #momentum: number;
 
   constructor(network: MaskedNetwork, learningRate: number, momentum: number) {
-    this.#velocity = zeroSlots(network);
+    super(network, "sgd", 1);
     this.#learningRate = learningRate;
     this.#momentum = momentum;
   }
 
   step(network: MaskedNetwork, gradients: LayerGradients[]): void {
-    this.#stepCount += 1;
-    const update = (
-      parameter: Float32Array,
-      gradient: Float32Array,
-      mask: Float32Array | null,
-      velocity: Float32Array,
-    ) => {
-      for (let position = 0; position < parameter.length; position++) {
-        if (mask !== null && mask[position] === 0) continue;
-        const next = this.#momentum * velocity[position] + gradient[position];
-        velocity[position] = next;
-        parameter[position] -= this.#learningRate * next;
-      }
-    };
+    this.stepCount += 1;
     network.shapes.forEach((_, layer) => {
-      update(
+      sgdUpdate(
         network.kernels[layer],
         gradients[layer].kernel,
         network.masks[layer],
-        this.#velocity[layer * 2],
+        this.slots[layer * 2],
+        this.#learningRate,
+        this.#momentum,
       );
-      update(network.biases[layer], gradients[layer].bias, null, this.#velocity[layer * 2 + 1]);
+      sgdUpdate(
+        network.biases[layer],
+        gradients[layer].bias,
+        null,
+        this.slots[layer * 2 + 1],
+        this.#learningRate,
+        this.#momentum,
+      );
     });
     network.upload();
-  }
-
-  applyMasks(network: MaskedNetwork): void {
-    maskKernelSlots(this.#velocity, network, 1);
-  }
-
-  saveState(): OptimizerState {
-    return {
-      kind: "sgd",
-      stepCount: this.#stepCount,
-      slots: this.#velocity.map((slot) => slot.slice()),
-    };
-  }
-
-  loadState(state: OptimizerState): void {
-    if (state.kind !== "sgd" || state.slots.length !== this.#velocity.length) {
-      throw new Error("optimizer state does not belong to this SGD optimizer");
-    }
-    this.#stepCount = state.stepCount;
-    this.#velocity = state.slots.map((slot) => slot.slice());
   }
 }
 
