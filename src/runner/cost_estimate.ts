@@ -1,0 +1,250 @@
+/**
+ * What a run will cost before it is computed: estimated seconds per training
+ * epoch of a {@link RunSpec}, the epochs the run trains (its method's mask
+ * selection included), and from the two the run's seconds and a study's
+ * core-hours. `--dry-run` prints the core-hours; shards are balanced with the
+ * run seconds.
+ *
+ * The figures are measured on this project's 2-core machine, one run per
+ * core (tfjs WASM, one thread), with `deno task bench`: one epoch of 60,000
+ * Fashion-MNIST images at batch 64 with Adam takes about 4.5 s for
+ * LeNet-300-100 and about 9 s for the 784-256-64-256-784 autoencoder. A run
+ * of another size scales them:
+ *
+ * - by its number of prunable weights (each weight costs one multiply-add
+ *   per example in each of the forward pass and the two backward products,
+ *   and one optimiser update per step);
+ * - by its batch size: about a third of a batch-64 step is per-step host work
+ *   (the optimiser update and the weight upload: about 3 ms of 9.3 ms in the
+ *   autoencoder's profile), which does not shrink with the batch;
+ * - by its backend: the pure-JS `cpu` backend is about 8 times slower;
+ * - by its engine and density: the dense tfjs path costs the same at every
+ *   density ({@link densityEngineFactor}).
+ *
+ * The test split is evaluated after every epoch (the learning curve) and once
+ * at the end: a forward pass only, a third of a training example's products.
+ *
+ * These are estimates for planning and balancing, never results: a faster or
+ * slower machine shifts every run by about the same factor, which leaves the
+ * balance of shards unchanged.
+ *
+ * @module
+ */
+import type { DatasetName, RunSpec } from "../config/types.ts";
+import {
+  CLASS_COUNT,
+  EMBEDDED_PER_CLASS,
+  FASHION_MNIST_FACTS,
+  IMAGE_SIDE,
+  MNIST_FACTS,
+} from "../data/catalog.ts";
+import { SYNTHETIC_COUNTS } from "../data/synthetic.ts";
+import { impPruningEpochs, impRoundSparsities } from "../pruning/imp.ts";
+
+/** A measured epoch time the estimates scale from. */
+export interface ReferenceEpoch {
+  /** Prunable weights of the measured model. */
+  weights: number;
+  /** Training examples of the measured epoch. */
+  examples: number;
+  /** Mini-batch size of the measured epoch. */
+  batchSize: number;
+  /** Measured seconds of the epoch (one core, WASM backend, dense path). */
+  seconds: number;
+}
+
+/**
+ * The measured epochs, per model kind (README "Performance": LeNet-300-100
+ * 4.40-4.67 s, autoencoder 8.69-9.20 s, 60,000 images, batch 64).
+ */
+export const REFERENCE_EPOCHS: Readonly<Record<RunSpec["model"]["kind"], ReferenceEpoch>> = {
+  // 784*300 + 300*100 + 100*10 weights.
+  mlp: { weights: 266_200, examples: 60_000, batchSize: 64, seconds: 4.5 },
+  // 784*256 + 256*64 + 64*256 + 256*784 weights.
+  autoencoder: { weights: 434_176, examples: 60_000, batchSize: 64, seconds: 9 },
+};
+
+/**
+ * Share of a reference epoch spent on per-step work (optimiser update, weight
+ * upload) rather than per-example products: about 3 ms of the 9.3 ms a
+ * batch-64 autoencoder step takes in the README's profile.
+ */
+export const STEP_SHARE = 0.32;
+
+/** A forward pass costs one of the three products of a training example. */
+const EVALUATION_SHARE = 1 / 3;
+
+/**
+ * How much slower each backend is than WASM: the `cpu` figure is LeNet on 3,000
+ * images, 3.85 s against 0.466 s (`deno task bench --backend cpu|wasm --model
+ * mlp --limit 3000`), measured while other work shared the machine.
+ */
+export const BACKEND_FACTORS: Readonly<Record<RunSpec["backend"], number>> = {
+  wasm: 1,
+  cpu: 8,
+};
+
+/** Training and test examples of a dataset, as the data layer loads it. */
+export function datasetExampleCounts(name: DatasetName): { train: number; test: number } {
+  switch (name) {
+    case "mnist":
+      return {
+        train: MNIST_FACTS.files.trainImages.count,
+        test: MNIST_FACTS.files.testImages.count,
+      };
+    case "fashion-mnist":
+      return {
+        train: FASHION_MNIST_FACTS.files.trainImages.count,
+        test: FASHION_MNIST_FACTS.files.testImages.count,
+      };
+    case "fashion-mnist-embedded":
+      return {
+        train: EMBEDDED_PER_CLASS.train * CLASS_COUNT,
+        test: EMBEDDED_PER_CLASS.test * CLASS_COUNT,
+      };
+    case "synthetic":
+      return { train: SYNTHETIC_COUNTS.train, test: SYNTHETIC_COUNTS.test };
+  }
+}
+
+/** Number of prunable weights (kernel entries; biases are negligible) of a run's model. */
+export function modelWeightCount(model: RunSpec["model"]): number {
+  const inputSize = IMAGE_SIDE * IMAGE_SIDE;
+  const widths = [inputSize, ...model.hidden, model.kind === "mlp" ? CLASS_COUNT : inputSize];
+  let weights = 0;
+  for (let index = 0; index + 1 < widths.length; index++) {
+    weights += widths[index] * widths[index + 1];
+  }
+  return weights;
+}
+
+/**
+ * How a run's engine and density scale its epoch against the dense path.
+ * Today every run trains on the dense tfjs path, where a pruned weight is
+ * multiplied like a kept one, so the factor is 1 at every sparsity.
+ */
+export function densityEngineFactor(_spec: RunSpec): number {
+  return 1;
+}
+
+/** Seconds of per-example work and of per-step work per weight, from a reference epoch. */
+function unitCosts(reference: ReferenceEpoch): { perExample: number; perStep: number } {
+  const steps = Math.ceil(reference.examples / reference.batchSize);
+  return {
+    perExample: reference.seconds * (1 - STEP_SHARE) / (reference.examples * reference.weights),
+    perStep: reference.seconds * STEP_SHARE / (steps * reference.weights),
+  };
+}
+
+/**
+ * Estimated seconds of one training epoch of a run on one core: every
+ * training example once, in `ceil(examples / batchSize)` steps.
+ */
+export function estimatedEpochSeconds(spec: RunSpec): number {
+  const { perExample, perStep } = unitCosts(REFERENCE_EPOCHS[spec.model.kind]);
+  const examples = datasetExampleCounts(spec.dataset).train;
+  const steps = Math.ceil(examples / spec.training.batchSize);
+  const weights = modelWeightCount(spec.model);
+  return weights * (examples * perExample + steps * perStep) *
+    BACKEND_FACTORS[spec.backend] * densityEngineFactor(spec);
+}
+
+/** Estimated seconds of one evaluation of a run's network on the test split. */
+export function estimatedEvaluationSeconds(spec: RunSpec): number {
+  const { perExample } = unitCosts(REFERENCE_EPOCHS[spec.model.kind]);
+  return modelWeightCount(spec.model) * datasetExampleCounts(spec.dataset).test * perExample *
+    EVALUATION_SHARE * BACKEND_FACTORS[spec.backend] * densityEngineFactor(spec);
+}
+
+/** The training epochs of a run, as its result's `cost` will count them. */
+export interface EpochEstimate {
+  /** Epochs spent choosing the mask (every K-starts candidate, every IMP round). */
+  pruningEpochs: number;
+  /** Epochs the final network trains after its mask is fixed. */
+  trainingEpochs: number;
+  /** Sum of the two. */
+  totalEpochs: number;
+}
+
+function numberParameter(spec: RunSpec, name: string, fallback: number): number {
+  const value = spec.method[name];
+  return typeof value === "number" ? value : fallback;
+}
+
+/**
+ * The epochs a run will train, worked out from its settings the way the
+ * methods and the runner count them (so it equals the result's `cost` for a
+ * run that does not diverge):
+ *
+ * - `dense`, `random`, `magnitude`, `snip`, `grasp`, `synflow`: no training
+ *   before the mask (SNIP's and GraSP's few batches and SynFlow's rounds on a
+ *   single input are negligible), then `training.epochs`;
+ * - `kstarts`: `k` candidates x `selectionEpochs`; the winner goes on for the
+ *   rest of the budget;
+ * - `dissipating`: `pruningEpochs`, inside the budget;
+ * - `kstarts+dissipating`: both of the above;
+ * - `imp`: one round per step of `pruneFraction` towards the target, each
+ *   `epochsPerRound` (default `training.epochs`) minus `rewindEpoch` after
+ *   the first; the final network goes on from the rewind epoch;
+ * - with `retrain` or a `sanityCheck`, the final network trains the whole
+ *   `training.epochs` again from its restart point.
+ *
+ * A method not listed here counts as training nothing before its mask.
+ */
+export function estimatedRunEpochs(spec: RunSpec): EpochEstimate {
+  const epochs = spec.training.epochs;
+  const k = numberParameter(spec, "k", 1);
+  const selectionEpochs = numberParameter(spec, "selectionEpochs", 0);
+  const dissipationEpochs = numberParameter(spec, "pruningEpochs", 0);
+  let pruningEpochs = 0;
+  let budgetEpochsUsed = 0;
+  switch (spec.method.name) {
+    case "kstarts":
+      pruningEpochs = k * selectionEpochs;
+      budgetEpochsUsed = selectionEpochs;
+      break;
+    case "dissipating":
+      pruningEpochs = dissipationEpochs;
+      budgetEpochsUsed = dissipationEpochs;
+      break;
+    case "kstarts+dissipating":
+      pruningEpochs = k * selectionEpochs + dissipationEpochs;
+      budgetEpochsUsed = selectionEpochs + dissipationEpochs;
+      break;
+    case "imp": {
+      const rounds = impRoundSparsities(
+        spec.sparsity,
+        numberParameter(spec, "pruneFraction", 0.2),
+      ).length;
+      const rewindEpoch = numberParameter(spec, "rewindEpoch", 0);
+      pruningEpochs = impPruningEpochs(
+        rounds,
+        numberParameter(spec, "epochsPerRound", epochs),
+        rewindEpoch,
+      );
+      budgetEpochsUsed = rounds === 0 ? 0 : rewindEpoch;
+      break;
+    }
+  }
+  const restart = spec.method.retrain === true ||
+    (spec.method.sanityCheck !== undefined && spec.method.sanityCheck !== "none");
+  const trainingEpochs = restart ? epochs : Math.max(0, epochs - budgetEpochsUsed);
+  return { pruningEpochs, trainingEpochs, totalEpochs: pruningEpochs + trainingEpochs };
+}
+
+/**
+ * Estimated seconds of a whole run on one core: its epochs, plus the test
+ * evaluations of the learning curve (one per epoch of the budget) and the
+ * final one.
+ */
+export function estimatedRunSeconds(spec: RunSpec): number {
+  return estimatedRunEpochs(spec).totalEpochs * estimatedEpochSeconds(spec) +
+    (spec.training.epochs + 1) * estimatedEvaluationSeconds(spec);
+}
+
+/** Estimated core-hours of a set of runs (each run uses one core). */
+export function estimatedCoreHours(specs: readonly RunSpec[]): number {
+  let seconds = 0;
+  for (const spec of specs) seconds += estimatedRunSeconds(spec);
+  return seconds / 3600;
+}

@@ -1,0 +1,195 @@
+/**
+ * Cost estimates: epoch seconds scaled from the measured reference epochs by
+ * weights, examples, batch size and backend (hand-computed from the module's
+ * documented figures), the epochs each method trains (hand-counted), and the
+ * estimate agreeing with the cost real runs record.
+ */
+import assert from "node:assert/strict";
+import type { RunSpec } from "../../src/config/types.ts";
+import {
+  estimatedCoreHours,
+  estimatedEpochSeconds,
+  estimatedEvaluationSeconds,
+  estimatedRunEpochs,
+  estimatedRunSeconds,
+  modelWeightCount,
+} from "../../src/runner/cost_estimate.ts";
+import { cachingDataProvider, executeRun } from "../../src/runner/run_one.ts";
+import { specsOf } from "./fixtures.ts";
+
+/** One validated run spec (defaults filled in by the real parser). */
+function specOf(
+  settings: {
+    dataset?: string;
+    model?: Record<string, unknown>;
+    batchSize?: number;
+    epochs?: number;
+    method?: Record<string, unknown>;
+    sparsity?: number;
+    backend?: string;
+  } = {},
+): RunSpec {
+  const document: Record<string, unknown> = {
+    name: "cost",
+    dataset: settings.dataset ?? "fashion-mnist",
+    model: settings.model ?? { kind: "mlp", hidden: [300, 100] },
+    training: {
+      optimizer: "adam",
+      learningRate: 0.001,
+      batchSize: settings.batchSize ?? 64,
+      epochs: settings.epochs ?? 20,
+    },
+    methods: [settings.method ?? { name: "random" }],
+    sparsities: [settings.sparsity ?? 0.9],
+    seeds: [1],
+  };
+  if (settings.backend !== undefined) document.backend = settings.backend;
+  const specs = specsOf(document);
+  assert.equal(specs.length, 1);
+  return specs[0];
+}
+
+/** Relative closeness: the formulas take a handful of float operations (error ~1e-15). */
+function assertClose(actual: number, expected: number): void {
+  assert.ok(
+    Math.abs(actual - expected) <= 1e-12 * Math.abs(expected),
+    `expected ${expected}, got ${actual}`,
+  );
+}
+
+Deno.test("cost estimate: weights of LeNet-300-100, the autoencoder and a one-layer MLP", () => {
+  assert.equal(modelWeightCount({ kind: "mlp", hidden: [300, 100] }), 266_200);
+  assert.equal(modelWeightCount({ kind: "autoencoder", hidden: [256, 64, 256] }), 434_176);
+  // 784*100 + 100*10.
+  assert.equal(modelWeightCount({ kind: "mlp", hidden: [100] }), 79_400);
+  // 784*32 + 32*784: an autoencoder's output is the image.
+  assert.equal(modelWeightCount({ kind: "autoencoder", hidden: [32] }), 50_176);
+});
+
+Deno.test("cost estimate: the reference epochs come back as measured", () => {
+  // 60,000 images at batch 64: 938 steps, the reference's own.
+  assertClose(estimatedEpochSeconds(specOf()), 4.5);
+  assertClose(
+    estimatedEpochSeconds(specOf({ model: { kind: "autoencoder", hidden: [256, 64, 256] } })),
+    9,
+  );
+});
+
+Deno.test("cost estimate: epoch seconds scale with batch size, weights, examples and backend", () => {
+  // Batch 128: the per-example part (68% of 4.5 s) is unchanged, the per-step
+  // part (32%) shrinks to 469 of 938 steps: 3.06 + 1.44 * 469 / 938 = 3.78.
+  assertClose(estimatedEpochSeconds(specOf({ batchSize: 128 })), 3.78);
+  // 784-100-10 on the 10,000-image embedded subset at batch 100 (100 steps):
+  // 79,400 / 266,200 of the weights, 10,000 / 60,000 of the examples.
+  const weights = 79_400 / 266_200;
+  assertClose(
+    estimatedEpochSeconds(
+      specOf({
+        dataset: "fashion-mnist-embedded",
+        model: { kind: "mlp", hidden: [100] },
+        batchSize: 100,
+      }),
+    ),
+    weights * (3.06 * 10_000 / 60_000 + 1.44 * 100 / 938),
+  );
+  // The pure-JS backend: 8 times the WASM epoch.
+  assertClose(
+    estimatedEpochSeconds(
+      specOf({ model: { kind: "autoencoder", hidden: [256, 64, 256] }, backend: "cpu" }),
+    ),
+    72,
+  );
+  // Sparsity does not change the dense path's cost.
+  assertClose(estimatedEpochSeconds(specOf({ sparsity: 0.5 })), 4.5);
+});
+
+Deno.test("cost estimate: a test evaluation is a third of the per-example work on the test split", () => {
+  // LeNet: 3.06 s per 60,000 training examples -> 10,000 test examples / 3.
+  assertClose(estimatedEvaluationSeconds(specOf()), 3.06 / 6 / 3);
+  // A 20-epoch random run: 20 epochs and 21 evaluations.
+  assertClose(estimatedRunSeconds(specOf()), 20 * 4.5 + 21 * 0.17);
+});
+
+Deno.test("cost estimate: epochs each method trains, hand-counted", () => {
+  const epochs = (method: Record<string, unknown>, sparsity = 0.9, total = 20) =>
+    estimatedRunEpochs(specOf({ method, sparsity, epochs: total }));
+  assert.deepEqual(epochs({ name: "random" }), {
+    pruningEpochs: 0,
+    trainingEpochs: 20,
+    totalEpochs: 20,
+  });
+  assert.deepEqual(epochs({ name: "snip" }).totalEpochs, 20);
+  // 5 candidates x 2 epochs; the winner trains the remaining 18.
+  assert.deepEqual(epochs({ name: "kstarts", k: 5, selectionEpochs: 2 }), {
+    pruningEpochs: 10,
+    trainingEpochs: 18,
+    totalEpochs: 28,
+  });
+  assert.deepEqual(epochs({ name: "dissipating", pruningEpochs: 3 }), {
+    pruningEpochs: 3,
+    trainingEpochs: 17,
+    totalEpochs: 20,
+  });
+  // 4 x 2 candidate epochs + 3 dissipation epochs; the budget loses 2 + 3.
+  assert.deepEqual(
+    epochs({ name: "kstarts+dissipating", k: 4, selectionEpochs: 2, pruningEpochs: 3 }),
+    { pruningEpochs: 11, trainingEpochs: 15, totalEpochs: 26 },
+  );
+  // 0.8^10 = 0.107 > 0.1 >= 0.8^11: 11 rounds of 20 epochs, then 20 more.
+  assert.deepEqual(epochs({ name: "imp" }), {
+    pruningEpochs: 220,
+    trainingEpochs: 20,
+    totalEpochs: 240,
+  });
+  // Two rounds to 0.36 (0.8^2 = 0.64): 5, then 5 - 2 from the rewind point; 20 - 2 after.
+  assert.deepEqual(
+    epochs({ name: "imp", epochsPerRound: 5, rewindEpoch: 2 }, 0.36),
+    { pruningEpochs: 8, trainingEpochs: 18, totalEpochs: 26 },
+  );
+  // At sparsity 0 no round runs, so nothing is rewound: the whole budget remains.
+  assert.deepEqual(
+    epochs({ name: "imp", epochsPerRound: 5, rewindEpoch: 2 }, 0),
+    { pruningEpochs: 0, trainingEpochs: 20, totalEpochs: 20 },
+  );
+  // A restart trains the whole budget after the mask.
+  assert.deepEqual(epochs({ name: "kstarts", k: 5, selectionEpochs: 2, retrain: true }), {
+    pruningEpochs: 10,
+    trainingEpochs: 20,
+    totalEpochs: 30,
+  });
+  assert.deepEqual(
+    epochs({ name: "dissipating", pruningEpochs: 3, sanityCheck: "reinitialize" }),
+    { pruningEpochs: 3, trainingEpochs: 20, totalEpochs: 23 },
+  );
+  // Dense runs once at sparsity 0.
+  assert.deepEqual(epochs({ name: "dense" }, 0).totalEpochs, 20);
+});
+
+Deno.test("cost estimate: core-hours add up the runs", () => {
+  const runs = [specOf(), specOf({ method: { name: "kstarts", k: 5, selectionEpochs: 2 } })];
+  // (20 + 28) epochs of 4.5 s and 2 x 21 evaluations of 0.17 s.
+  assertClose(estimatedCoreHours(runs), (48 * 4.5 + 42 * 0.17) / 3600);
+  assert.equal(estimatedCoreHours([]), 0);
+});
+
+Deno.test("cost estimate: the epochs estimated equal the cost real runs record", async () => {
+  const data = cachingDataProvider();
+  const methods = [
+    { name: "kstarts", k: 2, selectionEpochs: 1 },
+    { name: "kstarts+dissipating", k: 3, selectionEpochs: 1, pruningEpochs: 1 },
+    { name: "imp", pruneFraction: 0.5, epochsPerRound: 2, rewindEpoch: 1 },
+    { name: "dissipating", pruningEpochs: 1, retrain: true },
+  ];
+  for (const method of methods) {
+    const spec = specOf({
+      dataset: "synthetic",
+      model: { kind: "mlp", hidden: [8] },
+      epochs: 3,
+      method,
+      sparsity: 0.7,
+    });
+    const result = await executeRun(spec, data);
+    assert.equal(result.status, "completed");
+    assert.deepEqual(estimatedRunEpochs(spec), result.cost, `method ${method.name}`);
+  }
+});
