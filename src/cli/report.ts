@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { prepareStudy, reportStudy, reproductionFiles } from "../runner/study.ts";
 import { ResultStore } from "../runner/store.ts";
 import { parseCommandLine, stringOption } from "./options.ts";
+import { defaultResultsDir } from "./reproduce.ts";
 
 /** Runs the command; returns the exit code. */
 export async function reportCommand(args: string[]): Promise<number> {
@@ -18,7 +19,8 @@ export async function reportCommand(args: string[]): Promise<number> {
   }, true);
   const files = positionals.length > 0 ? positionals : await reproductionFiles("experiments");
   const profile = stringOption(values.profile) ?? (positionals.length > 0 ? undefined : "quick");
-  const outDir = stringOption(values.out) ?? (positionals.length > 0 ? "out" : "results");
+  const outDir = stringOption(values.out) ??
+    (positionals.length > 0 ? "out" : defaultResultsDir(profile ?? "quick"));
   const prepared = await prepareStudy(files, profile, undefined, false);
   const written = await reportStudy(
     prepared,

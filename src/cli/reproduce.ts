@@ -11,7 +11,16 @@ import { runStudyCommand, STUDY_FLAGS } from "./study_command.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Profiles `reproduce` knows. */
-export const PROFILES = ["quick", "paper"] as const;
+export const PROFILES = ["quick", "standard", "paper"] as const;
+
+/**
+ * Where a profile's study goes when `--out` is not given: one folder per
+ * profile, so the default quick rehearsal never overwrites the committed
+ * standard study.
+ */
+export function defaultResultsDir(profile: string): string {
+  return `results/${profile}`;
+}
 
 /** Runs the command; returns the exit code. */
 export async function reproduceCommand(args: string[]): Promise<number> {
@@ -32,7 +41,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     "reproduce",
     files,
     profile,
-    stringOption(values.out) ?? "results",
+    stringOption(values.out) ?? defaultResultsDir(profile),
     values,
   );
 }
