@@ -4,6 +4,7 @@ import { applySanityCheck } from "../../src/pruning/sanity_checks.ts";
 import { randomMasks } from "../../src/pruning/random.ts";
 import { denseMasks } from "../../src/pruning/allocation.ts";
 import { cachingDataProvider, executeRun } from "../../src/runner/run_one.ts";
+import { decodeCheckpoint } from "../../src/runner/checkpoint.ts";
 import { Rng } from "../../src/rng.ts";
 import { prunedCounts } from "../nn/fixtures.ts";
 
@@ -82,7 +83,7 @@ Deno.test("executeRun with retrain: restarts from the initial weights and trains
   assert.notDeepEqual(retrained.metrics, plain.metrics);
 });
 
-Deno.test("executeRun with sanity checks: shuffle keeps per-layer counts, reinitialize keeps the mask", async () => {
+Deno.test("executeRun with sanity checks: per-layer counts and cost kept, a different network trained", async () => {
   const retrained = await executeRun(spec({ ...dissipating, retrain: true }), data);
   const shuffled = await executeRun(spec({ ...dissipating, sanityCheck: "shuffle-layer" }), data);
   const reinitialized = await executeRun(
@@ -98,4 +99,44 @@ Deno.test("executeRun with sanity checks: shuffle keeps per-layer counts, reinit
     assert.notDeepEqual(checked.metrics, retrained.metrics);
   }
   assert.notDeepEqual(shuffled.metrics, reinitialized.metrics);
+});
+
+/**
+ * The masks a run trains its final network with, read from the checkpoint it
+ * writes after its first training epoch (masks do not change while training).
+ */
+async function trainedMasks(method: Partial<MethodSettings> & { name: string }) {
+  const folder = await Deno.makeTempDir({ prefix: "sanity-masks-" });
+  const checkpointPath = `${folder}/checkpoint.json`;
+  let masks: Float32Array[] | undefined;
+  try {
+    const result = await executeRun(spec(method), data, {
+      checkpointPath,
+      onCheckpoint: async () => {
+        masks ??= decodeCheckpoint(await Deno.readTextFile(checkpointPath)).masks;
+      },
+    });
+    assert.equal(result.status, "completed");
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+  assert.ok(masks, "the run wrote a checkpoint");
+  return masks;
+}
+
+Deno.test("executeRun: reinitialize trains the very mask the method chose, shuffle-layer moves it", async () => {
+  const retrained = await trainedMasks({ ...dissipating, retrain: true });
+  const reinitialized = await trainedMasks({ ...dissipating, sanityCheck: "reinitialize" });
+  const shuffled = await trainedMasks({ ...dissipating, sanityCheck: "shuffle-layer" });
+  // Element by element: equal per-layer counts would not catch a shuffled mask.
+  assert.equal(reinitialized.length, retrained.length);
+  reinitialized.forEach((mask, layer) => {
+    assert.ok(mask.some((value) => value === 0), `layer ${layer} is pruned`);
+    assert.deepEqual(mask, retrained[layer], `layer ${layer}`);
+  });
+  assert.deepEqual(prunedCounts(shuffled), prunedCounts(retrained));
+  shuffled.forEach((mask, layer) => {
+    const moved = mask.some((value, index) => value !== retrained[layer][index]);
+    assert.ok(moved, `shuffle-layer moved layer ${layer}'s mask`);
+  });
 });
