@@ -33,13 +33,37 @@ export class ConfigError extends Error {
    * @param detail what is wrong: what was found and what is allowed, on one line
    */
   constructor(file: string, path: string | null, detail: string) {
-    const oneLineDetail = detail.replace(/\s*\n\s*/g, " ");
-    super(path === null ? `${file}: ${oneLineDetail}` : `${file}: ${path}: ${oneLineDetail}`);
+    const oneLineDetail = escapeLineBreaking(detail.replace(/\s*\n\s*/g, " "));
+    const shownFile = escapeLineBreaking(file);
+    super(
+      path === null
+        ? `${shownFile}: ${oneLineDetail}`
+        : `${shownFile}: ${escapeLineBreaking(path)}: ${oneLineDetail}`,
+    );
     this.name = "ConfigError";
     this.file = file;
     this.path = path;
     this.detail = oneLineDetail;
   }
+}
+
+/**
+ * Control characters (C0, DEL, C1) and the Unicode line and paragraph
+ * separators. `JSON.stringify` leaves U+2028, U+2029, DEL and C1 raw, and a
+ * parser's own message quotes the offending character as it is.
+ */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Writes each control or separator character of `text` as a `\uXXXX` escape,
+ * so that a message stays one line in a terminal and in a log.
+ */
+export function escapeLineBreaking(text: string): string {
+  return text.replace(
+    LINE_BREAKING,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

@@ -65,10 +65,19 @@ export const modelSchema = z.discriminatedUnion("kind", [
   }),
 ]).describe("The network to build.");
 
+/**
+ * The largest float32. Training runs in float32, so a larger learning rate
+ * (1e308 is a valid JSON number) cannot even be represented: it is rejected
+ * rather than silently becoming Infinity.
+ */
+const LARGEST_FLOAT32 = 3.4028234663852886e38;
+
 /** Each training setting on its own (without defaults), for the grid and profiles. */
 export const TRAINING_FIELD_SCHEMAS = {
   optimizer: z.enum(["adam", "sgd"]).describe("`adam`, or `sgd` with momentum."),
-  learningRate: numberSchema({ min: 0, minExclusive: true }).describe("Step size."),
+  learningRate: numberSchema({ min: 0, minExclusive: true, max: LARGEST_FLOAT32 }).describe(
+    "Step size.",
+  ),
   momentum: numberSchema({ min: 0, max: 1, maxExclusive: true }).describe(
     "Momentum for `sgd`; ignored by `adam`.",
   ),

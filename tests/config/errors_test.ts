@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   ConfigError,
   describeFoundValue,
+  escapeLineBreaking,
   formatJsonPath,
   valueAtPath,
 } from "../../src/config/errors.ts";
@@ -41,4 +42,14 @@ Deno.test("closestName suggests near misses only", () => {
   assert.equal(closestName("EPOCHS", ["epochs"]), "epochs");
   assert.equal(closestName("optimiser", ["optimizer", "momentum"]), "optimizer");
   assert.equal(closestName("zzz", ["epochs", "k"]), undefined);
+});
+
+Deno.test("escapeLineBreaking: controls and Unicode separators become \\u escapes, the rest stays", () => {
+  assert.equal(
+    escapeLineBreaking("a\u2028b\u2029c\u0085d\u0000e\tf\u007fg\u009fh é→"),
+    "a\\u2028b\\u2029c\\u0085d\\u0000e\\u0009f\\u007fg\\u009fh é→",
+  );
+  const error = new ConfigError("x\u2028.json", "$.a", 'unknown key "k\u0085"');
+  assert.equal(error.message, 'x\\u2028.json: $.a: unknown key "k\\u0085"');
+  assert.equal(error.file, "x\u2028.json", "the file is kept as named, only the message escapes");
 });
