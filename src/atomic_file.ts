@@ -3,17 +3,32 @@
  * the old content or the new, never a partial file: write a sibling
  * temporary file, flush it to disk, then rename it over the target.
  *
- * The temporary's name carries the writer's process id
- * (`.<name>.<pid>.<random>.tmp`), so that after a crash (SIGKILL, power loss)
- * {@link removeStaleTemporaryFiles} can delete the leftovers of dead writers
- * without touching those of a live process sharing the directory.
+ * The temporary's name carries the writer's host tag and process id
+ * (`.<name>.<host tag>.<pid>.<random>.tmp`, see host_identity.ts), so that
+ * after a crash (SIGKILL, power loss) {@link removeStaleTemporaryFiles} can
+ * delete the leftovers of dead writers without touching those of a live
+ * process sharing the directory, on this host or on another one sharing the
+ * file system.
  *
  * @module
  */
 import { basename, dirname, join } from "node:path";
+import { hostTag } from "./host_identity.ts";
+import { leaseExpired, leaseSeconds } from "./lease.ts";
 
-/** `.<target name>.<pid>.<8 hex>.tmp`: the name of a temporary {@link writeFileAtomic} creates. */
-const TEMPORARY_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+/**
+ * `.<target name>.<12 hex host tag>.<pid>.<8 hex>.tmp`: the name of a temporary
+ * {@link writeFileAtomic} creates.
+ */
+const TEMPORARY_NAME = /^\..+\.([0-9a-f]{12})\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/** The name of a temporary written by an earlier version: no host tag. */
+const UNTAGGED_TEMPORARY_NAME = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/** The name {@link writeFileAtomic} gives the temporary of `target` written by process `pid` of the host `tag`. */
+export function temporaryName(target: string, tag: string, pid: number, suffix: string): string {
+  return `.${basename(target)}.${tag}.${pid}.${suffix}.tmp`;
+}
 
 /**
  * Writes `content` to `path` atomically, creating parent directories.
@@ -24,7 +39,7 @@ const TEMPORARY_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
  */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const suffix = crypto.randomUUID().slice(0, 8);
-  const temporary = join(dirname(path), `.${basename(path)}.${Deno.pid}.${suffix}.tmp`);
+  const temporary = join(dirname(path), temporaryName(path, hostTag(), Deno.pid, suffix));
   try {
     await Deno.mkdir(dirname(path), { recursive: true });
     const file = await Deno.open(temporary, { write: true, createNew: true });
@@ -65,17 +80,33 @@ export function processIsAlive(pid: number): boolean {
 
 /**
  * Deletes, in `directory`, the temporaries that {@link writeFileAtomic} left
- * when its process died between creating and renaming them. Temporaries of
- * live processes (another sweep writing into the same store) are kept.
- * Returns the names removed. A missing directory has none.
+ * when its process died between creating and renaming them: those of this
+ * host whose process is gone, and any (another host's, or an earlier
+ * version's without a host tag) not modified for the lease
+ * (`leaseSecondsOverride`, else lease.ts's setting). Temporaries of live
+ * writers, here or on another host, are kept. Returns the names removed. A
+ * missing directory has none.
  */
-export async function removeStaleTemporaryFiles(directory: string): Promise<string[]> {
+export async function removeStaleTemporaryFiles(
+  directory: string,
+  leaseSecondsOverride?: number,
+): Promise<string[]> {
+  const lease = leaseSeconds(leaseSecondsOverride);
+  const ownTag = hostTag();
   const removed: string[] = [];
   try {
     for await (const entry of Deno.readDir(directory)) {
+      if (!entry.isFile) continue;
       const match = TEMPORARY_NAME.exec(entry.name);
-      if (!entry.isFile || match === null || processIsAlive(Number(match[1]))) continue;
-      await Deno.remove(join(directory, entry.name)).catch(() => {});
+      if (match === null && !UNTAGGED_TEMPORARY_NAME.test(entry.name)) continue;
+      const path = join(directory, entry.name);
+      const deadHere = match !== null && match[1] === ownTag && !processIsAlive(Number(match[2]));
+      if (!deadHere) {
+        const modified = await Deno.stat(path).then((info) => info.mtime, () => undefined);
+        // Gone already (renamed into place by its writer), or still within its lease.
+        if (modified === undefined || !leaseExpired(modified, lease)) continue;
+      }
+      await Deno.remove(path).catch(() => {});
       removed.push(entry.name);
     }
   } catch (error) {

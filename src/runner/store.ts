@@ -2,10 +2,13 @@
  * The result store: one JSON file per run, `<root>/<runId>.json`,
  * written atomically, so a finished run is never lost and never half-written.
  *
- * Claims let two sweeps share a store: before computing a run a sweep
- * creates `<runId>.claim` exclusively (holding its process id); a second
- * sweep that finds a live claim leaves the run to its owner. A claim whose
- * process is gone (killed) is taken over.
+ * Claims let sweeps share a store, on one host or on several sharing a file
+ * system: before computing a run a sweep creates `<runId>.claim` exclusively
+ * (see claim_file.ts: host, boot id, process id and a lease); a sweep that
+ * finds a live claim leaves the run to its owner. A claim whose lease expired
+ * (its owner stopped refreshing it), or whose process on this host is gone,
+ * is taken over. The sweep refreshes its claims ({@link
+ * ResultStore.refreshClaims}) every quarter lease while their runs compute.
  *
  * A long run may also keep `<runId>.checkpoint` here while it trains (see
  * run_one.ts); writing the run's result deletes it.
@@ -19,16 +22,45 @@
 import { join } from "node:path";
 import type { RunResult, RunSpec } from "../config/types.ts";
 import { runId } from "../config/run_id.ts";
-import { processIsAlive, removeStaleTemporaryFiles, writeFileAtomic } from "../atomic_file.ts";
+import { removeStaleTemporaryFiles, writeFileAtomic } from "../atomic_file.ts";
+import { leaseSeconds } from "../lease.ts";
+import {
+  claimIsStale,
+  type ClaimRecord,
+  createClaim,
+  newClaimRecord,
+  observeClaim,
+  refreshClaim,
+  removeStaleClaim,
+} from "./claim_file.ts";
+
+/** Options of a {@link ResultStore}. */
+export interface ResultStoreOptions {
+  /**
+   * Lease of this process's claims, and the one it allows unreadable claims
+   * and temporary files of other hosts, in seconds (default: the
+   * `PRUNING_LEASE_SECONDS` environment variable, else 60).
+   */
+  leaseSeconds?: number;
+}
 
 /** A directory of run results. */
 export class ResultStore {
   /** Root directory of the store. */
   readonly root: string;
+  /** Lease of this process's claims, in seconds. */
+  readonly leaseSeconds: number;
+  /** Claims this process holds, by path. */
+  readonly #held = new Map<string, ClaimRecord>();
 
-  /** Opens (lazily creates) the store at `root`. */
-  constructor(root: string) {
+  /**
+   * Opens (lazily creates) the store at `root`.
+   *
+   * @throws Error (exit code 2) when the lease setting is not a positive number.
+   */
+  constructor(root: string, options: ResultStoreOptions = {}) {
     this.root = root;
+    this.leaseSeconds = leaseSeconds(options.leaseSeconds);
   }
 
   /** Path of a run's result file. */
@@ -43,7 +75,8 @@ export class ResultStore {
 
   /**
    * Creates the store's directory and removes temporaries that writers killed
-   * mid-write left behind (those of live processes are kept).
+   * mid-write left behind, and stale claims (those of live processes, on this
+   * host or another, are kept).
    *
    * @throws Error with a one-line message naming the directory when it cannot
    *   be created or is not a directory (e.g. `runs` is a file, or the output
@@ -53,7 +86,7 @@ export class ResultStore {
     try {
       await Deno.mkdir(this.root, { recursive: true });
       if (!(await Deno.stat(this.root)).isDirectory) throw new Error("not a directory");
-      await removeStaleTemporaryFiles(this.root);
+      await removeStaleTemporaryFiles(this.root, this.leaseSeconds);
       await this.#removeStaleClaims();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -65,18 +98,22 @@ export class ResultStore {
   }
 
   /**
-   * Deletes the claims of processes that are gone. A sweep killed after
-   * writing a result but before releasing its claim leaves one; the run is
-   * then skipped as stored, so nothing else would ever remove it.
+   * Deletes stale claims (see claim_file.ts). A sweep killed after writing a
+   * result but before releasing its claim leaves one; the run is then skipped
+   * as stored, so nothing else would ever remove it. Also deletes what a
+   * takeover killed between its two steps left (`.claim.stale-*`).
    */
   async #removeStaleClaims(): Promise<void> {
     for await (const entry of Deno.readDir(this.root)) {
-      if (!entry.isFile || !entry.name.endsWith(".claim")) continue;
+      if (!entry.isFile) continue;
       const path = join(this.root, entry.name);
-      const owner = Number((await Deno.readTextFile(path).catch(() => "")).trim());
-      // An empty claim may be one a live sweep is writing right now: leave it to claim().
-      if (!(Number.isInteger(owner) && owner > 0) || processIsAlive(owner)) continue;
-      await Deno.remove(path).catch(() => {});
+      const observed = await observeClaim(path);
+      if (observed === undefined || !claimIsStale(observed, this.leaseSeconds)) continue;
+      if (entry.name.endsWith(".claim")) {
+        await removeStaleClaim(path, observed, this.leaseSeconds);
+      } else if (/\.claim\.stale-[0-9a-f]{8}$/.test(entry.name)) {
+        await Deno.remove(path).catch(() => {});
+      }
     }
   }
 
@@ -135,19 +172,26 @@ export class ResultStore {
   }
 
   /**
-   * Claims a run for this process. Returns false when another live process
-   * holds the claim.
+   * Claims a run for this process. Returns false when another live process,
+   * here or on another host, holds the claim; takes a stale claim over.
    */
   async claim(spec: RunSpec): Promise<boolean> {
     const path = this.#claimPath(spec);
     await Deno.mkdir(this.root, { recursive: true });
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (await createClaimFile(path)) return true;
-      const owner = Number((await Deno.readTextFile(path).catch(() => "")).trim());
-      if (owner === Deno.pid) return true;
-      if (Number.isInteger(owner) && owner > 0 && processIsAlive(owner)) return false;
-      // The owner died (or the claim is unreadable): take the run over.
-      await Deno.remove(path).catch(() => {});
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const record = newClaimRecord(this.leaseSeconds);
+      if (await createClaim(path, record)) {
+        this.#held.set(path, record);
+        return true;
+      }
+      const observed = await observeClaim(path);
+      // Released between the two steps: try again.
+      if (observed === undefined) continue;
+      if (observed.record !== undefined && observed.record.token === this.#held.get(path)?.token) {
+        return true;
+      }
+      if (!claimIsStale(observed, this.leaseSeconds)) return false;
+      await removeStaleClaim(path, observed, this.leaseSeconds);
     }
     return false;
   }
@@ -155,38 +199,29 @@ export class ResultStore {
   /** Releases this process's claim on a run (no-op when it holds none). */
   async release(spec: RunSpec): Promise<void> {
     const path = this.#claimPath(spec);
-    const owner = Number((await Deno.readTextFile(path).catch(() => "")).trim());
-    if (owner === Deno.pid) await Deno.remove(path).catch(() => {});
+    const record = this.#held.get(path);
+    if (record === undefined) return;
+    this.#held.delete(path);
+    const current = await observeClaim(path).catch(() => undefined);
+    if (current?.record?.token === record.token) await Deno.remove(path).catch(() => {});
   }
-}
 
-/**
- * Creates a claim file holding this process's id; false when it exists. A
- * claim that cannot be written completely (disk full) is removed again, so
- * it never outlives the error.
- */
-async function createClaimFile(path: string): Promise<boolean> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { write: true, createNew: true });
-  } catch (error) {
-    if (error instanceof Deno.errors.AlreadyExists) return false;
-    throw claimError(path, error);
+  /**
+   * Refreshes the lease of every claim this process holds. Returns the paths
+   * of claims it no longer holds: taken over by another sweep because this
+   * one failed to refresh them in time (their runs may then be computed
+   * twice, with identical results; the store keeps one).
+   */
+  async refreshClaims(): Promise<string[]> {
+    const lost: string[] = [];
+    for (const [path, record] of [...this.#held]) {
+      if (!(await refreshClaim(path, record)) && this.#held.get(path) === record) {
+        this.#held.delete(path);
+        lost.push(path);
+      }
+    }
+    return lost;
   }
-  try {
-    await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
-  } catch (error) {
-    file.close();
-    await Deno.remove(path).catch(() => {});
-    throw claimError(path, error);
-  }
-  file.close();
-  return true;
-}
-
-function claimError(path: string, error: unknown): Error {
-  const reason = error instanceof Error ? error.message : String(error);
-  return new Error(`${path}: cannot claim the run (${reason})`, { cause: error });
 }
 
 /** Turns the `null`s JSON wrote for NaN metrics back into NaN. */

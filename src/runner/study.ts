@@ -43,6 +43,8 @@ export interface StudyOptions {
   signal?: AbortSignal;
   /** No progress display. */
   quiet?: boolean;
+  /** Lease of the store's claims in seconds (see lease.ts; default from the environment). */
+  leaseSeconds?: number;
 }
 
 /** A validated study, ready to run. */
@@ -135,7 +137,9 @@ export async function reportStudy(
 export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
   const started = performance.now();
   const prepared = await prepareStudy(options.files, options.profile, options.dataDir);
-  const store = new ResultStore(options.storeDir ?? join(options.outDir, "runs"));
+  const store = new ResultStore(options.storeDir ?? join(options.outDir, "runs"), {
+    leaseSeconds: options.leaseSeconds,
+  });
   const sweep = await runSweep(prepared.specs, store, {
     workers: options.workers,
     force: options.force,

@@ -9,9 +9,12 @@
  * the dead process, which the next sweep removes and takes over, and the
  * checkpoints of long runs, which the next sweep resumes from.
  *
- * Two sweeps on one store split the work through claims; a run is claimed,
- * then looked up again, so a run the other sweep finished in the meantime is
- * not computed a second time.
+ * Two sweeps on one store, on one host or on hosts sharing a file system,
+ * split the work through claims; a run is claimed, then looked up again, so a
+ * run the other sweep finished in the meantime is not computed a second time.
+ * A sweep refreshes the lease of its claims every quarter lease while their
+ * runs compute; the runs of a sweep that died are taken over once its lease
+ * expires (at once when it died on this host).
  *
  * @module
  */
@@ -122,6 +125,10 @@ export async function runSweep(
   // Claims this sweep took, released if it stops on an error (e.g. a full disk);
   // claims still being created then are waited for, so none outlives the sweep.
   const claimed = new Set<RunSpec>();
+  // The main thread is idle while workers compute, so the refresh keeps time.
+  const refresher = setInterval(() => {
+    store.refreshClaims().catch(() => {});
+  }, store.leaseSeconds * 1000 / 4);
   const claimsInFlight = new Set<Promise<boolean>>();
   const claimRun = (spec: RunSpec): Promise<boolean> => {
     const claiming = store.claim(spec).then((taken) => {
@@ -227,6 +234,7 @@ export async function runSweep(
       }
     }
   } finally {
+    clearInterval(refresher);
     options.signal?.removeEventListener("abort", stop);
     progress.close();
     await Promise.allSettled([...claimsInFlight]);

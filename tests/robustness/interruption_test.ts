@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { hostTag } from "../../src/host_identity.ts";
 import {
   cliCommand,
   collect,
@@ -86,8 +87,9 @@ Deno.test("interruption: a sweep SIGKILLed after 1, 2 and 3 results resumes to i
       await assertResultsComplete(store);
     }
     assert.ok(sawStaleClaim, "no kill landed while a run was claimed");
-    // A temporary a writer killed mid-write would leave (pid 2^22 + 1 exceeds Linux's pid_max).
-    const strayTemporary = join(store, `.abc.json.${2 ** 22 + 1}.0123abcd.tmp`);
+    // A temporary a writer on this host killed mid-write would leave (pid 2^22 + 1 exceeds
+    // Linux's pid_max).
+    const strayTemporary = join(store, `.abc.json.${hostTag()}.${2 ** 22 + 1}.0123abcd.tmp`);
     await Deno.writeTextFile(strayTemporary, '{"runId": "half-writ');
 
     const resumed = await runCli(["run", file, "--out", outDir, "--workers", "2"]);

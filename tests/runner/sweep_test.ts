@@ -160,3 +160,28 @@ Deno.test("sweep: a run that fails rejects with a RunFailure naming it and store
     assert.deepEqual(await listDirectory(root), []);
   });
 });
+
+Deno.test("sweep: the lease of a run's claim is refreshed while the run computes", async () => {
+  await withTempDir(async (root) => {
+    // A lease of 0.4 s, refreshed every 0.1 s, and a run that takes several tenths of a second.
+    const store = new ResultStore(root, { leaseSeconds: 0.4 });
+    const [spec] = specsOf({
+      ...tinyExperiment({ seeds: [1], sparsities: [0.5] }),
+      model: { kind: "mlp", hidden: [256] },
+      training: { optimizer: "adam", learningRate: 0.003, batchSize: 16, epochs: 3 },
+    });
+    const claim = `${root}/${runId(spec)}.claim`;
+    const sweep = runSweep([spec], store, { workers: 1, quiet: true });
+    let done = false;
+    sweep.finally(() => done = true).catch(() => {});
+    const seen = new Set<number>();
+    while (!done) {
+      const modified = await Deno.stat(claim).then((info) => info.mtime!.getTime(), () => null);
+      if (modified !== null) seen.add(modified);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal((await sweep).computed, 1);
+    // Created, then refreshed at least once: two or more modification times.
+    assert.ok(seen.size >= 2, `claim modification times seen: ${[...seen].join(", ")}`);
+  });
+});
