@@ -2,20 +2,32 @@
  * The paper's claims, each judged from seed-paired comparisons, and the
  * sanity checks of Frankle et al. (2021).
  *
- * A comparison pairs runs of two method variants that share experiment,
- * dataset, model, training schedule, backend, sparsity and seed (one
- * "cell" per pair of variants and setting). Methods are identified by
+ * A comparison ("cell") pairs the runs of two method variants that share
+ * dataset, model, training schedule, backend and sparsity, seed by seed.
+ * Experiments that ask for the same runs (the paper's and the baselines'
+ * files share run ids) give one cell, not one per experiment, so each
+ * distinct comparison counts once per claim. Methods are identified by
  * `spec.method.name`, `spec.method.retrain` and `spec.method.sanityCheck`,
  * never by their free-text labels. Pairs where either run diverged are left
  * out of the statistics and counted.
  *
- * Verdict of a cell, from the 95% CI of the paired mean difference:
- * "supported" when it excludes 0 in the claimed direction (C4: lies inside
- * the equivalence margin), "not supported" when it excludes 0 the other way
- * (C4: lies entirely outside the margin), "inconclusive" otherwise (and
- * always with fewer than two pairs), "not tested" with no pair. Verdicts of
- * several cells combine strictly: "supported" only if every tested cell is,
- * "not supported" if any is, "not tested" if none was tested.
+ * Each claim is one family of tests at family-wise error rate
+ * {@link FAMILY_ALPHA}, corrected by Holm-Bonferroni across its cells:
+ * - directional claims (C1-C3): a paired t test per cell; "supported" when
+ *   its Holm-adjusted p-value is below α and the difference lies in the
+ *   claimed direction, "not supported" when it lies the other way;
+ * - equivalence (C4): two one-sided tests (TOST, the 90% CI) against a
+ *   stated margin; "supported" when the adjusted TOST p-value is below α,
+ *   "not supported" when the difference lies beyond the margin at α.
+ * A cell that decides neither way is "underpowered" when the smallest effect
+ * it could detect with 80% power (from its observed paired standard
+ * deviation, at the strictest Holm level α/m) exceeds the claim's margin, and
+ * "inconclusive" when it could have detected the margin and did not.
+ * Autoencoder cells in which either method is no better than predicting the
+ * training-mean image (`metrics.meanImageError`) are shown but kept out of
+ * the verdicts. A claim is "supported" only if every counted cell is, "not
+ * supported" if any is, else "underpowered" if any cell is, else
+ * "inconclusive". C5 is dropped, with the reason in its `test` text.
  *
  * @module
  */
@@ -28,10 +40,28 @@ import {
   methodSettingsWithout,
   type RunGroup,
 } from "./grouping.ts";
-import { comparePaired, type MatchedPair, type PairedComparison } from "./statistics.ts";
+import { formatFixed } from "./format.ts";
+import {
+  comparePaired,
+  type EquivalenceTest,
+  equivalenceTest,
+  holmAdjust,
+  type MatchedPair,
+  mean,
+  minimumDetectableDifference,
+  minimumEquivalenceMargin,
+  type PairedComparison,
+} from "./statistics.ts";
 
 /** Outcome of a claim, a cell or a set of cells. */
-export type Verdict = "supported" | "not supported" | "inconclusive" | "not tested";
+export type Verdict =
+  | "supported"
+  | "not supported"
+  | "inconclusive"
+  | "underpowered"
+  | "not tested"
+  | "excluded"
+  | "dropped";
 
 /** Which way the first method must differ from the second for the claim to hold. */
 export type ClaimedDirection = "higher" | "lower" | "within-margin";
@@ -56,23 +86,44 @@ export const DEFAULT_PAPER_METHOD_NAMES: PaperMethodNames = {
   combination: ["kstarts+dissipating"],
 };
 
-/** Absolute equivalence margin of C4 for test accuracy (one percentage point). */
+/**
+ * Margin of every claim for test accuracy: one percentage point. It is the
+ * smallest difference the paper's tables (percent, one decimal, several
+ * points between methods) present as a difference, and for C4 the change
+ * below which retraining "does not change performance".
+ */
 export const ACCURACY_EQUIVALENCE_MARGIN = 0.01;
 
-/** Relative equivalence margin of C4 for reconstruction error (5% of its mean). */
+/**
+ * Margin of every claim for reconstruction error: 5% of the mean error of
+ * the paired runs (both arms). Errors differ by orders of magnitude between
+ * sparsities, so an absolute margin would be meaningless at one end.
+ */
 export const RELATIVE_ERROR_EQUIVALENCE_MARGIN = 0.05;
 
-/** Sparsities at or above this count as "high" for C5. */
-export const HIGH_SPARSITY = 0.9;
+/** Family-wise error rate of each claim (Holm-Bonferroni across its cells). */
+export const FAMILY_ALPHA = 0.05;
 
-/** Tolerance below the target sparsity that still counts as reaching it (C5). */
-export const SPARSITY_REACHED_TOLERANCE = 0.001;
+/** Power at which a cell's minimum detectable effect is computed. */
+export const TARGET_POWER = 0.8;
+
+/** Why C5 is not tested; shown in the report. */
+export const C5_DROPPED_REASON =
+  "Dropped: with the methods as implemented, the epoch at which a method's mask reaches " +
+  "its sparsity is set by its configuration, not measured. Random pruning and K-starts " +
+  "fix the mask before the final network trains; dissipating gradients in target mode " +
+  "follows its configured pruning schedule, and in threshold mode it stops wherever its " +
+  "fraction leads, so it need not reach a given sparsity at all. A comparison of these " +
+  "epochs could not fail, so it is not a test of the claim. The dissipation figures and " +
+  "tables/dissipation.csv show the sparsity each dissipating run reached epoch by epoch.";
 
 /** One seed-paired comparison of two method variants in one setting. */
 export interface ClaimCell {
   /** Claim id, e.g. `C1`. */
   claim: string;
-  /** Experiment name. */
+  /** Experiments whose files ask for these runs, sorted (several share runs). */
+  experiments: string[];
+  /** The experiments joined by ", ", for tables. */
   experiment: string;
   /** Dataset name. */
   dataset: string;
@@ -88,34 +139,41 @@ export interface ClaimCell {
   second: string;
   /** Settings id of the second method. */
   secondSettingsId: string;
-  /** What is compared: the primary metric's name, or `epochsToTargetSparsity` (C5). */
+  /** What is compared: the primary metric's name. */
   quantity: string;
   /** Direction the claim needs. */
   direction: ClaimedDirection;
-  /** Equivalence margin (C4 only). */
+  /**
+   * The claim's margin in this cell: the equivalence margin (C4), or the
+   * smallest effect of interest the cell must be able to detect (C1-C3).
+   */
   margin: number | undefined;
   /** Statistics of `first - second` over completed pairs. */
   comparison: PairedComparison;
-  /** Pairs where the first method is better (C5: takes more epochs). */
+  /** TOST against the margin (C4 only, with at least two pairs). */
+  equivalence: EquivalenceTest | undefined;
+  /** The p-value entering the claim's family: paired t (two-sided) or TOST (C4). */
+  pValue: number | undefined;
+  /** `pValue` adjusted by Holm-Bonferroni across the claim's counted cells. */
+  adjustedPValue: number | undefined;
+  /**
+   * Smallest effect the cell detects with 80% power at the strictest Holm
+   * level α/m, from the observed paired standard deviation (C4: the smallest
+   * margin TOST would establish at a true difference of 0).
+   */
+  minimumDetectableEffect: number | undefined;
+  /** Mean error of predicting the training-mean image, when the runs report it. */
+  constantImageError: number | undefined;
+  /** Pairs where the first method is better. */
   wins: number;
-  /** Pairs where the first method is worse (C5: takes fewer epochs). */
+  /** Pairs where the first method is worse. */
   losses: number;
   /** Seed-matched pairs left out because either run diverged. */
   divergedPairs: number;
   /** Verdict of this cell. */
   verdict: Verdict;
-}
-
-/** Combined verdict of the cells of one experiment at one sparsity. */
-export interface SliceVerdict {
-  /** Experiment name. */
-  experiment: string;
-  /** Target sparsity. */
-  sparsity: number;
-  /** Strict combination of the cells' verdicts. */
-  verdict: Verdict;
-  /** Number of cells combined. */
-  cells: number;
+  /** Why the cell is kept out of the verdict (`excluded`), else `undefined`. */
+  exclusion: string | undefined;
 }
 
 /** A claim, how it was tested, and the verdicts with the numbers behind them. */
@@ -128,8 +186,8 @@ export interface ClaimVerdict {
   test: string;
   /** Overall verdict over every cell. */
   verdict: Verdict;
-  /** Per experiment and sparsity. */
-  slices: SliceVerdict[];
+  /** Cells whose statistics decide the verdict (not excluded, at least two pairs). */
+  countedCells: number;
   /** Every comparison made. */
   cells: ClaimCell[];
   /** When nothing could be tested: which runs are missing, per experiment. */
@@ -189,8 +247,9 @@ interface ClaimDefinition {
   id: string;
   statement: string;
   test: string;
-  quantity: "metric" | "epochsToTargetSparsity";
   direction: ClaimedDirection;
+  /** Why the claim is not tested at all, when it is dropped. */
+  dropped?: string;
   /** Roles whose absence makes the claim untestable in an experiment. */
   roles: Role[];
   /** Pairs of groups, sharing a pairing key, to compare. */
@@ -256,9 +315,13 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
   const dissipating = paperRole(names.dissipating, "dissipating gradients");
   const combination = paperRole(names.combination, "K-starts + dissipating gradients");
   const everySparsity = () => true;
-  const ciRule =
-    "supported when the 95% CI of the seed-paired mean difference of the primary metric " +
-    "excludes 0 in the first method's favour in every cell";
+  const ciRule = "paired t test of the primary metric per cell, Holm-Bonferroni across " +
+    `the claim's cells at family-wise α = ${FAMILY_ALPHA}; supported when every cell is ` +
+    "significant in the first method's favour, not supported when any is significant " +
+    "against it; a cell that is neither is underpowered when its minimum detectable effect " +
+    `(80% power, level α/m) exceeds the margin (${ACCURACY_EQUIVALENCE_MARGIN * 100} ` +
+    `percentage point of accuracy, ${RELATIVE_ERROR_EQUIVALENCE_MARGIN * 100}% of the ` +
+    "reconstruction error), inconclusive otherwise";
   const retrained: Role = {
     description: "a method with retrain=true and no sanity check",
     matches: (group) => group.retrain && group.sanityCheck === "none",
@@ -272,7 +335,6 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
       id: "C1",
       statement: "K-starts beats random pruning",
       test: `K-starts vs random pruning, both retrain=false; ${ciRule}.`,
-      quantity: "metric",
       direction: "higher",
       roles: [kstarts, random],
       pairsToCompare: crossPairs(kstarts, random),
@@ -282,7 +344,6 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
       id: "C2",
       statement: "Dissipating gradients preserves performance best among the paper's methods",
       test: `Dissipating gradients vs random pruning and vs K-starts; ${ciRule}.`,
-      quantity: "metric",
       direction: "higher",
       roles: [dissipating, random, kstarts],
       pairsToCompare: allPairs(crossPairs(dissipating, random), crossPairs(dissipating, kstarts)),
@@ -293,7 +354,6 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
       statement: "The combination outperforms either method alone and random pruning, consistently",
       test: `K-starts + dissipating vs random pruning, vs K-starts and vs dissipating ` +
         `gradients; ${ciRule} (every cell = at every sparsity, hence "consistently").`,
-      quantity: "metric",
       direction: "higher",
       roles: [combination, random, kstarts, dissipating],
       pairsToCompare: allPairs(
@@ -307,12 +367,14 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
       id: "C4",
       statement: "Retraining the pruned network is not needed and does not change its performance",
       test: "Every method with retrain=true vs the same method (same settings apart from " +
-        "label) with retrain=false; supported when the 95% CI of the seed-paired mean " +
-        `difference lies within ±${ACCURACY_EQUIVALENCE_MARGIN} of test accuracy (one ` +
-        `percentage point) or within ±${RELATIVE_ERROR_EQUIVALENCE_MARGIN * 100}% of the mean ` +
-        "reconstruction error of the paired runs (both arms) in every cell; not supported " +
-        "when a CI lies entirely outside the margin.",
-      quantity: "metric",
+        "label) with retrain=false; two one-sided tests (TOST, the 90% CI of the seed-paired " +
+        `mean difference) against ±${ACCURACY_EQUIVALENCE_MARGIN * 100} percentage point of ` +
+        `test accuracy or ±${RELATIVE_ERROR_EQUIVALENCE_MARGIN * 100}% of the mean ` +
+        "reconstruction error of the paired runs, Holm-Bonferroni across the cells at " +
+        `family-wise α = ${FAMILY_ALPHA}; supported when every cell is equivalent, not ` +
+        "supported when any difference lies beyond the margin; a cell that is neither is " +
+        "underpowered when the smallest margin its TOST could establish with 80% power " +
+        "exceeds the margin, inconclusive otherwise.",
       direction: "within-margin",
       roles: [retrained, notRetrained],
       pairsToCompare: twinPairs(
@@ -325,32 +387,14 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
     {
       id: "C5",
       statement: "Dissipating gradients takes the most epochs to reach high sparsity",
-      test: `At each target sparsity >= ${HIGH_SPARSITY}: the number of epochs until a ` +
-        `run's mask first reaches its target sparsity (within ${SPARSITY_REACHED_TOLERANCE}), ` +
-        "read from the learning curve (a run that never reaches it counts as its last " +
-        "epoch + 1), dissipating gradients vs random pruning and vs K-starts; supported " +
-        "when the 95% CI of the seed-paired mean difference excludes 0 on the side of " +
-        "more epochs for dissipating gradients in every cell.",
-      quantity: "epochsToTargetSparsity",
+      test: C5_DROPPED_REASON,
       direction: "higher",
-      roles: [dissipating, random, kstarts],
-      pairsToCompare: allPairs(crossPairs(dissipating, random), crossPairs(dissipating, kstarts)),
-      includesSparsity: (sparsity) => sparsity >= HIGH_SPARSITY,
+      dropped: C5_DROPPED_REASON,
+      roles: [],
+      pairsToCompare: () => [],
+      includesSparsity: () => false,
     },
   ];
-}
-
-/**
- * Epochs until the run's mask first reaches its target sparsity, from the
- * curve; the last epoch + 1 when it never does; `undefined` without a curve.
- */
-export function epochsToTargetSparsity(run: RunResult): number | undefined {
-  if (run.curve.length === 0) return undefined;
-  const curve = [...run.curve].sort((left, right) => left.epoch - right.epoch);
-  const reached = curve.find((point) =>
-    point.sparsity >= run.spec.sparsity - SPARSITY_REACHED_TOLERANCE
-  );
-  return reached !== undefined ? reached.epoch : curve[curve.length - 1].epoch + 1;
 }
 
 /** Seed-matched values of two groups; pairs with a diverged run are counted, not used. */
@@ -377,37 +421,66 @@ function matchSeeds(
   return { pairs, divergedPairs };
 }
 
-/** Verdict of one cell from its CI (see the module documentation). */
-export function cellVerdict(
-  comparison: PairedComparison,
-  direction: ClaimedDirection,
-  margin?: number,
-): Verdict {
-  if (comparison.pairs === 0) return "not tested";
-  const low = comparison.ci95Low;
-  const high = comparison.ci95High;
-  if (low === undefined || high === undefined) return "inconclusive";
-  if (direction === "higher") {
-    return low > 0 ? "supported" : high < 0 ? "not supported" : "inconclusive";
-  }
-  if (direction === "lower") {
-    return high < 0 ? "supported" : low > 0 ? "not supported" : "inconclusive";
-  }
-  if (margin === undefined) return "inconclusive";
-  if (low >= -margin && high <= margin) return "supported";
-  if (low > margin || high < -margin) return "not supported";
-  return "inconclusive";
+/** What decides a cell's verdict once the claim's family is known. */
+export interface CellEvidence {
+  /** Direction the claim needs. */
+  direction: ClaimedDirection;
+  /** Statistics of `first - second`. */
+  comparison: PairedComparison;
+  /** The claim's margin in this cell. */
+  margin: number | undefined;
+  /** Holm-adjusted p-value of the claim's test (paired t, or TOST for C4). */
+  adjustedPValue: number | undefined;
+  /** Holm-adjusted p-value that the difference lies beyond the margin (C4 only). */
+  adjustedBeyondMarginPValue?: number | undefined;
+  /** Minimum detectable effect at 80% power. */
+  minimumDetectableEffect: number | undefined;
 }
 
 /**
- * Strict combination: "not tested" when no verdict was tested, "not
- * supported" if any is, "supported" only if all are, else "inconclusive".
+ * Verdict of one counted cell (see the module documentation): decided by
+ * its Holm-adjusted p-values at `alpha`; when undecided, "underpowered" if
+ * it could not detect the margin, else "inconclusive".
+ */
+export function decideCell(evidence: CellEvidence, alpha: number = FAMILY_ALPHA): Verdict {
+  const { comparison, direction } = evidence;
+  if (comparison.pairs === 0) return "not tested";
+  if (direction === "within-margin") {
+    if (evidence.adjustedPValue !== undefined && evidence.adjustedPValue < alpha) {
+      return "supported";
+    }
+    if (
+      evidence.adjustedBeyondMarginPValue !== undefined &&
+      evidence.adjustedBeyondMarginPValue < alpha
+    ) {
+      return "not supported";
+    }
+  } else if (
+    evidence.adjustedPValue !== undefined && evidence.adjustedPValue < alpha &&
+    comparison.meanDifference !== undefined && comparison.meanDifference !== 0
+  ) {
+    const higher = comparison.meanDifference > 0;
+    return higher === (direction === "higher") ? "supported" : "not supported";
+  }
+  const detectable = evidence.minimumDetectableEffect !== undefined &&
+    evidence.margin !== undefined && evidence.minimumDetectableEffect <= evidence.margin;
+  return detectable ? "inconclusive" : "underpowered";
+}
+
+/**
+ * Combination of a claim's cell verdicts: "not tested" when none counts
+ * (excluded and untested cells do not), "not supported" if any is,
+ * "supported" only if all are, else "underpowered" if any is, else
+ * "inconclusive".
  */
 export function combineVerdicts(verdicts: readonly Verdict[]): Verdict {
-  const tested = verdicts.filter((verdict) => verdict !== "not tested");
-  if (tested.length === 0) return "not tested";
-  if (tested.includes("not supported")) return "not supported";
-  if (tested.every((verdict) => verdict === "supported")) return "supported";
+  const counted = verdicts.filter((verdict) =>
+    verdict !== "not tested" && verdict !== "excluded" && verdict !== "dropped"
+  );
+  if (counted.length === 0) return "not tested";
+  if (counted.includes("not supported")) return "not supported";
+  if (counted.every((verdict) => verdict === "supported")) return "supported";
+  if (counted.includes("underpowered")) return "underpowered";
   return "inconclusive";
 }
 
@@ -422,8 +495,49 @@ function bucketByPairingKey(groups: readonly RunGroup[]): RunGroup[][] {
   return [...buckets.values()];
 }
 
-/** Equivalence margin of C4 for a metric, from the paired values. */
-function equivalenceMargin(metric: string, pairs: readonly MatchedPair[]): number | undefined {
+/**
+ * One group per distinct setting and method variant, whichever experiments
+ * ask for it: groups that differ only in the experiment are merged, their
+ * runs deduplicated by run id (a run id is the hash of every setting but the
+ * experiment, so equal ids are the same run). The merged group's
+ * `experiment` lists the experiments joined by ", ", and its pairing key
+ * leaves the experiment out.
+ */
+export function mergeExperiments(groups: readonly RunGroup[]): RunGroup[] {
+  const merged = new Map<string, { group: RunGroup; experiments: Set<string> }>();
+  for (const group of groups) {
+    const spec = group.runs[0].spec;
+    const pairingKey = canonicalJson({
+      dataset: spec.dataset,
+      model: spec.model,
+      training: spec.training,
+      backend: spec.backend,
+      sparsity: spec.sparsity,
+    });
+    const key = `${pairingKey}\u0000${group.methodKey}`;
+    const existing = merged.get(key);
+    if (existing === undefined) {
+      merged.set(key, {
+        group: { ...group, pairingKey, runs: [...group.runs] },
+        experiments: new Set([group.experiment]),
+      });
+      continue;
+    }
+    existing.experiments.add(group.experiment);
+    const known = new Set(existing.group.runs.map((run) => run.runId));
+    for (const run of group.runs) if (!known.has(run.runId)) existing.group.runs.push(run);
+  }
+  return [...merged.values()].map(({ group, experiments }) => ({
+    ...group,
+    experiment: [...experiments].sort(compareText).join(", "),
+    runs: group.runs.sort((left, right) =>
+      left.spec.seed - right.spec.seed || compareText(left.runId, right.runId)
+    ),
+  }));
+}
+
+/** The claim's margin for a metric, from the paired values; `undefined` without pairs. */
+function claimMargin(metric: string, pairs: readonly MatchedPair[]): number | undefined {
   if (metric === "testAccuracy") return ACCURACY_EQUIVALENCE_MARGIN;
   if (pairs.length === 0) return undefined;
   let sum = 0;
@@ -431,23 +545,59 @@ function equivalenceMargin(metric: string, pairs: readonly MatchedPair[]): numbe
   return RELATIVE_ERROR_EQUIVALENCE_MARGIN * Math.abs(sum / (2 * pairs.length));
 }
 
-/** Builds one cell of a claim. */
+/**
+ * Mean `metrics.meanImageError` (test error of predicting the training-mean
+ * image) over the completed runs that report it; `undefined` when none does
+ * (classifiers, and runs stored before it was measured).
+ */
+export function constantImageError(runs: readonly RunResult[]): number | undefined {
+  const values = runs
+    .filter((run) => run.status === "completed")
+    .map((run) => run.metrics.meanImageError)
+    .filter((value): value is number => typeof value === "number" && Number.isFinite(value));
+  return mean(values);
+}
+
+/**
+ * Why a cell is kept out of the verdicts: for reconstruction error, when
+ * either method's mean error over the pairs is no better than predicting
+ * the training-mean image. A difference between two networks that learned
+ * nothing a constant image does not says nothing about pruning.
+ */
+function floorExclusion(
+  first: RunGroup,
+  second: RunGroup,
+  pairs: readonly MatchedPair[],
+  floor: number | undefined,
+): string | undefined {
+  if (floor === undefined || pairs.length === 0) return undefined;
+  const failing: string[] = [];
+  const firstMean = mean(pairs.map((pair) => pair.first)) as number;
+  const secondMean = mean(pairs.map((pair) => pair.second)) as number;
+  if (firstMean >= floor) failing.push(`${first.displayName} ${formatFixed(firstMean)}`);
+  if (secondMean >= floor) failing.push(`${second.displayName} ${formatFixed(secondMean)}`);
+  if (failing.length === 0) return undefined;
+  return `no better than a constant image: mean error ${failing.join(", ")} >= ` +
+    `${formatFixed(floor)} (training-mean image)`;
+}
+
+/** Builds one cell of a claim, before the claim's family is known. */
 function buildCell(definition: ClaimDefinition, first: RunGroup, second: RunGroup): ClaimCell {
   const reference = first.runs[0].primaryMetric;
-  const usesMetric = definition.quantity === "metric";
-  const { pairs, divergedPairs } = matchSeeds(
-    first,
-    second,
-    usesMetric ? (run) => run.primaryMetric.value : epochsToTargetSparsity,
-  );
+  const { pairs, divergedPairs } = matchSeeds(first, second, (run) => run.primaryMetric.value);
   const comparison = comparePaired(pairs);
-  const quantity = usesMetric ? reference.name : "epochsToTargetSparsity";
-  const margin = definition.direction === "within-margin"
-    ? equivalenceMargin(reference.name, pairs)
+  const margin = claimMargin(reference.name, pairs);
+  const equivalence = definition.direction === "within-margin" && margin !== undefined
+    ? equivalenceTest(comparison, margin)
     : undefined;
-  const winsWhenHigher = usesMetric ? reference.higherIsBetter : true;
+  const floor = reference.higherIsBetter
+    ? undefined
+    : constantImageError([...first.runs, ...second.runs]);
+  const exclusion = floorExclusion(first, second, pairs, floor);
+  const higher = reference.higherIsBetter;
   return {
     claim: definition.id,
+    experiments: first.experiment.split(", "),
     experiment: first.experiment,
     dataset: first.dataset,
     model: first.model,
@@ -456,18 +606,24 @@ function buildCell(definition: ClaimDefinition, first: RunGroup, second: RunGrou
     firstSettingsId: first.settingsId,
     second: second.displayName,
     secondSettingsId: second.settingsId,
-    quantity,
+    quantity: reference.name,
     direction: definition.direction === "within-margin"
       ? "within-margin"
-      : usesMetric && !reference.higherIsBetter
-      ? "lower"
-      : "higher",
+      : higher
+      ? "higher"
+      : "lower",
     margin,
     comparison,
-    wins: winsWhenHigher ? comparison.firstHigher : comparison.firstLower,
-    losses: winsWhenHigher ? comparison.firstLower : comparison.firstHigher,
+    equivalence,
+    pValue: definition.direction === "within-margin" ? equivalence?.pValue : comparison.pValue,
+    adjustedPValue: undefined,
+    minimumDetectableEffect: undefined,
+    constantImageError: floor,
+    wins: higher ? comparison.firstHigher : comparison.firstLower,
+    losses: higher ? comparison.firstLower : comparison.firstHigher,
     divergedPairs,
-    verdict: "not tested",
+    verdict: exclusion !== undefined ? "excluded" : "not tested",
+    exclusion,
   };
 }
 
@@ -489,65 +645,76 @@ function describeMissing(definition: ClaimDefinition, groups: readonly RunGroup[
   });
 }
 
-/** Cell order: experiment, dataset, model, sparsity, first, second. */
+/** Cell order: dataset, model, sparsity, first, second, experiments. */
 function compareCells(left: ClaimCell, right: ClaimCell): number {
-  return compareText(left.experiment, right.experiment) ||
-    compareText(left.dataset, right.dataset) ||
+  return compareText(left.dataset, right.dataset) ||
     compareText(left.model, right.model) ||
     left.sparsity - right.sparsity ||
     compareText(left.first, right.first) ||
     compareText(left.firstSettingsId, right.firstSettingsId) ||
     compareText(left.second, right.second) ||
-    compareText(left.secondSettingsId, right.secondSettingsId);
+    compareText(left.secondSettingsId, right.secondSettingsId) ||
+    compareText(left.experiment, right.experiment);
 }
 
-/** Evaluates one claim over all groups. */
-function evaluateClaim(definition: ClaimDefinition, groups: readonly RunGroup[]): ClaimVerdict {
+/**
+ * Evaluates one claim: builds its distinct cells from the merged groups,
+ * adjusts their p-values by Holm across the counted cells, and decides.
+ */
+function evaluateClaim(
+  definition: ClaimDefinition,
+  groups: readonly RunGroup[],
+  merged: readonly RunGroup[],
+): ClaimVerdict {
+  const base = { id: definition.id, statement: definition.statement, test: definition.test };
+  if (definition.dropped !== undefined) {
+    return { ...base, verdict: "dropped", countedCells: 0, cells: [], missing: [] };
+  }
   const cells: ClaimCell[] = [];
-  for (const bucket of bucketByPairingKey(groups)) {
+  for (const bucket of bucketByPairingKey(merged)) {
     if (!definition.includesSparsity(bucket[0].sparsity)) continue;
     for (const [first, second] of definition.pairsToCompare(bucket)) {
-      const cell = buildCell(definition, first, second);
-      cell.verdict = cellVerdict(cell.comparison, cell.direction, cell.margin);
-      cells.push(cell);
+      cells.push(buildCell(definition, first, second));
     }
   }
   cells.sort(compareCells);
-  const slices = new Map<string, SliceVerdict & { verdicts: Verdict[] }>();
-  for (const cell of cells) {
-    const key = JSON.stringify([cell.experiment, cell.sparsity]);
-    const slice = slices.get(key) ??
-      {
-        experiment: cell.experiment,
-        sparsity: cell.sparsity,
-        verdict: "not tested" as Verdict,
-        cells: 0,
-        verdicts: [],
-      };
-    slice.verdicts.push(cell.verdict);
-    slice.cells++;
-    slices.set(key, slice);
-  }
-  const sliceVerdicts = [...slices.values()]
-    .map(({ experiment, sparsity, cells, verdicts }) => ({
-      experiment,
-      sparsity,
-      cells,
-      verdict: combineVerdicts(verdicts),
-    }))
-    .sort((left, right) =>
-      compareText(left.experiment, right.experiment) || left.sparsity - right.sparsity
-    );
+  const inFamily = (cell: ClaimCell) => cell.exclusion === undefined;
+  const adjusted = holmAdjust(cells.map((cell) => inFamily(cell) ? cell.pValue : undefined));
+  const adjustedBeyond = holmAdjust(
+    cells.map((cell) => inFamily(cell) ? cell.equivalence?.beyondMarginPValue : undefined),
+  );
+  const counted = adjusted.filter((value) => value !== undefined).length;
+  // Holm's first step tests at α/m: the level a cell must reach in the worst case.
+  const cellAlpha = FAMILY_ALPHA / Math.max(1, counted);
+  cells.forEach((cell, index) => {
+    const sd = cell.comparison.standardDeviation;
+    const pairs = cell.comparison.pairs;
+    cell.minimumDetectableEffect = cell.direction === "within-margin"
+      ? minimumEquivalenceMargin(sd, pairs, cellAlpha, TARGET_POWER)
+      : minimumDetectableDifference(sd, pairs, cellAlpha, TARGET_POWER);
+    if (!inFamily(cell)) return;
+    cell.adjustedPValue = adjusted[index];
+    cell.verdict = decideCell({
+      ...cell,
+      adjustedBeyondMarginPValue: adjustedBeyond[index],
+    });
+  });
   const verdict = combineVerdicts(cells.map((cell) => cell.verdict));
   return {
-    id: definition.id,
-    statement: definition.statement,
-    test: definition.test,
+    ...base,
     verdict,
-    slices: sliceVerdicts,
+    countedCells: counted,
     cells,
     missing: verdict === "not tested" ? describeMissing(definition, groups) : [],
   };
+}
+
+/** Whether a paired comparison's 95% CI excludes 0 on the given side. */
+function ciExcludesZero(comparison: PairedComparison, side: "higher" | "lower"): boolean {
+  const low = comparison.ci95Low;
+  const high = comparison.ci95High;
+  if (low === undefined || high === undefined) return false;
+  return side === "higher" ? low > 0 : high < 0;
 }
 
 /** Compares every sanity-check variant with the same method without the check. */
@@ -573,9 +740,9 @@ function evaluateSanityChecks(groups: readonly RunGroup[]): SanityCheckRow[] {
       const betterDirection = higherIsBetter ? "higher" : "lower";
       let outcome = "no detectable difference";
       if (comparison.pairs === 0) outcome = "not tested";
-      else if (cellVerdict(comparison, worseDirection) === "supported") {
+      else if (ciExcludesZero(comparison, worseDirection)) {
         outcome = "worse with sanity check";
-      } else if (cellVerdict(comparison, betterDirection) === "supported") {
+      } else if (ciExcludesZero(comparison, betterDirection)) {
         outcome = "better with sanity check";
       }
       rows.push({
@@ -615,8 +782,9 @@ export function evaluateClaims(
   names: PaperMethodNames = DEFAULT_PAPER_METHOD_NAMES,
 ): ClaimsEvaluation {
   const groups = groupRuns(results);
+  const merged = mergeExperiments(groups);
   return {
-    claims: claimDefinitions(names).map((definition) => evaluateClaim(definition, groups)),
-    sanityChecks: evaluateSanityChecks(groups),
+    claims: claimDefinitions(names).map((definition) => evaluateClaim(definition, groups, merged)),
+    sanityChecks: evaluateSanityChecks(merged),
   };
 }

@@ -96,7 +96,7 @@ const PAIRED_COLUMNS = ["pairs", "meanDifference", "ci95Low", "ci95High", "tStat
 export const CLAIMS_HEADER = [
   "claim",
   "scope",
-  "experiment",
+  "experiments",
   "dataset",
   "model",
   "sparsity",
@@ -108,17 +108,24 @@ export const CLAIMS_HEADER = [
   "direction",
   "margin",
   ...PAIRED_COLUMNS,
+  "ci90Low",
+  "ci90High",
+  "tostPValue",
+  "holmAdjustedPValue",
+  "minimumDetectableEffect",
+  "constantImageError",
   "wins",
   "losses",
   "divergedPairs",
   "verdict",
+  "note",
   "statement",
 ] as const;
 
 /**
- * The claims table: per claim, one `overall` row, one `experiment-sparsity`
- * row per experiment and sparsity, then one `pair` row per comparison with
- * the numbers behind its verdict.
+ * The claims table: per claim, one `overall` row (its verdict and, under
+ * `pairs`, the number of distinct comparisons that decide it), then one
+ * `pair` row per distinct comparison with the numbers behind its verdict.
  */
 export function claimsCsv(evaluation: ClaimsEvaluation): string {
   const rows: string[][] = [];
@@ -128,24 +135,12 @@ export function claimsCsv(evaluation: ClaimsEvaluation): string {
       claim.id,
       "overall",
       ...blank(11),
-      ...blank(PAIRED_COLUMNS.length + 3),
+      formatCount(claim.countedCells),
+      ...blank(PAIRED_COLUMNS.length - 1 + 9),
       claim.verdict,
+      claim.verdict === "dropped" ? claim.test : "",
       claim.statement,
     ]);
-    for (const slice of claim.slices) {
-      rows.push([
-        claim.id,
-        "experiment-sparsity",
-        slice.experiment,
-        "",
-        "",
-        formatSetting(slice.sparsity),
-        ...blank(7),
-        ...blank(PAIRED_COLUMNS.length + 3),
-        slice.verdict,
-        claim.statement,
-      ]);
-    }
     for (const cell of claim.cells) {
       rows.push([
         claim.id,
@@ -162,10 +157,17 @@ export function claimsCsv(evaluation: ClaimsEvaluation): string {
         cell.direction,
         formatFixed(cell.margin),
         ...pairedCells(cell.comparison),
+        formatFixed(cell.equivalence?.ci90Low),
+        formatFixed(cell.equivalence?.ci90High),
+        formatPValue(cell.equivalence?.pValue),
+        formatPValue(cell.adjustedPValue),
+        formatFixed(cell.minimumDetectableEffect),
+        formatFixed(cell.constantImageError),
         formatCount(cell.wins),
         formatCount(cell.losses),
         formatCount(cell.divergedPairs),
         cell.verdict,
+        cell.exclusion ?? "",
         claim.statement,
       ]);
     }

@@ -15,6 +15,7 @@ import {
   ACCURACY_EQUIVALENCE_MARGIN,
   type ClaimsEvaluation,
   type ClaimVerdict,
+  FAMILY_ALPHA,
   type PaperMethodNames,
   RELATIVE_ERROR_EQUIVALENCE_MARGIN,
 } from "./claims.ts";
@@ -135,16 +136,18 @@ function provenanceSection(content: ReportContent, context: ReportContext): stri
     "Method: each table row averages the completed seeds of one method at one sparsity; " +
       "diverged runs are excluded from every mean and listed per experiment. Intervals are " +
       "Student-t 95% confidence intervals (empty with a single seed). Claims are judged " +
-      "from seed-paired differences (same experiment, dataset, model, training, backend, " +
-      "sparsity and seed); a comparison is supported when the 95% CI of the mean " +
-      "difference excludes 0 in the claimed direction, not supported when it excludes 0 " +
-      "the other way, inconclusive otherwise; a claim is supported only if every " +
-      "comparison is, and not supported if any comparison is not. Retraining (C4) is " +
-      `judged against an equivalence margin of ±${ACCURACY_EQUIVALENCE_MARGIN} test ` +
-      `accuracy or ±${
-        RELATIVE_ERROR_EQUIVALENCE_MARGIN * 100
-      }% of the mean reconstruction error. ` +
-      "Metrics are printed with 6 decimals; wall-clock times are not part of this report.",
+      "from seed-paired differences (same dataset, model, training, backend, sparsity and " +
+      "seed); experiments that share runs give one comparison, counted once. Each claim is " +
+      `a family of tests at family-wise α = ${FAMILY_ALPHA}, corrected by Holm-Bonferroni ` +
+      "across its comparisons: a paired t test per comparison (C1-C3), two one-sided tests " +
+      "with the 90% CI (C4). A comparison that decides neither way is underpowered when " +
+      "the smallest effect it could detect with 80% power exceeds the margin " +
+      `(${ACCURACY_EQUIVALENCE_MARGIN * 100} percentage point of test accuracy, ` +
+      `${RELATIVE_ERROR_EQUIVALENCE_MARGIN * 100}% of the mean reconstruction error), ` +
+      "inconclusive otherwise. Autoencoder comparisons in which a method is no better than " +
+      "predicting the training-mean image are shown but not counted. A claim is supported " +
+      "only if every counted comparison is, not supported if any is. Metrics are printed " +
+      "with 6 decimals; wall-clock times are not part of this report.",
     "",
     "The paper's methods are recognised by registry name (`spec.method.name`), not by " +
       `label: random pruning = ${quoteNames(content.methodNames.random)}; K-starts = ` +
@@ -173,20 +176,6 @@ function claimsSection(evaluation: ClaimsEvaluation): string[] {
       for (const missing of claim.missing) lines.push(`- ${missing}`);
       lines.push("");
     }
-    if (claim.slices.length > 0) {
-      lines.push(
-        ...table(
-          ["experiment", "sparsity", "comparisons", "verdict"],
-          claim.slices.map((slice) => [
-            slice.experiment,
-            formatSetting(slice.sparsity),
-            formatCount(slice.cells),
-            slice.verdict,
-          ]),
-        ),
-        "",
-      );
-    }
     if (claim.cells.length > 0) {
       lines.push(
         ...table(
@@ -203,6 +192,8 @@ function claimsSection(evaluation: ClaimsEvaluation): string[] {
             "95% CI",
             "margin",
             "p",
+            "Holm p",
+            "detectable (80% power)",
             "wins/losses",
             "diverged pairs",
             "verdict",
@@ -219,10 +210,12 @@ function claimsSection(evaluation: ClaimsEvaluation): string[] {
             formatFixed(claimCell.comparison.meanDifference),
             interval(claimCell.comparison.ci95Low, claimCell.comparison.ci95High),
             formatFixed(claimCell.margin),
-            formatPValue(claimCell.comparison.pValue),
+            formatPValue(claimCell.pValue),
+            formatPValue(claimCell.adjustedPValue),
+            formatFixed(claimCell.minimumDetectableEffect),
             `${claimCell.wins}/${claimCell.losses}`,
             formatCount(claimCell.divergedPairs),
-            claimCell.verdict,
+            claimCell.exclusion ?? claimCell.verdict,
           ]),
         ),
         "",

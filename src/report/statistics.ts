@@ -287,3 +287,145 @@ export function comparePaired(pairs: readonly MatchedPair[]): PairedComparison {
     pValue: studentTTwoSidedPValue(tStatistic, differences.length - 1),
   };
 }
+
+/**
+ * Upper tail of Student's t, `P(T >= t)`, computed from the incomplete beta
+ * function directly (not as `1 - cdf`), so that small tail probabilities keep
+ * their precision.
+ */
+export function studentTUpperTail(t: number, degreesOfFreedom: number): number {
+  if (!(degreesOfFreedom > 0)) {
+    throw new RangeError(`degrees of freedom must be > 0, got ${degreesOfFreedom}`);
+  }
+  if (t === Infinity) return 0;
+  if (t === -Infinity) return 1;
+  const x = degreesOfFreedom / (degreesOfFreedom + t * t);
+  const tail = 0.5 * regularizedIncompleteBeta(x, degreesOfFreedom / 2, 0.5);
+  return t >= 0 ? tail : 1 - tail;
+}
+
+/**
+ * Holm-Bonferroni adjusted p-values, in the order given: sorted ascending,
+ * the i-th smallest of m becomes `max over j <= i of min(1, (m - j + 1) p_(j))`.
+ * Comparing an adjusted p-value with α rejects exactly the hypotheses Holm's
+ * step-down procedure rejects at family-wise error rate α. `undefined`
+ * entries (untestable comparisons) are not part of the family and stay
+ * `undefined`.
+ */
+export function holmAdjust(pValues: readonly (number | undefined)[]): (number | undefined)[] {
+  const tested = pValues
+    .map((value, index) => ({ value, index }))
+    .filter((entry): entry is { value: number; index: number } => entry.value !== undefined)
+    // Ties keep their input order, so equal inputs give equal outputs.
+    .sort((left, right) => left.value - right.value || left.index - right.index);
+  const adjusted: (number | undefined)[] = pValues.map(() => undefined);
+  let running = 0;
+  tested.forEach((entry, rank) => {
+    running = Math.max(running, Math.min(1, (tested.length - rank) * entry.value));
+    adjusted[entry.index] = running;
+  });
+  return adjusted;
+}
+
+/**
+ * Smallest true paired mean difference a two-sided paired t test at level
+ * `alpha` detects with probability `power`, given `n` pairs whose
+ * differences have standard deviation `standardDeviation`:
+ * `(t(1 - alpha/2, n-1) + t(power, n-1)) * sd / sqrt(n)` (the usual
+ * approximation of the noncentral t by a shifted central t).
+ * `undefined` with fewer than two pairs (nothing can be detected).
+ */
+export function minimumDetectableDifference(
+  standardDeviation: number | undefined,
+  n: number,
+  alpha: number,
+  power: number,
+): number | undefined {
+  if (standardDeviation === undefined || n < 2) return undefined;
+  const degreesOfFreedom = n - 1;
+  return ((studentTQuantile(1 - alpha / 2, degreesOfFreedom) +
+    studentTQuantile(power, degreesOfFreedom)) * standardDeviation) / Math.sqrt(n);
+}
+
+/**
+ * Smallest equivalence margin that two one-sided tests at level `alpha`
+ * establish with probability `power` when the true difference is 0:
+ * `(t(1 - alpha, n-1) + t(1 - (1 - power)/2, n-1)) * sd / sqrt(n)`.
+ * `undefined` with fewer than two pairs.
+ */
+export function minimumEquivalenceMargin(
+  standardDeviation: number | undefined,
+  n: number,
+  alpha: number,
+  power: number,
+): number | undefined {
+  if (standardDeviation === undefined || n < 2) return undefined;
+  const degreesOfFreedom = n - 1;
+  return ((studentTQuantile(1 - alpha, degreesOfFreedom) +
+    studentTQuantile(1 - (1 - power) / 2, degreesOfFreedom)) * standardDeviation) /
+    Math.sqrt(n);
+}
+
+/** Two one-sided tests (TOST) of a paired mean difference against `±margin`. */
+export interface EquivalenceTest {
+  /** The margin tested against. */
+  margin: number;
+  /** Lower end of the 90% CI of the mean difference (TOST at 5% uses this interval). */
+  ci90Low: number;
+  /** Upper end of the 90% CI of the mean difference. */
+  ci90High: number;
+  /**
+   * TOST p-value: the larger of the one-sided p-values against "difference
+   * <= -margin" and "difference >= margin". Below α means equivalent.
+   */
+  pValue: number;
+  /**
+   * p-value that the difference lies beyond the margin on the side of the
+   * observed mean: the one-sided test against "|difference| <= margin" on
+   * that side, doubled because the side was chosen after seeing the data.
+   */
+  beyondMarginPValue: number;
+}
+
+/**
+ * TOST equivalence test of a paired comparison against `±margin`;
+ * `undefined` with fewer than two pairs. With no spread (identical
+ * differences) the evidence is exact: p = 0 on the side the mean lies, 1 on
+ * the other.
+ */
+export function equivalenceTest(
+  comparison: PairedComparison,
+  margin: number,
+): EquivalenceTest | undefined {
+  const average = comparison.meanDifference;
+  const standardDeviation = comparison.standardDeviation;
+  if (average === undefined || standardDeviation === undefined) return undefined;
+  if (standardDeviation === 0) {
+    const inside = Math.abs(average) < margin;
+    const outside = Math.abs(average) > margin;
+    return {
+      margin,
+      ci90Low: average,
+      ci90High: average,
+      pValue: inside ? 0 : 1,
+      beyondMarginPValue: outside ? 0 : 1,
+    };
+  }
+  const degreesOfFreedom = comparison.pairs - 1;
+  const standardError = standardDeviation / Math.sqrt(comparison.pairs);
+  const halfWidth = studentTQuantile(0.95, degreesOfFreedom) * standardError;
+  // H0: difference <= -margin, rejected for large (mean + margin) / se.
+  const aboveLower = studentTUpperTail((average + margin) / standardError, degreesOfFreedom);
+  // H0: difference >= margin, rejected for small (mean - margin) / se.
+  const belowUpper = studentTUpperTail(-(average - margin) / standardError, degreesOfFreedom);
+  const beyond = average >= 0
+    ? studentTUpperTail((average - margin) / standardError, degreesOfFreedom)
+    : studentTUpperTail(-(average + margin) / standardError, degreesOfFreedom);
+  return {
+    margin,
+    ci90Low: average - halfWidth,
+    ci90High: average + halfWidth,
+    pValue: Math.max(aboveLower, belowUpper),
+    beyondMarginPValue: Math.min(1, 2 * beyond),
+  };
+}

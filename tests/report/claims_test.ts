@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import type { RunResult } from "../../src/config/types.ts";
 import {
-  cellVerdict,
   type ClaimVerdict,
   combineVerdicts,
-  epochsToTargetSparsity,
+  constantImageError,
+  decideCell,
   evaluateClaims,
 } from "../../src/report/claims.ts";
 import { comparePaired } from "../../src/report/statistics.ts";
@@ -34,7 +34,8 @@ Deno.test("C1: clearly better K-starts is supported at every sparsity", () => {
   const c1 = claim(results, "C1");
   assert.equal(c1.verdict, "supported");
   assert.equal(c1.cells.length, 2);
-  assert.deepEqual(c1.slices.map((slice) => [slice.sparsity, slice.verdict]), [
+  assert.equal(c1.countedCells, 2);
+  assert.deepEqual(c1.cells.map((cell) => [cell.sparsity, cell.verdict]), [
     [0.5, "supported"],
     [0.9, "supported"],
   ]);
@@ -59,29 +60,49 @@ Deno.test("C1: clearly worse K-starts is not supported; one bad sparsity sinks t
   ];
   const c1 = claim(results, "C1");
   assert.equal(c1.verdict, "not supported");
-  assert.deepEqual(c1.slices.map((slice) => slice.verdict), ["supported", "not supported"]);
+  assert.deepEqual(c1.cells.map((cell) => cell.verdict), ["supported", "not supported"]);
   assert.equal(c1.cells[1].losses, 5);
 });
 
-Deno.test("C1: noisy differences are inconclusive", () => {
+Deno.test("C1: noise too large to detect the margin is underpowered, not inconclusive", () => {
   const results = [
     ...at(0.9, { method: "random" }, BASE),
     ...at(0.9, { method: "kstarts" }, shifted(BASE, 0, [0.05, -0.05, 0.03, -0.04, 0.01])),
   ];
   const c1 = claim(results, "C1");
-  assert.equal(c1.verdict, "inconclusive");
-  assert.equal(c1.cells[0].wins, 3);
-  assert.equal(c1.cells[0].losses, 2);
+  assert.equal(c1.verdict, "underpowered");
+  const cell = c1.cells[0];
+  assert.equal(cell.wins, 3);
+  assert.equal(cell.losses, 2);
+  // Differences 0.05, -0.05, 0.03, -0.04, 0.01: mean 0, sd sqrt(0.0076 / 4) = 0.043589;
+  // one cell, so alpha = 0.05 and (t(0.975, 4) + t(0.8, 4)) * sd / sqrt 5
+  // = (2.776445 + 0.940965) * 0.043589 / 2.236068 = 0.072466.
+  assert.ok(Math.abs((cell.minimumDetectableEffect as number) - 0.072466) < 1e-6);
+  assert.equal(cell.margin, 0.01);
 });
 
-Deno.test("C1: a single seed is inconclusive, never NaN", () => {
+Deno.test("C1: a precise null result that could detect the margin is inconclusive", () => {
+  // Differences 0.0005 ± 0.002: sd 0.002, t = 0.56, MDE about 0.0033 < 0.01.
+  const results = [
+    ...at(0.9, { method: "random" }, BASE),
+    ...at(0.9, { method: "kstarts" }, shifted(BASE, 0.0005, [0.002, -0.002, 0.001, -0.001, 0])),
+  ];
+  const c1 = claim(results, "C1");
+  assert.equal(c1.verdict, "inconclusive");
+  assert.ok((c1.cells[0].minimumDetectableEffect as number) < 0.01);
+  assert.ok((c1.cells[0].adjustedPValue as number) > 0.05);
+});
+
+Deno.test("C1: a single seed is underpowered, never NaN", () => {
   const results = [
     makeResult({ method: "random", value: 0.5 }),
     makeResult({ method: "kstarts", value: 0.9 }),
   ];
   const c1 = claim(results, "C1");
-  assert.equal(c1.verdict, "inconclusive");
+  assert.equal(c1.verdict, "underpowered");
   assert.equal(c1.cells[0].comparison.ci95Low, undefined);
+  assert.equal(c1.cells[0].minimumDetectableEffect, undefined);
+  assert.equal(c1.countedCells, 0);
 });
 
 Deno.test("C1: a missing method makes the claim not tested and names it", () => {
@@ -215,7 +236,30 @@ Deno.test("C4: retraining that changes nothing is supported, a large change is n
       shifted(BASE, 0, [0.03, -0.03, 0.02, -0.02, 0]),
     ),
   ];
-  assert.equal(claim(noisy, "C4").verdict, "inconclusive");
+  assert.equal(claim(noisy, "C4").verdict, "underpowered");
+});
+
+Deno.test("C4: equivalence is TOST with the 90% CI, not the 95% CI", () => {
+  // Differences 0.001, 0.004, 0.006, 0.008, 0.011: mean 0.006, sd 0.0038079, se 0.0017029.
+  // 90% CI upper end 0.006 + 2.131847 * 0.0017029 = 0.009630 < 0.01 (equivalent);
+  // the 95% CI would reach 0.006 + 2.776445 * 0.0017029 = 0.010728 > 0.01.
+  const results = [
+    ...at(0.9, { method: "kstarts" }, BASE),
+    ...at(
+      0.9,
+      { method: "kstarts", retrain: true },
+      shifted(BASE, 0, [0.001, 0.004, 0.006, 0.008, 0.011]),
+    ),
+  ];
+  const cell = claim(results, "C4").cells[0];
+  assert.equal(cell.verdict, "supported");
+  assert.ok(Math.abs((cell.equivalence?.ci90High as number) - 0.009630) < 1e-6);
+  assert.ok((cell.comparison.ci95High as number) > 0.0107);
+  // TOST p = P(T >= t) with t = (0.01 - 0.006) / 0.0017029 and 4 degrees of freedom, where
+  // P(T >= t) = 1/2 - (3/4) x (1 - x^2 / 3) for x = t / sqrt(4 + t^2).
+  const t = 0.004 / (Math.sqrt(0.000058 / 4) / Math.sqrt(5));
+  const x = t / Math.sqrt(4 + t * t);
+  assert.ok(Math.abs((cell.pValue as number) - (0.5 - 0.75 * x * (1 - (x * x) / 3))) < 1e-9);
 });
 
 Deno.test("C4: only twins that differ in retrain alone are paired", () => {
@@ -239,37 +283,16 @@ Deno.test("C4: the reconstruction-error margin is 5% of the paired mean", () => 
   assert.equal(cell.verdict, "supported");
 });
 
-Deno.test("C5: dissipating takes more epochs to reach a high sparsity", () => {
-  const slow = [0.5, 0.8, 0.9, 0.9];
-  const slower = [0.4, 0.7, 0.85, 0.9];
+Deno.test("C5 is dropped with its reason, whatever runs exist", () => {
   const results = [
     ...at(0.9, { method: "random" }, BASE),
     ...at(0.9, { method: "kstarts" }, BASE),
-    ...BASE.map((value, index) =>
-      makeResult({
-        method: "dissipating",
-        seed: index + 1,
-        value,
-        sparsityPerEpoch: index % 2 === 0 ? slow : slower,
-      })
-    ),
-    // Low sparsities are not what C5 is about.
-    ...at(0.5, { method: "random" }, BASE),
-    ...at(0.5, { method: "dissipating" }, BASE),
+    ...at(0.9, { method: "dissipating" }, shifted(BASE, 0.01)),
   ];
   const c5 = claim(results, "C5");
-  assert.equal(c5.verdict, "supported");
-  assert.equal(c5.cells.length, 2);
-  assert.ok(c5.cells.every((cell) => cell.sparsity === 0.9));
-  assert.equal(c5.cells[0].quantity, "epochsToTargetSparsity");
-  // Seeds 1, 3, 5 reach 0.9 at epoch 3, seeds 2, 4 at epoch 4; random at epoch 1.
-  assert.ok(Math.abs((c5.cells[0].comparison.meanDifference as number) - 2.4) < 1e-12);
-});
-
-Deno.test("epochs to target sparsity", () => {
-  assert.equal(epochsToTargetSparsity(makeResult({ sparsityPerEpoch: [0.3, 0.8995, 0.9] })), 2);
-  assert.equal(epochsToTargetSparsity(makeResult({ sparsityPerEpoch: [0.3, 0.5] })), 3);
-  assert.equal(epochsToTargetSparsity(makeResult({ sparsityPerEpoch: [] })), undefined);
+  assert.equal(c5.verdict, "dropped");
+  assert.equal(c5.cells.length, 0);
+  assert.match(c5.test, /could not fail/);
 });
 
 Deno.test("sanity checks: a shuffled mask that loses accuracy is reported", () => {
@@ -305,17 +328,175 @@ Deno.test("claims do not depend on the order of the results", () => {
   assert.deepEqual(evaluateClaims(permute(results)), evaluateClaims(results));
 });
 
-Deno.test("cell verdicts and their strict combination", () => {
+Deno.test("runs shared by two experiments count once per claim", () => {
+  const shared = (experiment: string) => [
+    ...at(0.9, { experiment, method: "random" }, BASE),
+    ...at(0.9, { experiment, method: "kstarts" }, shifted(BASE, 0.05, [0.01, -0.01, 0, 0, 0])),
+  ];
+  const results = [...shared("paper-mlp"), ...shared("baselines-mlp")];
+  const c1 = claim(results, "C1");
+  assert.equal(c1.cells.length, 1);
+  assert.equal(c1.countedCells, 1);
+  assert.deepEqual(c1.cells[0].experiments, ["baselines-mlp", "paper-mlp"]);
+  assert.equal(c1.cells[0].comparison.pairs, 5, "each seed once, not twice");
+  // A different training schedule is a different comparison, even with equal labels.
+  const other = at(0.9, { experiment: "ablations", method: "random", sparsity: 0.5 }, BASE);
+  assert.equal(claim([...results, ...other], "C1").cells.length, 1);
+});
+
+Deno.test("pairs are matched by seed, never by position", () => {
+  // random has seeds 1-5; K-starts has seeds 2, 3, 5, 7 (seed 7 has no partner).
+  const results = [
+    ...seedsOf({ method: "random", seeds: [1, 2, 3, 4, 5] }, [0.70, 0.80, 0.60, 0.90, 0.50]),
+    ...seedsOf({ method: "kstarts", seeds: [7, 5, 2, 3] }, [0.10, 0.55, 0.83, 0.64]),
+  ];
+  const cell = claim(results, "C1").cells[0];
+  // Seed 2: 0.83 - 0.80, seed 3: 0.64 - 0.60, seed 5: 0.55 - 0.50 -> 0.03, 0.04, 0.05.
+  assert.equal(cell.comparison.pairs, 3);
+  assert.ok(Math.abs((cell.comparison.meanDifference as number) - 0.04) < 1e-12);
+  assert.ok(Math.abs((cell.comparison.standardDeviation as number) - 0.01) < 1e-12);
+  assert.equal(cell.wins, 3);
+  // The same values under other seed sets give other pairs.
+  const shuffled = [
+    ...seedsOf({ method: "random", seeds: [5, 4, 3, 2, 1] }, [0.70, 0.80, 0.60, 0.90, 0.50]),
+    ...seedsOf({ method: "kstarts", seeds: [7, 5, 2, 3] }, [0.10, 0.55, 0.83, 0.64]),
+  ];
+  // Seed 2: 0.83 - 0.90, seed 3: 0.64 - 0.60, seed 5: 0.55 - 0.70 -> mean -0.06.
+  const other = claim(shuffled, "C1").cells[0];
+  assert.ok(Math.abs((other.comparison.meanDifference as number) - -0.06) < 1e-12);
+});
+
+/** Paired differences `mean ± spread` (three seeds) whose t statistic is `t`. */
+function differencesWithT(t: number): number[] {
+  const spread = 0.01;
+  const average = (t * spread) / Math.sqrt(3);
+  return [average - spread, average, average + spread];
+}
+
+/** The t with 2 degrees of freedom whose two-sided p-value is `p`. */
+function tForTwoSidedP(p: number): number {
+  return Math.sqrt((2 * (1 - p) ** 2) / (1 - (1 - p) ** 2));
+}
+
+Deno.test("Holm-Bonferroni across a claim's cells decides, not each cell alone", () => {
+  const base = [0.80, 0.82, 0.78];
+  const results = [[0.5, 0.01], [0.8, 0.03], [0.9, 0.04]].flatMap(([sparsity, p]) => [
+    ...at(sparsity, { method: "random" }, base),
+    ...at(
+      sparsity,
+      { method: "kstarts" },
+      base.map((value, index) => value + differencesWithT(tForTwoSidedP(p))[index]),
+    ),
+  ]);
+  const c1 = claim(results, "C1");
+  const raw = c1.cells.map((cell) => cell.pValue as number);
+  for (const [index, expected] of [0.01, 0.03, 0.04].entries()) {
+    assert.ok(Math.abs(raw[index] - expected) < 1e-9, `p of cell ${index}`);
+  }
+  // Holm: 3 * 0.01 = 0.03, 2 * 0.03 = 0.06, then max(0.06, 0.04) = 0.06.
+  const adjusted = c1.cells.map((cell) => cell.adjustedPValue as number);
+  assert.ok(Math.abs(adjusted[0] - 0.03) < 1e-9);
+  assert.ok(Math.abs(adjusted[1] - 0.06) < 1e-9);
+  assert.ok(Math.abs(adjusted[2] - 0.06) < 1e-9);
+  // Every raw p is below 0.05, but only the first survives the correction; three seeds
+  // cannot detect one point at alpha / 3, so the others are underpowered.
+  assert.deepEqual(c1.cells.map((cell) => cell.verdict), [
+    "supported",
+    "underpowered",
+    "underpowered",
+  ]);
+  assert.equal(c1.verdict, "underpowered");
+  assert.equal(c1.countedCells, 3);
+});
+
+Deno.test("minimum detectable effect uses the strictest Holm level alpha / m", () => {
+  const base = [0.80, 0.82, 0.78];
+  const results = [0.5, 0.9].flatMap((sparsity) => [
+    ...at(sparsity, { method: "random" }, base),
+    ...at(sparsity, { method: "kstarts" }, shifted(base, 0, [0.01, -0.01, 0])),
+  ]);
+  const cell = claim(results, "C1").cells[0];
+  // Differences 0.01, -0.01, 0: sd 0.01; m = 2 so alpha = 0.025, and with 2 degrees of
+  // freedom t(p) = (2p - 1) / sqrt(2p(1 - p)): (t(0.9875) + t(0.8)) * 0.01 / sqrt 3.
+  const t2 = (p: number) => (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
+  const expected = ((t2(0.9875) + t2(0.8)) * 0.01) / Math.sqrt(3);
+  assert.ok(Math.abs((cell.minimumDetectableEffect as number) - expected) < 1e-9);
+});
+
+Deno.test("autoencoder cells no better than a constant image are kept out of the verdicts", () => {
+  const floor = 0.0865;
+  const errors = [0.030, 0.031, 0.029, 0.032, 0.030];
+  const stuck = [0.0870, 0.0880, 0.0869, 0.0875, 0.0871];
+  const autoencoder = { modelKind: "autoencoder" as const, meanImageError: floor };
+  const results = [
+    // At 0.5 both learn: K-starts is clearly better.
+    ...at(0.5, { ...autoencoder, method: "random" }, errors),
+    ...at(0.5, { ...autoencoder, method: "kstarts" }, shifted(errors, -0.005, [0, 0.001, 0, 0, 0])),
+    // At 0.98 random predicts no better than the mean image; K-starts "wins" there.
+    ...at(0.98, { ...autoencoder, method: "random" }, stuck),
+    ...at(0.98, { ...autoencoder, method: "kstarts" }, shifted(stuck, -0.001, [0, 1e-5, 0, 0, 0])),
+  ];
+  const c1 = claim(results, "C1");
+  assert.equal(c1.cells.length, 2);
+  assert.equal(c1.countedCells, 1, "the excluded cell is not part of the Holm family");
+  const [learned, constant] = c1.cells;
+  assert.equal(learned.verdict, "supported");
+  assert.equal(learned.exclusion, undefined);
+  assert.ok(Math.abs((learned.constantImageError as number) - floor) < 1e-15);
+  assert.equal(constant.verdict, "excluded");
+  assert.match(constant.exclusion as string, /no better than a constant image/);
+  assert.match(constant.exclusion as string, /random 0\.087300/);
+  assert.doesNotMatch(constant.exclusion as string, /kstarts/, "K-starts beats the floor");
+  assert.equal(constant.adjustedPValue, undefined);
+  assert.equal(c1.verdict, "supported");
+  // Older stored runs lack the floor: the same cell then counts.
+  const older = results.map((run) => {
+    const { meanImageError: _, ...metrics } = run.metrics;
+    return { ...run, metrics };
+  });
+  assert.equal(claim(older, "C1").countedCells, 2);
+  assert.equal(claim(older, "C1").cells[1].verdict, "supported");
+});
+
+Deno.test("constant-image error is the mean over completed runs that report it", () => {
+  const runs = [
+    makeResult({ modelKind: "autoencoder", seed: 1, meanImageError: 0.08 }),
+    makeResult({ modelKind: "autoencoder", seed: 2, meanImageError: 0.09 }),
+    makeResult({ modelKind: "autoencoder", seed: 3 }),
+    makeResult({ modelKind: "autoencoder", seed: 4, status: "diverged", meanImageError: 1 }),
+  ];
+  assert.ok(Math.abs((constantImageError(runs) as number) - 0.085) < 1e-15);
+  assert.equal(constantImageError([makeResult({ modelKind: "autoencoder" })]), undefined);
+});
+
+Deno.test("cell decisions and the claim's combination", () => {
   const up = comparePaired([{ first: 2, second: 1 }, { first: 3, second: 1.9 }]);
-  assert.equal(cellVerdict(up, "higher"), "supported");
-  assert.equal(cellVerdict(up, "lower"), "not supported");
-  assert.equal(cellVerdict(comparePaired([]), "higher"), "not tested");
-  const small = comparePaired([{ first: 1, second: 1.001 }, { first: 1, second: 0.999 }]);
-  assert.equal(cellVerdict(small, "within-margin", 0.5), "supported");
-  assert.equal(cellVerdict(small, "within-margin", 0.001), "inconclusive");
-  assert.equal(cellVerdict(up, "within-margin", 0.01), "not supported");
+  const evidence = {
+    direction: "higher" as const,
+    comparison: up,
+    margin: 0.5,
+    adjustedPValue: 0.01,
+    minimumDetectableEffect: 10,
+  };
+  assert.equal(decideCell(evidence), "supported");
+  assert.equal(decideCell({ ...evidence, direction: "lower" }), "not supported");
+  assert.equal(decideCell({ ...evidence, adjustedPValue: 0.2 }), "underpowered");
+  assert.equal(
+    decideCell({ ...evidence, adjustedPValue: 0.2, minimumDetectableEffect: 0.5 }),
+    "inconclusive",
+  );
+  assert.equal(decideCell({ ...evidence, adjustedPValue: 0.05 }), "underpowered", "p < alpha");
+  assert.equal(decideCell({ ...evidence, comparison: comparePaired([]) }), "not tested");
+  const equivalence = { ...evidence, direction: "within-margin" as const };
+  assert.equal(decideCell({ ...equivalence, adjustedBeyondMarginPValue: 0.5 }), "supported");
+  assert.equal(
+    decideCell({ ...equivalence, adjustedPValue: 0.5, adjustedBeyondMarginPValue: 0.001 }),
+    "not supported",
+  );
   assert.equal(combineVerdicts([]), "not tested");
-  assert.equal(combineVerdicts(["supported", "not tested"]), "supported");
+  assert.equal(combineVerdicts(["excluded", "not tested"]), "not tested");
+  assert.equal(combineVerdicts(["supported", "not tested", "excluded"]), "supported");
   assert.equal(combineVerdicts(["supported", "inconclusive"]), "inconclusive");
-  assert.equal(combineVerdicts(["supported", "not supported", "inconclusive"]), "not supported");
+  assert.equal(combineVerdicts(["supported", "underpowered", "inconclusive"]), "underpowered");
+  assert.equal(combineVerdicts(["supported", "not supported", "underpowered"]), "not supported");
 });

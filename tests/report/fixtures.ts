@@ -27,6 +27,10 @@ export interface ResultOptions {
   pruningEpochs?: number;
   collapsedLayers?: string[];
   wallSeconds?: number;
+  /** `metrics.meanImageError` (autoencoders); absent unless given, like older stored runs. */
+  meanImageError?: number;
+  /** Seeds of {@link seedsOf}, one per value; 1, 2, ... by default. */
+  seeds?: number[];
 }
 
 /** A complete, valid RunResult with the given settings. */
@@ -53,7 +57,12 @@ export function makeResult(options: ResultOptions = {}): RunResult {
     seed,
     backend: "cpu",
   };
-  const runId = createHash("sha256").update(JSON.stringify(spec)).digest("hex").slice(0, 16);
+  // Like the real run id, the hash leaves the experiment out: two experiments that ask for
+  // the same settings share the run.
+  const runId = createHash("sha256")
+    .update(JSON.stringify({ ...spec, experiment: undefined }))
+    .digest("hex")
+    .slice(0, 16);
   const higherIsBetter = modelKind === "mlp";
   const metricName = higherIsBetter ? "testAccuracy" : "reconstructionError";
   const value = options.value ?? (higherIsBetter ? 0.9 : 0.02);
@@ -76,7 +85,10 @@ export function makeResult(options: ResultOptions = {}): RunResult {
       value: status === "diverged" ? NaN : value,
       higherIsBetter,
     },
-    metrics: { [metricName]: status === "diverged" ? NaN : value },
+    metrics: {
+      [metricName]: status === "diverged" ? NaN : value,
+      ...(options.meanImageError !== undefined ? { meanImageError: options.meanImageError } : {}),
+    },
     sparsity: {
       target: sparsity,
       achieved: options.achieved ?? sparsity,
@@ -99,7 +111,9 @@ export function makeResult(options: ResultOptions = {}): RunResult {
 
 /** Results of one method at several seeds, with the given metric value per seed. */
 export function seedsOf(options: ResultOptions, values: number[]): RunResult[] {
-  return values.map((value, index) => makeResult({ ...options, seed: index + 1, value }));
+  return values.map((value, index) =>
+    makeResult({ ...options, seed: options.seeds?.[index] ?? index + 1, value })
+  );
 }
 
 /** A deterministic permutation of an array (reverses, then interleaves the halves). */

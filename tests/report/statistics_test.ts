@@ -1,13 +1,20 @@
 import assert from "node:assert/strict";
+import stdlibTCdf from "@stdlib/stats-base-dists-t-cdf";
+import stdlibTQuantile from "@stdlib/stats-base-dists-t-quantile";
 import {
   comparePaired,
+  equivalenceTest,
+  holmAdjust,
   logGamma,
   mean,
+  minimumDetectableDifference,
+  minimumEquivalenceMargin,
   regularizedIncompleteBeta,
   sampleStandardDeviation,
   studentTCdf,
   studentTQuantile,
   studentTTwoSidedPValue,
+  studentTUpperTail,
   summarize,
 } from "../../src/report/statistics.ts";
 
@@ -149,4 +156,116 @@ Deno.test("paired comparison: identical differences never give NaN", () => {
   assert.equal(shifted.tStatistic, -Infinity);
   assert.equal(shifted.pValue, 0);
   assert.equal(shifted.firstLower, 2);
+});
+
+// Degrees of freedom and points at which the t distribution is checked against stdlib.
+const DEGREES_OF_FREEDOM = [1, 1.5, 2, 3, 4, 5, 6, 7, 9, 10, 14, 20, 29, 30, 60, 120, 1000];
+const T_VALUES = [-60, -12.7, -4.3, -3, -2.1, -1.5, -1, -0.6, -0.2, -0.01, 0, 0.01, 0.3, 0.7];
+const PROBABILITIES = [0.0001, 0.001, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.5, 0.6, 0.8, 0.9];
+
+Deno.test("Student-t CDF agrees with @stdlib at 476 points", () => {
+  // Both evaluate the regularized incomplete beta function in double precision with
+  // continued fractions converged to ~1e-15; 1e-12 leaves room for rounding in either.
+  for (const degreesOfFreedom of DEGREES_OF_FREEDOM) {
+    for (const magnitude of T_VALUES) {
+      for (const t of [magnitude, -magnitude]) {
+        near(studentTCdf(t, degreesOfFreedom), stdlibTCdf(t, degreesOfFreedom), 1e-12);
+      }
+    }
+  }
+});
+
+Deno.test("Student-t quantiles agree with @stdlib at 408 points", () => {
+  // Bisection on the CDF stops at adjacent doubles; stdlib inverts the incomplete beta.
+  // A relative 1e-9 is far above both errors and far below the 4 decimals we print.
+  for (const degreesOfFreedom of DEGREES_OF_FREEDOM) {
+    for (const lower of PROBABILITIES) {
+      for (const probability of [lower, 1 - lower]) {
+        const expected = stdlibTQuantile(probability, degreesOfFreedom);
+        const actual = studentTQuantile(probability, degreesOfFreedom);
+        near(actual, expected, 1e-9 * Math.max(1, Math.abs(expected)));
+      }
+    }
+  }
+});
+
+Deno.test("upper tail keeps tiny probabilities that 1 - CDF would round away", () => {
+  // With 1 degree of freedom P(T >= t) = atan(1 / t) / pi for t > 0.
+  for (const t of [0.5, 3, 1e4, 1e10]) {
+    const expected = Math.atan(1 / t) / Math.PI;
+    near(studentTUpperTail(t, 1), expected, 1e-12 * expected);
+  }
+  near(studentTUpperTail(-3, 1), 1 - Math.atan(1 / 3) / Math.PI, 1e-12);
+  assert.equal(studentTUpperTail(Infinity, 4), 0);
+  assert.equal(studentTUpperTail(-Infinity, 4), 1);
+});
+
+Deno.test("Holm adjustment: hand-computed step-down values, not Bonferroni", () => {
+  // Sorted 0.01, 0.03, 0.04 with m = 3: 3 * 0.01 = 0.03, 2 * 0.03 = 0.06, 1 * 0.04 -> 0.06.
+  assert.deepEqual(holmAdjust([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06]);
+  // 0.03, 2 * 0.02 = 0.04, 1 * 0.03 = 0.03 raised to 0.04 (Bonferroni would say 0.06, 0.09).
+  const adjusted = holmAdjust([0.01, 0.02, 0.03]) as number[];
+  near(adjusted[0], 0.03, 1e-15);
+  near(adjusted[1], 0.04, 1e-15);
+  near(adjusted[2], 0.04, 1e-15);
+  // Untestable comparisons are not part of the family: m = 2 here.
+  assert.deepEqual(holmAdjust([0.02, undefined, 0.04]), [0.04, undefined, 0.04]);
+  assert.deepEqual(holmAdjust([0.6, 0.5]), [1, 1]);
+  assert.deepEqual(holmAdjust([]), []);
+  assert.deepEqual(holmAdjust([0.2]), [0.2]);
+});
+
+Deno.test("minimum detectable effects: hand-computed with 2 degrees of freedom", () => {
+  // With 2 degrees of freedom t(p) = (2p - 1) / sqrt(2 p (1 - p)).
+  const t2 = (p: number) => (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
+  // (t(0.975) + t(0.8)) * 1 / sqrt 3 = (4.302653 + 1.060660) / 1.732051.
+  near(minimumDetectableDifference(1, 3, 0.05, 0.8), (t2(0.975) + t2(0.8)) / Math.sqrt(3), 1e-9);
+  near(minimumDetectableDifference(1, 3, 0.05, 0.8), 3.096510, 1e-6);
+  // Scales with the standard deviation; a stricter level needs a larger effect.
+  near(minimumDetectableDifference(0.02, 3, 0.05, 0.8), 0.0619302, 1e-6);
+  near(minimumDetectableDifference(1, 3, 0.01, 0.8), (t2(0.995) + t2(0.8)) / Math.sqrt(3), 1e-9);
+  // TOST: (t(0.95) + t(0.9)) / sqrt 3 = (2.919986 + 1.885618) / 1.732051.
+  near(minimumEquivalenceMargin(1, 3, 0.05, 0.8), 2.774517, 1e-6);
+  assert.equal(minimumDetectableDifference(1, 1, 0.05, 0.8), undefined);
+  assert.equal(minimumDetectableDifference(undefined, 3, 0.05, 0.8), undefined);
+  assert.equal(minimumEquivalenceMargin(1, 1, 0.05, 0.8), undefined);
+  assert.equal(minimumDetectableDifference(0, 4, 0.05, 0.8), 0);
+});
+
+Deno.test("TOST: hand-computed 90% CI and p-values", () => {
+  // Differences 1, 2, 3: mean 2, sd 1, standard error 1 / sqrt 3, 2 degrees of freedom,
+  // where P(T >= t) = 1/2 - t / (2 sqrt(2 + t^2)).
+  const upper = (t: number) => 0.5 - t / (2 * Math.sqrt(2 + t * t));
+  const comparison = comparePaired([
+    { first: 11, second: 10 },
+    { first: 12, second: 10 },
+    { first: 13, second: 10 },
+  ]);
+  const wide = equivalenceTest(comparison, 3);
+  assert.ok(wide);
+  // 2 ± t(0.95, 2) / sqrt 3 = 2 ± 2.919986 / 1.732051.
+  near(wide.ci90Low, 0.314146, 1e-6);
+  near(wide.ci90High, 3.685854, 1e-6);
+  // Against +3: t = (3 - 2) sqrt 3; against -3: t = 5 sqrt 3. The larger p decides.
+  near(wide.pValue, upper(Math.sqrt(3)), 1e-12);
+  near(wide.pValue, 0.112702, 1e-6);
+  assert.equal(wide.beyondMarginPValue, 1);
+  const narrow = equivalenceTest(comparison, 1);
+  assert.ok(narrow);
+  near(narrow.pValue, 1 - upper(Math.sqrt(3)), 1e-12);
+  // Beyond +1 on the observed side: 2 * P(T >= (2 - 1) sqrt 3) = 0.225403.
+  near(narrow.beyondMarginPValue, 2 * upper(Math.sqrt(3)), 1e-12);
+  // A negative mean is tested beyond the lower margin.
+  const negative = equivalenceTest(
+    comparePaired([{ first: 0, second: 1 }, { first: 0, second: 2 }, { first: 0, second: 3 }]),
+    1,
+  );
+  near(negative?.beyondMarginPValue, 2 * upper(Math.sqrt(3)), 1e-12);
+  assert.equal(equivalenceTest(comparePaired([{ first: 1, second: 0 }]), 1), undefined);
+  const exact = equivalenceTest(
+    comparePaired([{ first: 1, second: 1 }, { first: 2, second: 2 }]),
+    1,
+  );
+  assert.equal(exact?.pValue, 0);
+  assert.equal(exact?.beyondMarginPValue, 1);
 });
