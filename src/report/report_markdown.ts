@@ -78,7 +78,14 @@ function verdictCounts(claim: ClaimVerdict): string {
   for (const claimCell of claim.cells) {
     counts.set(claimCell.verdict, (counts.get(claimCell.verdict) ?? 0) + 1);
   }
-  const parts = ["supported", "not supported", "inconclusive", "not tested"]
+  const parts = [
+    "supported",
+    "not supported",
+    "underpowered",
+    "inconclusive",
+    "excluded",
+    "not tested",
+  ]
     .filter((verdict) => counts.has(verdict))
     .map((verdict) => `${counts.get(verdict)} ${verdict}`);
   return parts.length === 0
