@@ -22,19 +22,9 @@ import {
   runCli,
   withTempDir,
 } from "./helpers.ts";
+import { propertySeed } from "../property_seed.ts";
 
 const FILE = "fuzz.json";
-
-/** The seed of every property: fixed so a failure reproduces, overridable to explore. */
-const SEED = propertySeed();
-
-function propertySeed(): number {
-  const text = Deno.env.get("PROPERTY_SEED");
-  if (text === undefined) return 20260101;
-  const seed = Number(text);
-  if (!Number.isSafeInteger(seed)) throw new Error(`PROPERTY_SEED must be an integer, got ${text}`);
-  return seed;
-}
 
 /**
  * Characters a one-line message must never contain raw: C0 controls, DEL, C1
@@ -191,7 +181,7 @@ Deno.test(
     Object.values(RUNS).reduce((sum, runs) => sum + runs, 0)
   } generated files give one-line ConfigErrors`,
   async (context) => {
-    console.log(`property seed ${SEED} (set PROPERTY_SEED to run with another)`);
+    const seed = propertySeed("hostile experiment files", 20260101);
     assert.equal(check(JSON.stringify(BASE)).valid, true, "the base experiment must be valid");
     const property = async (
       name: keyof typeof RUNS,
@@ -201,7 +191,7 @@ Deno.test(
       await context.step(`${name} (${RUNS[name]})`, () => {
         fc.assert(fc.property(arbitrary, strict ? mustReject : (text) => void check(text)), {
           numRuns: RUNS[name],
-          seed: SEED,
+          seed,
         });
       });
 
