@@ -24,6 +24,7 @@ import type { RunResult, RunSpec } from "../config/types.ts";
 import { runId } from "../config/run_id.ts";
 import { removeStaleTemporaryFiles, writeFileAtomic } from "../atomic_file.ts";
 import { leaseSeconds } from "../lease.ts";
+import { resultShapeProblem } from "./result_shape.ts";
 import {
   claimIsStale,
   type ClaimRecord,
@@ -134,8 +135,9 @@ export class ResultStore {
 
   /**
    * The stored result of a run, or `undefined` when there is none. A stored
-   * file that does not parse, or belongs to other settings, is an error
-   * naming the file: it is never silently recomputed over or used.
+   * file that does not parse, belongs to other settings, or lacks a field (or
+   * has one of the wrong type, see result_shape.ts) is an error naming the
+   * file: it is never silently recomputed over or used.
    */
   async read(spec: RunSpec): Promise<RunResult | undefined> {
     const path = this.resultPath(spec);
@@ -154,6 +156,13 @@ export class ResultStore {
     }
     if (result?.runId !== runId(spec)) {
       throw new Error(`${path}: stored result belongs to run ${result?.runId}, not ${runId(spec)}`);
+    }
+    const problem = resultShapeProblem(result);
+    if (problem !== undefined) {
+      throw new Error(
+        `${path}: stored result is incomplete or malformed (${problem}); delete it to recompute ` +
+          "the run",
+      );
     }
     restoreNonFinite(result);
     // The run may have been computed for another experiment: report it as this one's.

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { expandExperiment, parseExperimentText } from "../../src/config/mod.ts";
 import type { RunResult, RunSpec } from "../../src/config/types.ts";
+import { runId } from "../../src/config/run_id.ts";
 
 /** Absolute path of the repository root (the CLI's working directory). */
 export const REPO_ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
@@ -64,4 +65,27 @@ export async function readStoredResults(directory: string): Promise<Map<string, 
     }
   }
   return results;
+}
+
+/** A plausible result of `spec` (the store does not care how it was computed). */
+export function fakeResult(spec: RunSpec, value = 0.75): RunResult {
+  return {
+    schemaVersion: 1,
+    runId: runId(spec),
+    spec,
+    status: "completed",
+    primaryMetric: { name: "testAccuracy", value, higherIsBetter: true },
+    metrics: { testAccuracy: value, testLoss: 0.5 },
+    sparsity: {
+      target: spec.sparsity,
+      achieved: spec.sparsity,
+      perLayer: [{ layer: "dense_0", total: 10, pruned: 5, sparsity: 0.5 }],
+      collapsedLayers: [],
+    },
+    cost: { pruningEpochs: 0, trainingEpochs: 1, totalEpochs: 1 },
+    curve: [{ epoch: 1, phase: "training", trainLoss: 1.25, testMetric: value, sparsity: 0.5 }],
+    methodReport: { note: "fake" },
+    wallSeconds: 0.125,
+    versions: { tool: "test", deno: Deno.version.deno, tfjs: "none", backend: "wasm" },
+  };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runId } from "../../src/config/run_id.ts";
-import type { RunResult, RunSpec } from "../../src/config/types.ts";
+import type { RunSpec } from "../../src/config/types.ts";
 import { writeFileAtomic } from "../../src/atomic_file.ts";
 import { ResultStore } from "../../src/runner/store.ts";
 import {
@@ -12,32 +12,9 @@ import {
   removeStaleClaim,
 } from "../../src/runner/claim_file.ts";
 import { hostIdentity, hostTag } from "../../src/host_identity.ts";
-import { listDirectory, specsOf, tinyExperiment } from "./fixtures.ts";
+import { fakeResult, listDirectory, specsOf, tinyExperiment } from "./fixtures.ts";
 
 const [SPEC, OTHER_SPEC] = specsOf(tinyExperiment());
-
-/** A plausible result of `spec` (the store does not care how it was computed). */
-function fakeResult(spec: RunSpec, value = 0.75): RunResult {
-  return {
-    schemaVersion: 1,
-    runId: runId(spec),
-    spec,
-    status: "completed",
-    primaryMetric: { name: "testAccuracy", value, higherIsBetter: true },
-    metrics: { testAccuracy: value, testLoss: 0.5 },
-    sparsity: {
-      target: spec.sparsity,
-      achieved: spec.sparsity,
-      perLayer: [{ layer: "dense_0", total: 10, pruned: 5, sparsity: 0.5 }],
-      collapsedLayers: [],
-    },
-    cost: { pruningEpochs: 0, trainingEpochs: 1, totalEpochs: 1 },
-    curve: [{ epoch: 1, phase: "training", trainLoss: 1.25, testMetric: value, sparsity: 0.5 }],
-    methodReport: { note: "fake" },
-    wallSeconds: 0.125,
-    versions: { tool: "test", deno: Deno.version.deno, tfjs: "none", backend: "wasm" },
-  };
-}
 
 function claimPath(store: ResultStore, spec: RunSpec): string {
   return join(store.root, `${runId(spec)}.claim`);
