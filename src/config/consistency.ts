@@ -9,6 +9,8 @@ import { ConfigError, formatJsonPath } from "./errors.ts";
 import type { JsonPathSegments } from "./errors.ts";
 import type { Experiment } from "./experiment.ts";
 import { epochRequirement } from "./epoch_budget.ts";
+import { allocationProblem } from "./allocation_limits.ts";
+import { ALLOCATION_NAMES, type AllocationName } from "./method_parameters.ts";
 import { canonicalJson } from "./run_id.ts";
 
 /** Where settings were written, so that errors point at the right line of the file. */
@@ -26,7 +28,8 @@ export const LOCATE_IN_FILE: SettingLocator = { locate: formatJsonPath, epochsSo
  * Throws a {@link ConfigError} for the first cross-field problem of
  * `experiment`: duplicate labels, sparsities, seeds or grid values; a method
  * that needs more epochs than `training.epochs` (or a grid value of it)
- * allows; a sanity check on `dense`; an intermediate sparsity above a target.
+ * allows; a sanity check on `dense`; an intermediate sparsity above a target;
+ * an allocation that cannot reach the highest target sparsity on the model.
  */
 export function checkExperimentConsistency(
   experiment: Experiment,
@@ -76,6 +79,15 @@ export function checkExperimentConsistency(
         ["methods", index, "rewindEpoch"],
         `expected rewindEpoch < epochsPerRound (${method.epochsPerRound}), found ${method.rewindEpoch}`,
       );
+    }
+    const allocation = methodAllocation(method.allocation);
+    if (allocation !== null) {
+      const problem = allocationProblem(
+        experiment.model,
+        allocation,
+        Math.max(...experiment.sparsities),
+      );
+      if (problem !== null) fail(["methods", index, "allocation"], problem);
     }
     if (typeof method.intermediateSparsity === "number") {
       const smallestTarget = Math.min(...experiment.sparsities);
@@ -139,4 +151,11 @@ function checkUnique(
     }
     firstIndexOf.set(key, index);
   });
+}
+
+/** The allocation a method setting names, or `null` when it has none. */
+export function methodAllocation(value: unknown): AllocationName | null {
+  return typeof value === "string" && (ALLOCATION_NAMES as readonly string[]).includes(value)
+    ? value as AllocationName
+    : null;
 }

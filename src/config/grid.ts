@@ -12,6 +12,8 @@ import { GRID_PATHS, gridValueSchema } from "./experiment_schema.ts";
 import type { GridPath } from "./experiment_schema.ts";
 import { isMethodName, methodDefinition } from "./method_parameters.ts";
 import { epochRequirement } from "./epoch_budget.ts";
+import { allocationProblem } from "./allocation_limits.ts";
+import { methodAllocation } from "./consistency.ts";
 import { configErrorFromIssues, describeExpectation } from "./zod_issues.ts";
 import type { RunSpec } from "./types.ts";
 
@@ -110,12 +112,23 @@ export function expandExperiment(experiment: Experiment): RunSpec[] {
       methodDefinition(method.name).ignoresSparsity === true;
     const sparsities = ignoresSparsity ? [0] : experiment.sparsities;
     const requirement = epochRequirement(method);
+    const allocation = methodAllocation(method.allocation);
     for (const settings of gridSettings) {
       if (requirement !== null && requirement.minimumEpochs > settings.training.epochs) {
         throw new ConfigError(
           experiment.file,
           formatJsonPath(["methods", methodIndex, requirement.parameter]),
           `expected ${requirement.expression} ${requirement.comparison} training.epochs (${settings.training.epochs}), found ${requirement.found}`,
+        );
+      }
+      const problem = allocation === null
+        ? null
+        : allocationProblem(settings.model, allocation, Math.max(...sparsities));
+      if (problem !== null) {
+        throw new ConfigError(
+          experiment.file,
+          formatJsonPath(["methods", methodIndex, "allocation"]),
+          `${problem} (model ${JSON.stringify(settings.model)} of the grid)`,
         );
       }
     }

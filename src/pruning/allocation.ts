@@ -1,17 +1,59 @@
 /**
  * Turning scores into masks: which weights to keep at a given sparsity,
- * layer by layer (`uniform`) or ranked across the whole network (`global`).
+ * layer by layer (`uniform`, `output-half`, `output-unpruned`) or ranked
+ * across the whole network (`global`).
  *
- * Every selection is exact: the number of pruned weights is
- * `round(sparsity * count)`, ties are broken by position (earlier positions
- * are pruned first), and a weight that is already pruned stays pruned.
+ * Every selection is exact: a layer-wise allocation prunes
+ * `round(rate * count)` weights of each layer at that layer's rate, `global`
+ * prunes `round(sparsity * total)`; ties are broken by position (earlier
+ * positions are pruned first), and a weight that is already pruned stays
+ * pruned.
  *
  * @module
  */
+import { maximumSparsity, outputRateFraction } from "../config/allocation_limits.ts";
+import type { AllocationName } from "../config/method_parameters.ts";
 import type { Masks } from "../nn/network.ts";
 
-/** How a target sparsity is spread over layers. */
-export type Allocation = "uniform" | "global";
+/**
+ * How a target sparsity is spread over layers:
+ * - `uniform`: every layer at the target;
+ * - `global`: all weights ranked together;
+ * - `output-half`: the output layer (the last) at half the rate of the
+ *   others, as Frankle & Carbin pruned LeNet, the others at the one rate that
+ *   makes the whole network reach the target;
+ * - `output-unpruned`: the output layer kept whole (OpenLTH's LeNet), the
+ *   others at the one rate that makes the network reach the target.
+ */
+export type Allocation = AllocationName;
+
+/**
+ * The pruning rate of every layer of a layer-wise allocation, for layers of
+ * `sizes` weights (input to output) and a network-wide `sparsity`. The
+ * output layer's rate is a fixed fraction of the others' rate `r` (1 for
+ * `uniform`, 1/2 for `output-half`, 0 for `output-unpruned`), and `r` solves
+ * `r * others + fraction * r * output = sparsity * total`.
+ *
+ * @throws RangeError when the other layers would have to lose every weight
+ * (`r >= 1`: the output layer holds too large a share of the weights for
+ * that sparsity), or for `global`, which has no per-layer rates.
+ */
+export function layerRates(sizes: number[], sparsity: number, allocation: Allocation): number[] {
+  if (allocation === "global") throw new RangeError("global allocation has no per-layer rates");
+  if (allocation === "uniform" || sizes.length < 2) return sizes.map(() => sparsity);
+  const outputFraction = outputRateFraction(allocation);
+  const output = sizes[sizes.length - 1];
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  const rate = sparsity * total / (total - output + outputFraction * output);
+  if (!(rate < 1)) {
+    throw new RangeError(
+      `allocation ${allocation} cannot reach sparsity ${sparsity}: the output layer holds ` +
+        `${output} of ${total} weights, so the other layers would have to lose all of theirs ` +
+        `(reachable: below ${maximumSparsity(sizes, allocation)})`,
+    );
+  }
+  return sizes.map((_, layer) => layer === sizes.length - 1 ? outputFraction * rate : rate);
+}
 
 /** Number of weights to prune so that `count` weights reach `sparsity`. */
 export function prunedCount(count: number, sparsity: number): number {
@@ -97,9 +139,10 @@ function pruneLowest(
 
 /**
  * Masks that keep the highest-scoring weights at `sparsity`, never reviving
- * a weight `current` has pruned. With `uniform` every layer reaches the
- * sparsity on its own; with `global` the network does as a whole. A layer
- * already sparser than the target is left as it is.
+ * a weight `current` has pruned. With `global` the network reaches the
+ * sparsity as a whole; with a layer-wise allocation every layer reaches its
+ * own rate ({@link layerRates}). A layer already sparser than its rate is
+ * left as it is.
  */
 export function selectByScore(
   scores: Float32Array[],
@@ -114,10 +157,11 @@ export function selectByScore(
     throw new Error(`expected ${current.length} score arrays, got ${scores.length}`);
   }
   const masks = current.map((mask) => mask.slice());
-  if (allocation === "uniform") {
+  if (allocation !== "global") {
+    const rates = layerRates(masks.map((mask) => mask.length), sparsity, allocation);
     masks.forEach((mask, layer) => {
       const alreadyPruned = mask.length - mask.reduce((sum, value) => sum + value, 0);
-      const toPrune = prunedCount(mask.length, sparsity) - alreadyPruned;
+      const toPrune = prunedCount(mask.length, rates[layer]) - alreadyPruned;
       pruneLowest(scores, masks, [layer], toPrune);
     });
   } else {
@@ -127,4 +171,41 @@ export function selectByScore(
     pruneLowest(scores, masks, masks.map((_, layer) => layer), toPrune);
   }
   return masks;
+}
+
+/**
+ * Masks that keep the highest-scoring weights of each layer so that layer
+ * `l` has exactly `prunedPerLayer[l]` pruned weights, never reviving a weight
+ * `current` has pruned (a layer that already has more stays as it is).
+ */
+export function selectByScorePerLayer(
+  scores: Float32Array[],
+  current: Masks,
+  prunedPerLayer: number[],
+): Masks {
+  if (scores.length !== current.length || prunedPerLayer.length !== current.length) {
+    throw new Error(
+      `expected ${current.length} score arrays and counts, got ${scores.length} and ` +
+        `${prunedPerLayer.length}`,
+    );
+  }
+  const masks = current.map((mask) => mask.slice());
+  masks.forEach((mask, layer) => {
+    const count = prunedPerLayer[layer];
+    if (!(Number.isInteger(count) && count >= 0 && count <= mask.length)) {
+      throw new RangeError(`layer ${layer}: cannot prune ${count} of ${mask.length} weights`);
+    }
+    const alreadyPruned = mask.length - mask.reduce((sum, value) => sum + value, 0);
+    pruneLowest(scores, masks, [layer], count - alreadyPruned);
+  });
+  return masks;
+}
+
+/** Number of pruned (zero) entries of each mask. */
+export function prunedPerLayer(masks: Masks): number[] {
+  return masks.map((mask) => {
+    let pruned = 0;
+    for (let index = 0; index < mask.length; index++) if (mask[index] === 0) pruned++;
+    return pruned;
+  });
 }

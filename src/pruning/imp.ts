@@ -22,11 +22,10 @@
  * rewindEpoch), every epoch trained by the rounds. At sparsity 0.9 with the
  * default 0.2 per round that is 11 rounds.
  *
- * Allocation: layer-wise (`uniform`: every layer loses the same fraction
- * each round), as Frankle & Carbin pruned LeNet-300-100 (they pruned the
- * output layer at half the rate; we do not, so that every layer reaches the
- * target like the other `uniform` methods); `allocation: "global"` ranks
- * all layers together instead.
+ * Allocation: by default `output-half`, as Frankle & Carbin pruned
+ * LeNet-300-100 (the output layer at half the rate of the others, each round
+ * and at the end); `uniform` prunes every layer at the same rate and
+ * `global` ranks all layers together.
  *
  * @module
  */

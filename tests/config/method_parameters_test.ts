@@ -28,7 +28,7 @@ Deno.test("methodParameterSchema fills defaults and rejects unknown parameters",
     mode: "threshold",
     fraction: 0.1,
     pruningEpochs: 2,
-    allocation: "uniform",
+    allocation: "output-half",
   });
   assert.deepEqual(methodParameterSchema("dense").parse({}), {});
   assert.equal(methodParameterSchema("kstarts").safeParse({ kk: 5 }).success, false);

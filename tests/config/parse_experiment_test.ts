@@ -32,7 +32,7 @@ Deno.test("a minimal file resolves with every default filled in", () => {
       label: "random",
       retrain: false,
       sanityCheck: "none",
-      allocation: "uniform",
+      allocation: "output-half",
     }],
     sparsities: [0.5],
     seeds: [1, 2, 3],
@@ -58,7 +58,7 @@ Deno.test("the example file resolves method defaults and keeps explicit settings
     selectionEpochs: 2,
     fitness: "magnitude",
     selection: "network",
-    allocation: "uniform",
+    allocation: "output-half",
   });
   const combination = experiment.methods[3];
   assert.equal(combination.pruningEpochs, 2);

@@ -58,7 +58,7 @@ Deno.test("runId does not depend on key order, whitespace or spelled-out default
   const spaced = JSON.stringify(document, null, 3);
   const withDefaults = JSON.stringify({
     ...document,
-    methods: [{ name: "random", allocation: "uniform", retrain: false, sanityCheck: "none" }],
+    methods: [{ name: "random", allocation: "output-half", retrain: false, sanityCheck: "none" }],
   });
   const id = runId(firstSpec(spaced));
   assert.equal(runId(firstSpec(reordered)), id);
