@@ -11,6 +11,8 @@ import type { Experiment } from "./experiment.ts";
 import { epochRequirement } from "./epoch_budget.ts";
 import { allocationProblem } from "./allocation_limits.ts";
 import { ALLOCATION_NAMES, type AllocationName } from "./method_parameters.ts";
+import { MATCHED_RANDOM, UNREFERENCEABLE_METHODS } from "./references.ts";
+import { didYouMeanHint } from "./did_you_mean.ts";
 import { canonicalJson } from "./run_id.ts";
 
 /** Where settings were written, so that errors point at the right line of the file. */
@@ -29,7 +31,8 @@ export const LOCATE_IN_FILE: SettingLocator = { locate: formatJsonPath, epochsSo
  * `experiment`: duplicate labels, sparsities, seeds or grid values; a method
  * that needs more epochs than `training.epochs` (or a grid value of it)
  * allows; a sanity check on `dense`; an intermediate sparsity above a target;
- * an allocation that cannot reach the highest target sparsity on the model.
+ * an allocation that cannot reach the highest target sparsity on the model;
+ * a matched-random control whose reference labels no method it can copy.
  */
 export function checkExperimentConsistency(
   experiment: Experiment,
@@ -78,6 +81,22 @@ export function checkExperimentConsistency(
       fail(
         ["methods", index, "rewindEpoch"],
         `expected rewindEpoch < epochsPerRound (${method.epochsPerRound}), found ${method.rewindEpoch}`,
+      );
+    }
+    if (method.name === MATCHED_RANDOM) checkReference(experiment, index, fail, locator);
+    const restarts = method.retrain === true || method.sanityCheck !== "none";
+    if (
+      method.initialization === "density-aware" &&
+      (method.name === "dense" ||
+        (!restarts && (method.name === "dissipating" || method.name === "imp")))
+    ) {
+      fail(
+        ["methods", index, "initialization"],
+        method.name === "dense"
+          ? `expected "standard" for dense (it has no mask), found "density-aware"`
+          : `expected "standard" for ${method.name} without a restart (it prunes trained ` +
+            `weights, not initial ones; set "retrain": true to rescale at the restart), found ` +
+            `"density-aware"`,
       );
     }
     const allocation = methodAllocation(method.allocation);
@@ -158,4 +177,32 @@ export function methodAllocation(value: unknown): AllocationName | null {
   return typeof value === "string" && (ALLOCATION_NAMES as readonly string[]).includes(value)
     ? value as AllocationName
     : null;
+}
+
+function checkReference(
+  experiment: Experiment,
+  index: number,
+  fail: (segments: JsonPathSegments, detail: string) => never,
+  locator: SettingLocator,
+): void {
+  const reference = experiment.methods[index].reference;
+  const labels = experiment.methods.map((method) => method.label);
+  const referenced = experiment.methods.findIndex((method) => method.label === reference);
+  if (referenced < 0) {
+    fail(
+      ["methods", index, "reference"],
+      `no method is labelled ${JSON.stringify(reference)}; labels: ${
+        labels.map((label) => JSON.stringify(label)).join(", ")
+      }` + didYouMeanHint(reference, labels),
+    );
+  }
+  const name = experiment.methods[referenced].name;
+  if (UNREFERENCEABLE_METHODS.includes(name)) {
+    fail(
+      ["methods", index, "reference"],
+      `expected the label of a method that prunes (not ${name}), found ${
+        JSON.stringify(reference)
+      } (${locator.locate(["methods", referenced])})`,
+    );
+  }
 }

@@ -121,6 +121,19 @@ export const METHOD_DEFINITIONS = {
     },
     maskEpochParameters: ["selectionEpochs", "pruningEpochs"],
   },
+  "matched-random": {
+    description: "Control: a random mask with the same number of kept weights in every layer as " +
+      "the mask of the method labelled `reference` (same seed), so that a comparison separates " +
+      "how many weights each layer keeps from which weights are kept.",
+    parameters: {
+      reference: z.string({ error: "expected the label of another method of this file" })
+        .min(1, { error: "expected the label of another method of this file" })
+        .describe(
+          "Label of the method whose per-layer densities the random mask copies (any method " +
+            "but `dense` and `matched-random`). Default label: `matched-random (<reference>)`.",
+        ),
+    },
+  },
   snip: {
     description: "SNIP (Lee et al. 2019): keep the weights with the largest |w * dL/dw| at init.",
     parameters: {
@@ -196,6 +209,13 @@ export const COMMON_METHOD_PARAMETERS = {
   retrain: z.boolean().default(false).describe(
     "After the final mask is fixed, reset the kept weights to their initial values and train " +
       "from there.",
+  ),
+  initialization: z.enum(["standard", "density-aware"]).default("standard").describe(
+    "`density-aware`: whenever a mask is installed on initial weights (at initialization, on " +
+      "K-starts candidates, and on restarts), each unit's kept weights are multiplied by " +
+      "sqrt(fan-in / kept fan-in), which preserves its pre-activation variance (the same law " +
+      "as drawing them with the kept fan-in). Not for `dense`, nor for `dissipating` and `imp` " +
+      "unless they restart (`retrain` or a sanity check): they prune trained weights.",
   ),
   sanityCheck: z.enum(["none", "shuffle-layer", "reinitialize"]).default("none").describe(
     "Frankle et al. 2021 sanity checks: `shuffle-layer` shuffles the final mask within each " +

@@ -12,6 +12,7 @@ import type { Experiment, GridAxis } from "./experiment.ts";
 import { experimentFileSchema, GRID_PATHS } from "./experiment_schema.ts";
 import type { ExperimentFile } from "./experiment_schema.ts";
 import { applyProfile } from "./profiles.ts";
+import { embedReferences, MATCHED_RANDOM, matchedRandomLabel } from "./references.ts";
 import { checkExperimentConsistency, LOCATE_IN_FILE } from "./consistency.ts";
 import type { SettingLocator } from "./consistency.ts";
 import { configErrorFromIssues, describeExpectation } from "./zod_issues.ts";
@@ -71,9 +72,16 @@ function validate(document: unknown, file: string, locate = formatJsonPath): Exp
 
 /** Builds the resolved experiment from a validated file (labels default to method names). */
 function resolve(file: string, parsed: ExperimentFile, profile: string | null): Experiment {
-  const methods: MethodSettings[] = parsed.methods.map((method) => ({
-    ...structuredClone(method),
-    label: method.label ?? method.name,
+  const methods: MethodSettings[] = embedReferences(parsed.methods.map((method) => {
+    const settings: Record<string, unknown> = structuredClone(method);
+    return {
+      ...settings,
+      name: method.name,
+      label: method.label ??
+        (method.name === MATCHED_RANDOM
+          ? matchedRandomLabel(String(settings.reference))
+          : method.name),
+    };
   }));
   const grid: GridAxis[] = [];
   for (const path of GRID_PATHS) {

@@ -20,6 +20,7 @@
 import type { MaskedNetwork, Masks, WeightSnapshot } from "../nn/network.ts";
 import type { TrainingSession } from "../nn/train.ts";
 import type { Allocation } from "./allocation.ts";
+import { installInitialMasks } from "./initialization.ts";
 import {
   parameter,
   type PruningContext,
@@ -119,8 +120,7 @@ export function runKStarts(context: PruningContext, options: KStartsOptions): KS
       options.allocation,
       context.rng.fork(`candidate-${candidate}`),
     );
-    const session = context.createSession(network);
-    session.setMasks(masks);
+    const session = installInitialMasks(context, network, masks);
     const gradient = network.shapes.map(() => 0);
     const outcome = session.trainEpochs(options.selectionEpochs, {
       onBatchEnd: ({ gradients }) => {

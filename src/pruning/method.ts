@@ -39,6 +39,12 @@ export interface PruningContext {
   /** A generator for the method's own random choices. */
   rng: Rng;
   /**
+   * The generator the runner hands method `name` in this run (so `rng` is
+   * `methodRng(method.name)`); the matched-random control uses it to
+   * recompute its reference's mask exactly as the reference's own run does.
+   */
+  methodRng(name: string): Rng;
+  /**
    * Called by a method after each epoch it trains on the network it will
    * return (after that epoch's pruning), so the run's curve shows how the
    * mask evolved.

@@ -7,6 +7,7 @@
 import type { Masks } from "../nn/network.ts";
 import type { Rng } from "../rng.ts";
 import { type Allocation, selectByScore } from "./allocation.ts";
+import { installInitialMasks } from "./initialization.ts";
 import {
   parameter,
   type PruningContext,
@@ -48,8 +49,7 @@ export class RandomPruning implements PruningMethod {
       allocation,
       context.rng.fork("mask"),
     );
-    const session = context.createSession(network);
-    session.setMasks(masks);
+    const session = installInitialMasks(context, network, masks);
     return { session, pruningEpochs: 0, budgetEpochsUsed: 0, report: {} };
   }
 }

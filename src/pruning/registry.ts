@@ -11,6 +11,7 @@ import { ImpPruning } from "./imp.ts";
 import { KStartsPruning } from "./kstarts.ts";
 import { KStartsDissipatingPruning } from "./kstarts_dissipating.ts";
 import { MagnitudePruning } from "./magnitude.ts";
+import { MatchedRandomPruning } from "./matched_random.ts";
 import type { PruningMethod } from "./method.ts";
 import { RandomPruning } from "./random.ts";
 import { SnipPruning } from "./snip.ts";
@@ -27,6 +28,7 @@ const METHODS: PruningMethod[] = [
   new GraspPruning(),
   new SynflowPruning(),
   new ImpPruning(),
+  new MatchedRandomPruning(getPruningMethod),
 ];
 
 /** Names of every registered method. */

@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { LayerShape, MaskedNetwork, Masks } from "../nn/network.ts";
 import { batchTensors, forwardBackward, type PreparedSplit } from "../nn/train.ts";
 import type { Rng } from "../rng.ts";
+import { installInitialMasks } from "./initialization.ts";
 import type { PruningContext, PruningOutcome } from "./method.ts";
 
 /** One mini-batch held on the device while a score is computed. */
@@ -131,8 +132,9 @@ export function collapseReport(
 
 /**
  * The outcome of a method that prunes at initialization without training:
- * `masks` installed on `network` (which must hold the run's initial weights),
- * a fresh session at epoch 0, no epochs consumed.
+ * `masks` installed on `network` (which must hold the run's initial weights;
+ * rescaled when the method asks for density-aware initialisation), a fresh
+ * session at epoch 0, no epochs consumed.
  */
 export function pruneAtInitializationOutcome(
   context: PruningContext,
@@ -140,8 +142,7 @@ export function pruneAtInitializationOutcome(
   masks: Masks,
   report: Record<string, number | string | boolean> = {},
 ): PruningOutcome {
-  const session = context.createSession(network);
-  session.setMasks(masks);
+  const session = installInitialMasks(context, network, masks);
   return {
     session,
     pruningEpochs: 0,

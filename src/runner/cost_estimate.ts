@@ -183,6 +183,8 @@ function numberParameter(spec: RunSpec, name: string, fallback: number): number 
  *   rest of the budget;
  * - `dissipating`: `pruningEpochs`, inside the budget;
  * - `kstarts+dissipating`: both of the above;
+ * - `matched-random`: its reference's mask epochs (it recomputes that mask),
+ *   then the whole budget from initialization;
  * - `imp`: one round per step of `pruneFraction` towards the target, each
  *   `epochsPerRound` (default `training.epochs`) minus `rewindEpoch` after
  *   the first; the final network goes on from the rewind epoch;
@@ -211,6 +213,14 @@ export function estimatedRunEpochs(spec: RunSpec): EpochEstimate {
       pruningEpochs = k * selectionEpochs + dissipationEpochs;
       budgetEpochsUsed = selectionEpochs + dissipationEpochs;
       break;
+    case "matched-random": {
+      // The control recomputes its reference's mask: the reference's mask epochs are its cost.
+      const reference = spec.method.referenceMethod as RunSpec["method"] | undefined;
+      if (reference !== undefined) {
+        pruningEpochs = estimatedRunEpochs({ ...spec, method: reference }).pruningEpochs;
+      }
+      break;
+    }
     case "imp": {
       const rounds = impRoundSparsities(
         spec.sparsity,

@@ -34,6 +34,7 @@ import {
 } from "../nn/train.ts";
 import { maskSparsity } from "../pruning/allocation.ts";
 import { applySanityCheck } from "../pruning/sanity_checks.ts";
+import { densityAwareWeights, initializationOf } from "../pruning/initialization.ts";
 import type { PruningContext } from "../pruning/method.ts";
 import { getPruningMethod } from "../pruning/registry.ts";
 import { Rng } from "../rng.ts";
@@ -147,6 +148,7 @@ export async function executeRun(
     createSession: (network) => new TrainingSession(network, train, spec.training, spec.seed),
     trainData: train,
     rng: seedRng.fork(`pruning/${spec.method.name}`),
+    methodRng: (name) => seedRng.fork(`pruning/${name}`),
     onFinalNetworkEpoch: (network, epoch, meanLoss) => record(network, epoch, meanLoss, "pruning"),
   };
   const outcome = getPruningMethod(spec.method.name).prune(context);
@@ -167,6 +169,9 @@ export async function executeRun(
     session.network.dispose();
     const network = new MaskedNetwork(shapes, restartWeights, loss);
     network.setMasks(masks);
+    if (initializationOf(spec.method) === "density-aware") {
+      network.setWeights(densityAwareWeights(restartWeights, masks, shapes));
+    }
     session = new TrainingSession(network, train, spec.training, spec.seed);
     budgetUsed = 0;
     curve.length = 0;

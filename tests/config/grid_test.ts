@@ -42,6 +42,7 @@ Deno.test("2 methods x 3 sparsities x 2 seeds x 2 learning rates give 24 runs in
       label: "random",
       retrain: false,
       sanityCheck: "none",
+      initialization: "standard",
       allocation: "output-half",
     },
     sparsity: 0.5,

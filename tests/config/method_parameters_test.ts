@@ -15,6 +15,7 @@ Deno.test("every method named in the design is defined", () => {
     "kstarts",
     "kstarts+dissipating",
     "magnitude",
+    "matched-random",
     "random",
     "snip",
     "synflow",

@@ -32,6 +32,7 @@ Deno.test("a minimal file resolves with every default filled in", () => {
       label: "random",
       retrain: false,
       sanityCheck: "none",
+      initialization: "standard",
       allocation: "output-half",
     }],
     sparsities: [0.5],
@@ -54,6 +55,7 @@ Deno.test("the example file resolves method defaults and keeps explicit settings
     label: "kstarts",
     retrain: false,
     sanityCheck: "none",
+    initialization: "standard",
     k: 5,
     selectionEpochs: 2,
     fitness: "magnitude",
@@ -90,7 +92,13 @@ Deno.test("per-method defaults: global allocation for snip/grasp/synflow, imp le
   ]);
   assert.deepEqual([imp.pruneFraction, imp.rewindEpoch], [0.2, 0]);
   assert.ok(!("epochsPerRound" in imp));
-  assert.deepEqual(dense, { name: "dense", label: "dense", retrain: false, sanityCheck: "none" });
+  assert.deepEqual(dense, {
+    name: "dense",
+    label: "dense",
+    retrain: false,
+    sanityCheck: "none",
+    initialization: "standard",
+  });
 });
 
 Deno.test("an autoencoder gets its own default hidden layers", () => {

@@ -137,6 +137,7 @@ export async function syntheticContext(
     },
     trainData: train,
     rng: seedRng.fork(`pruning/${method.name}`),
+    methodRng: (name) => seedRng.fork(`pruning/${name}`),
   };
   return { context, sessions, weights };
 }

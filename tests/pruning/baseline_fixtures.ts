@@ -122,6 +122,7 @@ export function baselineContext(
     },
     trainData: data,
     rng: seedRng.fork(`pruning/${method.name}`),
+    methodRng: (name) => seedRng.fork(`pruning/${name}`),
   };
   return {
     context,

@@ -39,7 +39,8 @@ function specOf(
       batchSize: settings.batchSize ?? 64,
       epochs: settings.epochs ?? 20,
     },
-    methods: [settings.method ?? { name: "random" }],
+    // Uniform: the default output-half cannot reach 0.9 on the autoencoder.
+    methods: [settings.method ?? { name: "random", allocation: "uniform" }],
     sparsities: [settings.sparsity ?? 0.9],
     seeds: [1],
   };
@@ -192,4 +193,36 @@ Deno.test("cost estimate: the epochs estimated equal the cost real runs record",
     assert.equal(result.status, "completed");
     assert.deepEqual(estimatedRunEpochs(spec), result.cost, `method ${method.name}`);
   }
+});
+
+Deno.test("cost estimate: matched-random costs its reference's mask epochs, then the whole budget", async () => {
+  const reference = specOf({
+    dataset: "synthetic",
+    model: { kind: "mlp", hidden: [8] },
+    epochs: 3,
+    method: { name: "kstarts", k: 2, selectionEpochs: 1 },
+    sparsity: 0.7,
+  });
+  const control: RunSpec = {
+    ...reference,
+    method: {
+      name: "matched-random",
+      label: "matched-random (kstarts)",
+      reference: "kstarts",
+      referenceMethod: reference.method,
+      retrain: false,
+      sanityCheck: "none",
+      initialization: "standard",
+    },
+  };
+  // 2 candidates x 1 epoch to find the reference's mask, then 3 epochs from initialization.
+  assert.deepEqual(estimatedRunEpochs(control), {
+    pruningEpochs: 2,
+    trainingEpochs: 3,
+    totalEpochs: 5,
+  });
+  const result = await executeRun(control, cachingDataProvider());
+  assert.equal(result.status, "completed");
+  assert.deepEqual(result.cost, estimatedRunEpochs(control));
+  assert.equal(result.methodReport.reference, "kstarts");
 });
