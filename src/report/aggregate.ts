@@ -10,6 +10,7 @@
  */
 
 import type { RunResult } from "../config/types.ts";
+import { constantImageError } from "./claims.ts";
 import { METRIC_DECIMALS } from "./format.ts";
 import { completedRuns, groupRuns, type RunGroup } from "./grouping.ts";
 import { mean, summarize } from "./statistics.ts";
@@ -56,6 +57,11 @@ export interface AggregateRow {
   meanPruningEpochs: number | undefined;
   /** Mean total training cost in epochs over completed runs. */
   meanTotalEpochs: number | undefined;
+  /**
+   * Mean test error of predicting the training-mean image (autoencoders whose
+   * runs report `metrics.meanImageError`); `undefined` otherwise.
+   */
+  constantImageError: number | undefined;
   /** Runs that diverged (excluded from the means). */
   diverged: number;
   /** Runs (diverged included) in which at least one layer was pruned entirely. */
@@ -91,6 +97,9 @@ export function aggregateGroup(group: RunGroup): AggregateRow {
     meanAchievedSparsity: mean(completed.map((run) => run.sparsity.achieved)),
     meanPruningEpochs: mean(completed.map((run) => run.cost.pruningEpochs)),
     meanTotalEpochs: mean(completed.map((run) => run.cost.totalEpochs)),
+    constantImageError: reference.primaryMetric.higherIsBetter
+      ? undefined
+      : constantImageError(completed),
     diverged: group.runs.length - completed.length,
     collapsedLayerRuns: group.runs.filter((run) => run.sparsity.collapsedLayers.length > 0)
       .length,
@@ -144,6 +153,15 @@ export interface RankingRow {
 
 /** How far below its target a method's mean sparsity may be and still be ranked. */
 export const RANKING_SPARSITY_TOLERANCE = 0.001;
+
+/**
+ * Whether a row's mean error is no better than predicting the training-mean
+ * image (false when the floor is unknown or the metric is not an error).
+ */
+export function noBetterThanConstantImage(row: AggregateRow): boolean {
+  return row.constantImageError !== undefined && row.mean !== undefined &&
+    row.mean >= row.constantImageError;
+}
 
 /** Whether a row's runs reached their target sparsity (and so may be ranked). */
 export function reachedTarget(row: AggregateRow): boolean {

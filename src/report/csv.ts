@@ -41,6 +41,7 @@ export const RESULT_TABLE_HEADER = [
   "meanAchievedSparsity",
   "meanPruningEpochs",
   "meanTotalEpochs",
+  "constantImageError",
   "diverged",
   "collapsedLayerRuns",
 ] as const;
@@ -70,6 +71,7 @@ export function resultTableCsv(rows: readonly AggregateRow[]): string {
       formatFixed(row.meanAchievedSparsity),
       formatFixed(row.meanPruningEpochs),
       formatFixed(row.meanTotalEpochs),
+      formatFixed(row.constantImageError),
       formatCount(row.diverged),
       formatCount(row.collapsedLayerRuns),
     ]),

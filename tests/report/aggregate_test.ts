@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { aggregateResults, rankMethods } from "../../src/report/aggregate.ts";
+import {
+  aggregateResults,
+  noBetterThanConstantImage,
+  rankMethods,
+} from "../../src/report/aggregate.ts";
 import { makeResult, permute, seedsOf } from "./fixtures.ts";
 
 Deno.test("a diverged run is excluded from the mean and counted", () => {
@@ -162,4 +166,24 @@ Deno.test("a method that stopped short of the target sparsity is not ranked", ()
     [["random", 1], ["dissipating", undefined]],
   );
   assert.ok(Math.abs((ranking[1].meanAchievedSparsity ?? 0) - 0.3) < 1e-12);
+});
+
+Deno.test("autoencoder rows carry the constant-image error when the runs report it", () => {
+  const autoencoder = { modelKind: "autoencoder" as const, method: "random" };
+  const rows = aggregateResults([
+    ...seedsOf({ ...autoencoder, sparsity: 0.5, meanImageError: 0.0865 }, [0.03, 0.04]),
+    ...seedsOf({ ...autoencoder, sparsity: 0.98, meanImageError: 0.0865 }, [0.09, 0.0865]),
+    // Older stored runs lack the measurement.
+    ...seedsOf({ ...autoencoder, sparsity: 0.9 }, [0.05, 0.06]),
+  ]);
+  assert.deepEqual(rows.map((row) => [row.sparsity, row.constantImageError]), [
+    [0.5, 0.0865],
+    [0.9, undefined],
+    [0.98, 0.0865],
+  ]);
+  assert.deepEqual(rows.map(noBetterThanConstantImage), [false, false, true]);
+  // Classifiers have no such floor.
+  const classifier = aggregateResults([makeResult({ meanImageError: 0.5 })]);
+  assert.equal(classifier[0].constantImageError, undefined);
+  assert.equal(noBetterThanConstantImage(classifier[0]), false);
 });

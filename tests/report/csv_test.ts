@@ -52,11 +52,11 @@ Deno.test("results table: exact bytes of a tiny case", () => {
   const expected =
     "comparison,experiment,dataset,model,method,methodName,retrain,sanityCheck,settingsId," +
     "sparsity,metric,higherIsBetter,n,mean,std,ci95Low,ci95High,meanAchievedSparsity," +
-    "meanPruningEpochs,meanTotalEpochs,diverged,collapsedLayerRuns\n" +
+    "meanPruningEpochs,meanTotalEpochs,constantImageError,diverged,collapsedLayerRuns\n" +
     "paper,paper,fashion-mnist,mlp[300-100],kstarts,kstarts,false,none,644e30ea,0.5," +
-    "testAccuracy,true,1,0.950000,,,,0.500000,0.000000,4.000000,0,0\n" +
+    "testAccuracy,true,1,0.950000,,,,0.500000,0.000000,4.000000,,0,0\n" +
     'paper,paper,fashion-mnist,mlp[300-100],"Random, fixed",random,false,none,a3af7543,0.9,' +
-    "testAccuracy,true,2,0.850000,0.070711,0.214690,1.485310,0.900000,0.000000,4.000000,1,0\n";
+    "testAccuracy,true,2,0.850000,0.070711,0.214690,1.485310,0.900000,0.000000,4.000000,,1,0\n";
   assert.equal(resultTableCsv(rows), expected);
 });
 
