@@ -23,6 +23,12 @@ export interface Figure {
   path: string;
   /** Experiment the figure belongs to. */
   experiment: string;
+  /** `metric` (the primary metric against sparsity) or `dissipation` (sparsity per epoch). */
+  kind: "metric" | "dissipation";
+  /** Dataset shown (metric figures). */
+  dataset?: string;
+  /** Model shown (metric figures). */
+  model?: string;
   /** Caption for the markdown report. */
   caption: string;
   /** The SVG document. */
@@ -115,6 +121,9 @@ export function metricFigures(
       figures.push({
         path,
         experiment,
+        kind: "metric",
+        dataset,
+        model,
         caption: `${metric} against target sparsity, ${dataset}, ${model} ` +
           `(mean over seeds, shaded: 95% CI clipped to the metric's range; ${direction})`,
         svg: renderLineChart({
@@ -165,6 +174,7 @@ export function dissipationFigures(points: readonly DissipationPoint[]): Figure[
     figures.push({
       path: `figures/${fileSafeName(experiment)}-dissipation.svg`,
       experiment,
+      kind: "dissipation",
       caption: "mean mask sparsity at the end of each epoch for dissipating runs, " +
         "one line per method and target sparsity",
       svg: renderLineChart({

@@ -62,3 +62,38 @@ export function fileSafeName(name: string): string {
   const safe = name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "");
   return safe === "" || safe === "." || safe === ".." ? `_${safe}` : safe;
 }
+
+/**
+ * A metric value as the report shows it: test accuracy in percent with one
+ * decimal (`87.4`), reconstruction error (mean squared error) with four
+ * decimals (`0.0304`); other metrics with six decimals. `""` when undefined.
+ */
+export function formatMetricValue(value: number | undefined, metric: string): string {
+  if (metric === "testAccuracy") return formatFixed(value === undefined ? value : value * 100, 1);
+  if (metric === "reconstructionError") return formatFixed(value, 4);
+  return formatFixed(value);
+}
+
+/** The unit a metric is shown in: `%` for accuracy, `MSE` for reconstruction error. */
+export function metricUnit(metric: string): string {
+  if (metric === "testAccuracy") return "%";
+  if (metric === "reconstructionError") return "MSE";
+  return "";
+}
+
+/** Words for a metric, e.g. `test accuracy (%)` or `reconstruction error (MSE)`. */
+export function describeMetric(metric: string): string {
+  if (metric === "testAccuracy") return "test accuracy (%)";
+  if (metric === "reconstructionError") return "reconstruction error (MSE)";
+  return metric;
+}
+
+/**
+ * A mean number of epochs: an integer when it is one (`20`), otherwise one
+ * decimal (`2.5`, K-starts' candidates can cost fractions); `""` when undefined.
+ */
+export function formatEpochs(value: number | undefined): string {
+  if (value === undefined || Number.isNaN(value)) return "";
+  const rounded = Math.round(value);
+  return Math.abs(value - rounded) < 1e-9 ? String(rounded) : formatFixed(value, 1);
+}

@@ -1,26 +1,41 @@
 /**
- * Renders `REPORT.md`: how the report was made, the verdict on each of the
- * paper's claims with the numbers behind it, and per experiment the results
- * table, figures, method ranking, sanity checks and diverged runs.
+ * Renders `REPORT.md`, summary first: what was run and its caveats, one
+ * table of the claims' verdicts with their counts of distinct comparisons,
+ * each model's headline figure, and where the details are. How the claims
+ * were tested follows; the per-comparison tables, the per-experiment results
+ * and the provenance are appendices.
  *
- * The text contains no times and no wall-clock durations, so the same
- * results always give the same bytes.
+ * Numbers are shown at meaningful precision (test accuracy in percent with
+ * one decimal, reconstruction error with four decimals, epochs as integers);
+ * the CSV tables keep six decimals. The text contains no times, no
+ * wall-clock durations and no git commit, so the same results always give
+ * the same bytes.
  *
  * @module
  */
 
 import type { RunResult } from "../config/types.ts";
-import type { AggregateRow, RankingRow } from "./aggregate.ts";
+import { type AggregateRow, noBetterThanConstantImage, type RankingRow } from "./aggregate.ts";
 import {
   ACCURACY_EQUIVALENCE_MARGIN,
+  type ClaimCell,
   type ClaimsEvaluation,
   type ClaimVerdict,
   FAMILY_ALPHA,
   type PaperMethodNames,
   RELATIVE_ERROR_EQUIVALENCE_MARGIN,
+  TARGET_POWER,
 } from "./claims.ts";
 import type { Figure } from "./figures.ts";
-import { formatCount, formatFixed, formatPValue, formatSetting } from "./format.ts";
+import {
+  describeMetric,
+  formatCount,
+  formatEpochs,
+  formatFixed,
+  formatMetricValue,
+  formatPValue,
+  formatSetting,
+} from "./format.ts";
 import { compareText } from "./grouping.ts";
 
 /** What the caller knows about how the report was produced (no times). */
@@ -51,6 +66,12 @@ export interface ReportContent {
   methodNames: PaperMethodNames;
 }
 
+/**
+ * Profiles whose scale cannot test the claims: their reports say so at the
+ * top and beside every verdict.
+ */
+export const REHEARSAL_PROFILES: readonly string[] = ["quick", "smoke"];
+
 /** Escapes a table cell: pipes would end the cell, newlines the row. */
 function cell(text: string): string {
   return text.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll(/\r?\n/g, " ");
@@ -65,14 +86,57 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   ];
 }
 
-/** `[low, high]`, or empty when undefined. */
-function interval(low: number | undefined, high: number | undefined): string {
-  return low === undefined || high === undefined
-    ? ""
-    : `[${formatFixed(low)}, ${formatFixed(high)}]`;
+/** `[low, high]` formatted by `format`, or empty when undefined. */
+function interval(
+  low: number | undefined,
+  high: number | undefined,
+  format: (value: number) => string,
+): string {
+  return low === undefined || high === undefined ? "" : `[${format(low)}, ${format(high)}]`;
 }
 
-/** Counts verdicts of a claim's cells, e.g. `3 supported, 1 inconclusive`. */
+/** Escapes text for the alt text of a markdown image. */
+function altText(text: string): string {
+  return text.replaceAll("[", "\\[").replaceAll("]", "\\]");
+}
+
+/** Distinct values, sorted. */
+function distinctSorted<T extends string | number>(values: readonly T[]): T[] {
+  return [...new Set(values)].sort((left, right) =>
+    typeof left === "number" && typeof right === "number"
+      ? left - right
+      : compareText(String(left), String(right))
+  );
+}
+
+/** A list of integers, contiguous runs shortened: `1-3`, `1, 4, 7-9`. */
+export function describeIntegers(values: readonly number[]): string {
+  const sorted = distinctSorted(values);
+  const parts: string[] = [];
+  let start = 0;
+  for (let index = 1; index <= sorted.length; index++) {
+    if (index < sorted.length && sorted[index] === sorted[index - 1] + 1) continue;
+    const first = sorted[start];
+    const last = sorted[index - 1];
+    parts.push(first === last ? String(first) : `${first}-${last}`);
+    start = index;
+  }
+  return parts.join(", ");
+}
+
+/** Whether a profile is a rehearsal (see {@link REHEARSAL_PROFILES}). */
+function isRehearsal(context: ReportContext): boolean {
+  return REHEARSAL_PROFILES.includes(context.profile);
+}
+
+/** A verdict as shown: in a rehearsal, marked as one. */
+function shownVerdict(verdict: string, context: ReportContext): string {
+  return isRehearsal(context) && verdict !== "dropped" && verdict !== "not tested"
+    ? `${verdict} (rehearsal)`
+    : verdict;
+}
+
+/** Counts of a claim's cell verdicts, e.g. `3 supported, 1 underpowered`. */
 function verdictCounts(claim: ClaimVerdict): string {
   const counts = new Map<string, number>();
   for (const claimCell of claim.cells) {
@@ -87,10 +151,12 @@ function verdictCounts(claim: ClaimVerdict): string {
     "not tested",
   ]
     .filter((verdict) => counts.has(verdict))
-    .map((verdict) => `${counts.get(verdict)} ${verdict}`);
-  return parts.length === 0
-    ? "no comparisons"
-    : `${claim.cells.length} comparisons: ${parts.join(", ")}`;
+    .map((verdict) =>
+      verdict === "excluded"
+        ? `${counts.get(verdict)} no better than a constant image`
+        : `${counts.get(verdict)} ${verdict}`
+    );
+  return parts.join(", ");
 }
 
 /** Names as inline code joined by "or". */
@@ -98,146 +164,278 @@ function quoteNames(names: readonly string[]): string {
   return names.map((name) => `\`${name}\``).join(" or ");
 }
 
-/** The "how it was made" section. */
-function provenanceSection(content: ReportContent, context: ReportContext): string[] {
-  const completed = content.results.filter((result) => result.status === "completed").length;
-  const lines = [
-    "## How this report was made",
-    "",
-    `- Profile: \`${context.profile}\``,
-    `- Runs: ${content.results.length} results (${completed} completed, ` +
-    `${content.results.length - completed} diverged)`,
-    "",
-    "Experiment files:",
-    "",
-    ...table(
-      ["experiment", "file", "hash"],
-      [...context.experiments]
-        .sort((left, right) => compareText(left.name, right.name))
-        .map((experiment) => [experiment.name, experiment.file, experiment.hash]),
-    ),
-    "",
-    "Versions:",
-    "",
-    ...table(
-      ["component", "version"],
-      Object.keys(context.versions).sort(compareText).map((key) => [key, context.versions[key]]),
-    ),
-    "",
-  ];
-  const recorded = new Map<string, number>();
-  for (const result of content.results) {
-    const key =
-      `tool ${result.versions.tool}, deno ${result.versions.deno}, tfjs ${result.versions.tfjs}, ` +
-      `backend ${result.versions.backend}`;
-    recorded.set(key, (recorded.get(key) ?? 0) + 1);
+/** "What was run" and "caveats": one sentence each. */
+function whatWasRun(content: ReportContent, context: ReportContext): string[] {
+  const results = content.results;
+  if (results.length === 0) return ["No run results were found."];
+  const completed = results.filter((result) => result.status === "completed").length;
+  const specs = results.map((result) => result.spec);
+  const epochs = distinctSorted(specs.map((spec) => spec.training.epochs));
+  const seeds = distinctSorted(specs.map((spec) => spec.seed));
+  const experiments = distinctSorted(specs.map((spec) => spec.experiment));
+  const seedsPerCell = distinctSorted(content.rows.map((row) => row.n));
+  const what = `**What was run:** ${results.length} runs (${completed} completed, ` +
+    `${results.length - completed} diverged) of ${experiments.length} experiment` +
+    `${experiments.length === 1 ? "" : "s"} with the \`${context.profile}\` profile: ` +
+    `data ${distinctSorted(specs.map((spec) => spec.dataset)).join(", ")}; models ` +
+    `${distinctSorted(content.rows.map((row) => row.model)).join(", ")}; sparsities ` +
+    `${distinctSorted(specs.map((spec) => spec.sparsity)).map(formatSetting).join(", ")}; ` +
+    `seeds ${describeIntegers(seeds)}; ${epochs.join(", ")} epochs ` +
+    `(${distinctSorted(specs.map((spec) => spec.training.optimizer)).join(", ")}).`;
+  const caveats: string[] = [];
+  if (isRehearsal(context)) {
+    caveats.push("this is a rehearsal at a scale that cannot test the claims");
   }
-  if (recorded.size > 0) {
-    lines.push("Versions recorded by the runs:", "");
-    for (const key of [...recorded.keys()].sort(compareText)) {
-      lines.push(`- ${key}: ${recorded.get(key)} runs`);
+  caveats.push(
+    `${describeIntegers(seedsPerCell)} completed seed${
+      seedsPerCell.length === 1 && seedsPerCell[0] === 1 ? "" : "s"
+    } per method and sparsity`,
+  );
+  const excluded = content.evaluation.claims.flatMap((claim) => claim.cells)
+    .filter((claimCell) => claimCell.verdict === "excluded").length;
+  if (excluded > 0) {
+    caveats.push(
+      `${excluded} autoencoder comparison${excluded === 1 ? " is" : "s are"} no better ` +
+        "than predicting the training-mean image and left out of the verdicts",
+    );
+  }
+  const underpowered =
+    content.evaluation.claims.filter((claim) => claim.verdict === "underpowered").length;
+  if (underpowered > 0) {
+    caveats.push(
+      `${underpowered} claim${underpowered === 1 ? " is" : "s are"} underpowered: ` +
+        "too few seeds to detect the margin",
+    );
+  }
+  const failedMasks = content.rows.filter((row) => row.collapsedLayerRuns > 0).length;
+  if (failedMasks > 0) {
+    caveats.push(
+      `${failedMasks} method-sparsit${failedMasks === 1 ? "y has" : "ies have"} runs ` +
+        "with a layer pruned entirely",
+    );
+  }
+  return [what, "", `**Caveats:** ${caveats.join("; ")}.`];
+}
+
+/**
+ * The headline figure of each dataset and model: the metric figure of the
+ * experiment that compares the most methods there (ties: experiment name).
+ */
+function headlineFigures(content: ReportContent): Figure[] {
+  const best = new Map<string, { figure: Figure; methods: number }>();
+  for (const figure of content.figures) {
+    if (figure.kind !== "metric") continue;
+    const key = JSON.stringify([figure.dataset, figure.model]);
+    const methods = new Set(
+      content.rows
+        .filter((row) =>
+          row.experiment === figure.experiment && row.dataset === figure.dataset &&
+          row.model === figure.model
+        )
+        .map((row) => row.method),
+    ).size;
+    const current = best.get(key);
+    if (
+      current === undefined || methods > current.methods ||
+      (methods === current.methods && compareText(figure.experiment, current.figure.experiment) < 0)
+    ) {
+      best.set(key, { figure, methods });
     }
-    lines.push("");
+  }
+  return [...best.entries()]
+    .sort((left, right) => compareText(left[0], right[0]))
+    .map(([, entry]) => entry.figure);
+}
+
+/** The summary: what was run, the verdicts, the headline figures, where the details are. */
+function summarySection(content: ReportContent, context: ReportContext): string[] {
+  const lines: string[] = [];
+  if (isRehearsal(context)) {
+    lines.push(
+      `> **A rehearsal, not evidence.** The \`${context.profile}\` profile runs the whole ` +
+        "pipeline at a scale (a data subset, few seeds, few epochs) that cannot test the " +
+        "paper's claims: its comparisons cannot detect differences of the size the claims " +
+        "are about, and its verdicts, marked (rehearsal), say whether the machinery works, " +
+        "not whether the claims hold.",
+      "",
+    );
+  }
+  lines.push("## Summary", "", ...whatWasRun(content, context), "");
+  lines.push(
+    ...table(
+      ["claim", "statement", "verdict", "distinct comparisons", "of which"],
+      content.evaluation.claims.map((claim) => [
+        claim.id,
+        claim.statement,
+        `**${shownVerdict(claim.verdict, context)}**`,
+        claim.verdict === "dropped" ? "" : formatCount(claim.cells.length),
+        claim.verdict === "dropped"
+          ? "dropped: its outcome is fixed by configuration"
+          : verdictCounts(claim),
+      ]),
+    ),
+    "",
+  );
+  const headline = headlineFigures(content);
+  if (headline.length > 0) {
+    lines.push("### Headline figures", "");
+    for (const figure of headline) {
+      lines.push(
+        `![${altText(figure.caption)}](${figure.path})`,
+        "",
+        `*${altText(figure.caption)}*`,
+        "",
+      );
+    }
   }
   lines.push(
-    "Method: each table row averages the completed seeds of one method at one sparsity; " +
-      "diverged runs are excluded from every mean and listed per experiment. Intervals are " +
-      "Student-t 95% confidence intervals (empty with a single seed). Claims are judged " +
-      "from seed-paired differences (same dataset, model, training, backend, sparsity and " +
-      "seed); experiments that share runs give one comparison, counted once. Each claim is " +
-      `a family of tests at family-wise α = ${FAMILY_ALPHA}, corrected by Holm-Bonferroni ` +
-      "across its comparisons: a paired t test per comparison (C1-C3), two one-sided tests " +
-      "with the 90% CI (C4). A comparison that decides neither way is underpowered when " +
-      "the smallest effect it could detect with 80% power exceeds the margin " +
-      `(${ACCURACY_EQUIVALENCE_MARGIN * 100} percentage point of test accuracy, ` +
-      `${RELATIVE_ERROR_EQUIVALENCE_MARGIN * 100}% of the mean reconstruction error), ` +
-      "inconclusive otherwise. Autoencoder comparisons in which a method is no better than " +
-      "predicting the training-mean image are shown but not counted. A claim is supported " +
-      "only if every counted comparison is, not supported if any is. Metrics are printed " +
-      "with 6 decimals; wall-clock times are not part of this report.",
+    "### Where the details are",
     "",
-    "The paper's methods are recognised by registry name (`spec.method.name`), not by " +
-      `label: random pruning = ${quoteNames(content.methodNames.random)}; K-starts = ` +
-      `${quoteNames(content.methodNames.kstarts)}; dissipating gradients = ` +
-      `${quoteNames(content.methodNames.dissipating)}; their combination = ` +
-      `${quoteNames(content.methodNames.combination)}.`,
+    "- How each claim was tested, its margin and the statistics: " +
+      "[How the claims were tested](#how-the-claims-were-tested).",
+    "- Every comparison with its numbers: [Appendix A](#appendix-a-comparisons-per-claim) " +
+      "and `tables/claims.csv`.",
+    "- Results, figures, rankings, sanity checks and diverged runs per experiment: " +
+      "[Appendix B](#appendix-b-results-per-experiment), `tables/<experiment>.csv`, " +
+      "`tables/all.csv`, `tables/ranking.csv`, `tables/sanity-checks.csv`, " +
+      "`tables/dissipation.csv` and `figures/`.",
+    "- Experiment files and versions: [Appendix C](#appendix-c-provenance); the machine and " +
+      "the git commit are in `manifest.json`.",
     "",
   );
   return lines;
 }
 
-/** The claims section: summary list, then each claim's comparisons. */
-function claimsSection(evaluation: ClaimsEvaluation): string[] {
-  const lines = ["## Claims", ""];
-  for (const claim of evaluation.claims) {
-    lines.push(
-      `- **${claim.id}** ${claim.statement}: **${claim.verdict}** (${verdictCounts(claim)})`,
-    );
+/** How the claims were tested: the statistics, the margins, each claim's rule. */
+function methodSection(content: ReportContent): string[] {
+  const lines = [
+    "## How the claims were tested",
+    "",
+    "Each table row averages the completed seeds of one method at one sparsity; diverged " +
+    "runs are excluded from every mean and listed per experiment. Intervals of means are " +
+    "Student-t 95% confidence intervals (empty with a single seed).",
+    "",
+    "A comparison pairs two methods seed by seed in the same dataset, model, training, " +
+    "backend and sparsity. Experiments that ask for the same runs (the paper's and the " +
+    "baselines' files share runs) give one comparison, counted once. Each claim is one " +
+    `family of tests at family-wise α = ${FAMILY_ALPHA}, corrected by Holm-Bonferroni ` +
+    "across its comparisons: a paired t test per comparison for C1-C3, two one-sided " +
+    "tests (TOST, the 90% CI of the paired mean difference) for C4.",
+    "",
+    `The margin of every claim is ${ACCURACY_EQUIVALENCE_MARGIN * 100} percentage point of ` +
+    "test accuracy, the smallest difference the paper's tables present as one, and " +
+    `${RELATIVE_ERROR_EQUIVALENCE_MARGIN * 100}% of the mean reconstruction error of the ` +
+    "paired runs (errors differ by orders of magnitude between sparsities, so the margin " +
+    "is relative). For C4 it is the equivalence margin; for C1-C3 it is the smallest " +
+    "effect a comparison must be able to detect. A comparison that decides neither way " +
+    `is **underpowered** when its minimum detectable effect (${TARGET_POWER * 100}% power, ` +
+    "from its observed paired standard deviation, at Holm's strictest level α/m) exceeds " +
+    "the margin, and **inconclusive** when it could have detected the margin and did not.",
+    "",
+    "Autoencoder comparisons in which either method's mean error is no better than " +
+    "predicting the training-mean image (when the runs measured it) are shown but kept " +
+    "out of the verdicts and of the Holm family. A claim is supported only if every " +
+    "counted comparison is, not supported if any is, otherwise underpowered if any " +
+    "comparison is, otherwise inconclusive.",
+    "",
+    "The paper's methods are recognised by registry name (`spec.method.name`), not by " +
+    `label: random pruning = ${quoteNames(content.methodNames.random)}; K-starts = ` +
+    `${quoteNames(content.methodNames.kstarts)}; dissipating gradients = ` +
+    `${quoteNames(content.methodNames.dissipating)}; their combination = ` +
+    `${quoteNames(content.methodNames.combination)}.`,
+    "",
+  ];
+  for (const claim of content.evaluation.claims) {
+    lines.push(`- **${claim.id}** ${claim.statement}: ${claim.test}`);
   }
   lines.push("");
-  for (const claim of evaluation.claims) {
-    lines.push(`### ${claim.id}: ${claim.statement}`, "", `Verdict: **${claim.verdict}**.`, "");
-    lines.push(`How it was tested: ${claim.test}`, "");
-    if (claim.missing.length > 0) {
-      lines.push("Not tested; missing runs:", "");
-      for (const missing of claim.missing) lines.push(`- ${missing}`);
-      lines.push("");
-    }
-    if (claim.cells.length > 0) {
-      lines.push(
-        ...table(
-          [
-            "experiment",
-            "dataset",
-            "model",
-            "sparsity",
-            "first",
-            "second",
-            "quantity",
-            "pairs",
-            "mean difference",
-            "95% CI",
-            "margin",
-            "p",
-            "Holm p",
-            "detectable (80% power)",
-            "wins/losses",
-            "diverged pairs",
-            "verdict",
-          ],
-          claim.cells.map((claimCell) => [
-            claimCell.experiment,
-            claimCell.dataset,
-            claimCell.model,
-            formatSetting(claimCell.sparsity),
-            claimCell.first,
-            claimCell.second,
-            claimCell.quantity,
-            formatCount(claimCell.comparison.pairs),
-            formatFixed(claimCell.comparison.meanDifference),
-            interval(claimCell.comparison.ci95Low, claimCell.comparison.ci95High),
-            formatFixed(claimCell.margin),
-            formatPValue(claimCell.pValue),
-            formatPValue(claimCell.adjustedPValue),
-            formatFixed(claimCell.minimumDetectableEffect),
-            `${claimCell.wins}/${claimCell.losses}`,
-            formatCount(claimCell.divergedPairs),
-            claimCell.exclusion ?? claimCell.verdict,
-          ]),
-        ),
-        "",
-      );
-    }
-  }
   return lines;
 }
 
-/** One experiment's section. */
-function experimentSection(experiment: string, content: ReportContent): string[] {
+/** A difference of a metric as shown: accuracy in percentage points, error in MSE. */
+function formatDifference(value: number | undefined, metric: string): string {
+  return formatMetricValue(value, metric);
+}
+
+/** One claim's comparisons (Appendix A). */
+function claimAppendix(claim: ClaimVerdict, context: ReportContext): string[] {
+  const lines = [
+    `### ${claim.id}: ${claim.statement}`,
+    "",
+    `Verdict: **${shownVerdict(claim.verdict, context)}**` +
+    (claim.verdict === "dropped" ? "." : ` (${claim.countedCells} counted comparisons).`),
+    "",
+  ];
+  if (claim.missing.length > 0) {
+    lines.push("Not tested; missing runs:", "");
+    for (const missing of claim.missing) lines.push(`- ${missing}`);
+    lines.push("");
+  }
+  if (claim.cells.length === 0) return lines;
+  const equivalence = claim.cells.some((claimCell) => claimCell.direction === "within-margin");
+  const format = (claimCell: ClaimCell) => (value: number) =>
+    formatDifference(value, claimCell.quantity);
+  lines.push(
+    "Differences are first minus second, in percentage points of test accuracy or in " +
+      "reconstruction error (MSE).",
+    "",
+    ...table(
+      [
+        "dataset",
+        "model",
+        "sparsity",
+        "first",
+        "second",
+        "experiments",
+        "pairs",
+        "mean difference",
+        equivalence ? "90% CI" : "95% CI",
+        "margin",
+        "Holm p",
+        "detectable (80% power)",
+        "wins/losses",
+        "verdict",
+      ],
+      claim.cells.map((claimCell) => [
+        claimCell.dataset,
+        claimCell.model,
+        formatSetting(claimCell.sparsity),
+        claimCell.first,
+        claimCell.second,
+        claimCell.experiment,
+        formatCount(claimCell.comparison.pairs) +
+        (claimCell.divergedPairs > 0 ? ` (+${claimCell.divergedPairs} diverged)` : ""),
+        formatDifference(claimCell.comparison.meanDifference, claimCell.quantity),
+        equivalence
+          ? interval(
+            claimCell.equivalence?.ci90Low,
+            claimCell.equivalence?.ci90High,
+            format(claimCell),
+          )
+          : interval(
+            claimCell.comparison.ci95Low,
+            claimCell.comparison.ci95High,
+            format(claimCell),
+          ),
+        formatDifference(claimCell.margin, claimCell.quantity),
+        formatPValue(claimCell.adjustedPValue),
+        formatDifference(claimCell.minimumDetectableEffect, claimCell.quantity),
+        `${claimCell.wins}/${claimCell.losses}`,
+        claimCell.exclusion ?? claimCell.verdict,
+      ]),
+    ),
+    "",
+  );
+  return lines;
+}
+
+/** One experiment's results (Appendix B). */
+function experimentAppendix(experiment: string, content: ReportContent): string[] {
   const rows = content.rows.filter((row) => row.experiment === experiment);
-  const lines = [`## Experiment \`${experiment}\``, ""];
+  const lines = [`### Experiment \`${experiment}\``, ""];
   const tablePath = content.tablePaths.get(experiment);
   if (tablePath !== undefined) lines.push(`Table: [${tablePath}](${tablePath})`, "");
+  const withFloor = rows.some((row) => row.constantImageError !== undefined);
   lines.push(
     ...table(
       [
@@ -248,11 +446,11 @@ function experimentSection(experiment: string, content: ReportContent): string[]
         "metric",
         "n",
         "mean",
-        "std",
         "95% CI",
         "achieved sparsity",
         "pruning epochs",
         "total epochs",
+        ...(withFloor ? ["constant image"] : []),
         "diverged",
         "collapsed-layer runs",
       ],
@@ -261,14 +459,15 @@ function experimentSection(experiment: string, content: ReportContent): string[]
         row.model,
         row.method,
         formatSetting(row.sparsity),
-        row.metric,
+        describeMetric(row.metric),
         formatCount(row.n),
-        formatFixed(row.mean),
-        formatFixed(row.standardDeviation),
-        interval(row.ci95Low, row.ci95High),
-        formatFixed(row.meanAchievedSparsity),
-        formatFixed(row.meanPruningEpochs),
-        formatFixed(row.meanTotalEpochs),
+        formatMetricValue(row.mean, row.metric) +
+        (noBetterThanConstantImage(row) ? " (no better than a constant image)" : ""),
+        interval(row.ci95Low, row.ci95High, (value) => formatMetricValue(value, row.metric)),
+        formatFixed(row.meanAchievedSparsity, 3),
+        formatEpochs(row.meanPruningEpochs),
+        formatEpochs(row.meanTotalEpochs),
+        ...(withFloor ? [formatMetricValue(row.constantImageError, row.metric)] : []),
         formatCount(row.diverged),
         formatCount(row.collapsedLayerRuns),
       ]),
@@ -277,42 +476,46 @@ function experimentSection(experiment: string, content: ReportContent): string[]
   );
 
   const figures = content.figures.filter((figure) => figure.experiment === experiment);
-  if (figures.length > 0) {
-    lines.push("### Figures", "");
-    for (const figure of figures) {
-      const alt = figure.caption.replaceAll("[", "\\[").replaceAll("]", "\\]");
-      lines.push(`![${alt}](${figure.path})`, "", `*${alt}*`, "");
-    }
+  for (const figure of figures) {
+    lines.push(
+      `![${altText(figure.caption)}](${figure.path})`,
+      "",
+      `*${altText(figure.caption)}*`,
+      "",
+    );
   }
 
-  lines.push("### Ranking", "");
+  lines.push("#### Ranking", "");
   const ranking = content.ranking.filter((row) => row.experiment === experiment);
   const cellKeys = [
     ...new Set(ranking.map((row) => JSON.stringify([row.dataset, row.model, row.sparsity]))),
   ];
   for (const key of cellKeys) {
     const [dataset, model, sparsity] = JSON.parse(key) as [string, string, number];
-    const entries = ranking
-      .filter((row) => row.dataset === dataset && row.model === model && row.sparsity === sparsity)
-      .map((row) =>
-        row.rank !== undefined
-          ? `${row.rank}. ${row.method} (${formatFixed(row.mean)})`
-          : row.mean === undefined
-          ? `unranked ${row.method} (all runs diverged)`
-          : `unranked ${row.method} (${formatFixed(row.mean)}, but reached sparsity ` +
-            `${formatFixed(row.meanAchievedSparsity)} only)`
-      );
-    const metric = ranking.find((row) => row.dataset === dataset && row.model === model);
-    const direction = metric?.higherIsBetter ? "higher is better" : "lower is better";
+    const inCell = ranking.filter((row) =>
+      row.dataset === dataset && row.model === model && row.sparsity === sparsity
+    );
+    const metric = inCell[0].metric;
+    const entries = inCell.map((row) =>
+      row.rank !== undefined
+        ? `${row.rank}. ${row.method} (${formatMetricValue(row.mean, metric)})`
+        : row.mean === undefined
+        ? `unranked ${row.method} (all runs diverged)`
+        : `unranked ${row.method} (${formatMetricValue(row.mean, metric)}, but reached ` +
+          `sparsity ${formatFixed(row.meanAchievedSparsity, 3)} only)`
+    );
+    const direction = inCell[0].higherIsBetter ? "higher is better" : "lower is better";
     lines.push(
-      `- ${dataset}, ${model}, sparsity ${formatSetting(sparsity)} (${metric?.metric}, ` +
+      `- ${dataset}, ${model}, sparsity ${formatSetting(sparsity)} (${describeMetric(metric)}, ` +
         `${direction}): ${entries.join("; ")}`,
     );
   }
   lines.push("");
 
-  lines.push("### Sanity checks", "");
-  const sanity = content.evaluation.sanityChecks.filter((row) => row.experiment === experiment);
+  lines.push("#### Sanity checks", "");
+  const sanity = content.evaluation.sanityChecks.filter((row) =>
+    row.experiment.split(", ").includes(experiment)
+  );
   if (sanity.length === 0) {
     lines.push("No sanity-check runs in this experiment.", "");
   } else {
@@ -327,7 +530,6 @@ function experimentSection(experiment: string, content: ReportContent): string[]
           "sparsity",
           "method",
           "sanity check",
-          "metric",
           "pairs",
           "mean difference",
           "95% CI",
@@ -341,10 +543,13 @@ function experimentSection(experiment: string, content: ReportContent): string[]
           formatSetting(row.sparsity),
           row.method,
           row.sanityCheck,
-          row.metric,
           formatCount(row.comparison.pairs),
-          formatFixed(row.comparison.meanDifference),
-          interval(row.comparison.ci95Low, row.comparison.ci95High),
+          formatDifference(row.comparison.meanDifference, row.metric),
+          interval(
+            row.comparison.ci95Low,
+            row.comparison.ci95High,
+            (value) => formatDifference(value, row.metric),
+          ),
           formatPValue(row.comparison.pValue),
           `${row.worse}/${row.better}`,
           row.outcome,
@@ -354,7 +559,7 @@ function experimentSection(experiment: string, content: ReportContent): string[]
     );
   }
 
-  lines.push("### Diverged runs", "");
+  lines.push("#### Diverged runs", "");
   const methodByRun = new Map<string, string>();
   for (const row of rows) for (const runId of row.runIds) methodByRun.set(runId, row.method);
   const diverged = content.results
@@ -392,6 +597,43 @@ function experimentSection(experiment: string, content: ReportContent): string[]
   return lines;
 }
 
+/** Experiment files and versions (Appendix C). */
+function provenanceAppendix(content: ReportContent, context: ReportContext): string[] {
+  const lines = [
+    "## Appendix C: provenance",
+    "",
+    `Profile: \`${context.profile}\`.`,
+    "",
+    ...table(
+      ["experiment", "file", "hash"],
+      [...context.experiments]
+        .sort((left, right) => compareText(left.name, right.name))
+        .map((experiment) => [experiment.name, experiment.file, experiment.hash]),
+    ),
+    "",
+    ...table(
+      ["component", "version"],
+      Object.keys(context.versions).sort(compareText).map((key) => [key, context.versions[key]]),
+    ),
+    "",
+  ];
+  const recorded = new Map<string, number>();
+  for (const result of content.results) {
+    const key =
+      `tool ${result.versions.tool}, deno ${result.versions.deno}, tfjs ${result.versions.tfjs}, ` +
+      `backend ${result.versions.backend}`;
+    recorded.set(key, (recorded.get(key) ?? 0) + 1);
+  }
+  if (recorded.size > 0) {
+    lines.push("Versions recorded by the runs:", "");
+    for (const key of [...recorded.keys()].sort(compareText)) {
+      lines.push(`- ${key}: ${recorded.get(key)} runs`);
+    }
+    lines.push("");
+  }
+  return lines;
+}
+
 /** Renders the whole `REPORT.md`. */
 export function renderReportMarkdown(content: ReportContent, context: ReportContext): string {
   const experiments = [...new Set(content.rows.map((row) => row.experiment))].sort(compareText);
@@ -401,9 +643,15 @@ export function renderReportMarkdown(content: ReportContent, context: ReportCont
     "Generated by the report command from the stored run results; regenerating it from " +
     "the same results gives the same bytes.",
     "",
-    ...provenanceSection(content, context),
-    ...claimsSection(content.evaluation),
-    ...experiments.flatMap((experiment) => experimentSection(experiment, content)),
+    ...summarySection(content, context),
+    ...methodSection(content),
+    "## Appendix A: comparisons per claim",
+    "",
+    ...content.evaluation.claims.flatMap((claim) => claimAppendix(claim, context)),
+    "## Appendix B: results per experiment",
+    "",
+    ...experiments.flatMap((experiment) => experimentAppendix(experiment, content)),
+    ...provenanceAppendix(content, context),
   ];
   return lines.join("\n").replace(/\n+$/, "") + "\n";
 }

@@ -7,6 +7,7 @@ import {
   type ReportContext,
   writeReport,
 } from "../../src/report/write_report.ts";
+import { describeIntegers } from "../../src/report/report_markdown.ts";
 import { makeResult, permute, seedsOf } from "./fixtures.ts";
 
 const CONTEXT: ReportContext = {
@@ -145,10 +146,13 @@ Deno.test("REPORT.md has the claims, tables, figures, rankings, sanity checks an
   assert.match(report, /Profile: `smoke`/);
   assert.match(report, /\| paper-mlp \| experiments\/paper\/mlp.json \| abc123 \|/);
   // The autoencoder pair has two seeds and overlapping errors: too few to detect the margin.
-  assert.match(report, /- \*\*C1\*\* K-starts beats random pruning: \*\*underpowered\*\*/);
-  assert.match(report, /- \*\*C4\*\* .*: \*\*supported\*\*/);
-  assert.match(report, /- \*\*C5\*\* .*: \*\*dropped\*\*/);
-  assert.match(report, /## Experiment `paper-mlp`/);
+  assert.match(
+    report,
+    /\| C1 \| K-starts beats random pruning \| \*\*underpowered \(rehearsal\)\*\* \| 3 \|/,
+  );
+  assert.match(report, /\| C4 \| .* \| \*\*supported \(rehearsal\)\*\* \| 2 \| 2 supported \|/);
+  assert.match(report, /\| C5 \| .* \| \*\*dropped\*\* \|/);
+  assert.match(report, /### Experiment `paper-mlp`/);
   // Brackets in captions (model names) are escaped so that the image link stays intact.
   assert.match(report, /!\[(?:[^\]\\]|\\.)*\]\(figures\/paper-mlp-metric.svg\)/);
   assert.match(report, /!\[(?:[^\]\\]|\\.)*\]\(figures\/paper-mlp-dissipation.svg\)/);
@@ -160,16 +164,75 @@ Deno.test("REPORT.md has the claims, tables, figures, rankings, sanity checks an
     report,
     /\| [0-9a-f]{16} \| fashion-mnist \| random \| 0.9 \| 4 \| epoch 2, step 17 \|/,
   );
-  assert.match(report, /epoch 2, step 17/);
+  // Errors with four decimals: (0.028 + 0.0295) / 2 = 0.02875 -> 0.0288 (or 0.0287).
   assert.match(
     report,
-    /sparsity 0.9 \(reconstructionError, lower is better\): 1\. kstarts \(0.028750\); 2\. random/,
+    /sparsity 0.9 \(reconstruction error \(MSE\), lower is better\): 1\. kstarts \(0\.028[78]\); 2\. random/,
   );
   for (const line of report.split("\n")) assert.ok(!/NaN/.test(line), line);
   // Every linked figure and table is one of the files written.
   for (const match of report.matchAll(/\]\(((?:figures|tables)\/[^)]+)\)/g)) {
     assert.ok(files.has(match[1]), `${match[1]} exists`);
   }
+});
+
+Deno.test("REPORT.md opens with the summary; per-comparison tables are in an appendix", () => {
+  const report = buildReportFiles(sampleResults(), CONTEXT).get("REPORT.md") as string;
+  const position = (text: string) => {
+    const index = report.indexOf(text);
+    assert.ok(index >= 0, `${text} is in the report`);
+    return index;
+  };
+  const order = [
+    "## Summary",
+    "**What was run:** 41 runs (40 completed, 1 diverged) of 2 experiments",
+    "**Caveats:**",
+    "| claim | statement | verdict | distinct comparisons |",
+    "### Headline figures",
+    "### Where the details are",
+    "## How the claims were tested",
+    "## Appendix A: comparisons per claim",
+    "| dataset | model | sparsity | first | second | experiments | pairs |",
+    "## Appendix B: results per experiment",
+    "## Appendix C: provenance",
+  ];
+  const positions = order.map(position);
+  assert.deepEqual(positions, [...positions].sort((left, right) => left - right));
+  assert.match(report, /sparsities 0\.5, 0\.9; seeds 1-4; 4 epochs \(adam\)/);
+  // Each model's headline figure is embedded in the summary.
+  const summary = report.slice(0, position("## How the claims were tested"));
+  assert.match(summary, /!\[[^\n]*\]\(figures\/paper-mlp-metric\.svg\)/);
+  assert.match(summary, /!\[[^\n]*\]\(figures\/paper-ae-metric\.svg\)/);
+  assert.doesNotMatch(summary, /dissipation\.svg/);
+  // Accuracy in percent with one decimal: random at 0.5 has mean (0.80 + 0.82 + 0.79) / 3.
+  assert.match(
+    report,
+    /\| fashion-mnist \| mlp\[300-100\] \| random \| 0\.5 \| test accuracy \(%\) \| 3 \| 80\.3 \|/,
+  );
+  // Epochs as integers; K-starts minus random is 3.0 percentage points in every seed.
+  assert.match(report, /\| 0\.500 \| 0 \| 4 \|/);
+  assert.match(report, /\| 0\.5 \| kstarts \| random \| paper-mlp \| 3 \| 3\.0 \|/);
+});
+
+Deno.test("the quick profile's report says it is a rehearsal; a full profile's does not", () => {
+  const quick = buildReportFiles(sampleResults(), { ...CONTEXT, profile: "quick" })
+    .get("REPORT.md") as string;
+  const banner = quick.indexOf("**A rehearsal, not evidence.**");
+  assert.ok(banner > 0 && banner < quick.indexOf("## Summary"), "the banner comes first");
+  assert.match(quick, /\*\*Caveats:\*\* this is a rehearsal at a scale that cannot test/);
+  assert.match(quick, /\*\*underpowered \(rehearsal\)\*\*/);
+  assert.match(quick, /Verdict: \*\*supported \(rehearsal\)\*\*/);
+  const standard = buildReportFiles(sampleResults(), { ...CONTEXT, profile: "standard" })
+    .get("REPORT.md") as string;
+  assert.doesNotMatch(standard, /rehearsal/);
+  assert.match(standard, /\*\*underpowered\*\* \|/);
+});
+
+Deno.test("integer lists are shortened to ranges", () => {
+  assert.equal(describeIntegers([3, 1, 2]), "1-3");
+  assert.equal(describeIntegers([1, 4, 7, 8, 9, 4]), "1, 4, 7-9");
+  assert.equal(describeIntegers([5]), "5");
+  assert.equal(describeIntegers([]), "");
 });
 
 Deno.test("an experiment named like a report table is refused", () => {
