@@ -1,12 +1,14 @@
 /**
- * `bench [--backend wasm|cpu] [--model mlp|autoencoder|all] [--limit N] [--data-dir DIR]`:
+ * `bench [--backend wasm|cpu] [--model mlp|autoencoder|all] [--density D] [--limit N] [--data-dir DIR]`:
  * trains one epoch of LeNet-300-100 and of the default autoencoder on the
- * full Fashion-MNIST training split and prints one JSON line each.
+ * full Fashion-MNIST training split at each density (1, 0.5, 0.2, 0.1, 0.05,
+ * 0.02, 0.01 unless `--density` picks one), on the sparse engine and on the
+ * dense masked path, and prints one JSON line per model and density.
  *
  * @module
  */
 import type { ModelSettings } from "../config/types.ts";
-import { benchmarkEpoch } from "../runner/benchmark.ts";
+import { BENCHMARK_DENSITIES, benchmarkEpoch } from "../runner/benchmark.ts";
 import { parseCommandLine, positiveInteger, stringOption } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -15,11 +17,23 @@ const MODELS: Record<string, ModelSettings> = {
   autoencoder: { kind: "autoencoder", hidden: [256, 64, 256] },
 };
 
+/** Parses `--density`: a number in (0, 1]. */
+function densityOption(value: string | boolean | undefined): number | undefined {
+  const text = stringOption(value);
+  if (text === undefined) return undefined;
+  const density = Number(text);
+  if (text.trim() === "" || !Number.isFinite(density) || density <= 0 || density > 1) {
+    throw new UsageError(`bench: --density must be a number in (0, 1], got "${text}"`);
+  }
+  return density;
+}
+
 /** Runs the command; returns the exit code. */
 export async function benchCommand(args: string[]): Promise<number> {
   const { values } = parseCommandLine("bench", args, {
     backend: { type: "string" },
     model: { type: "string" },
+    density: { type: "string" },
     limit: { type: "string" },
     "data-dir": { type: "string" },
   }, false);
@@ -31,15 +45,20 @@ export async function benchCommand(args: string[]): Promise<number> {
   if (model !== "all" && !(model in MODELS)) {
     throw new UsageError(`bench: --model must be mlp, autoencoder or all, got "${model}"`);
   }
+  const density = densityOption(values.density);
+  const limit = positiveInteger("bench", "limit", values.limit);
   const names = model === "all" ? Object.keys(MODELS) : [model];
   for (const name of names) {
-    const result = await benchmarkEpoch({
-      model: MODELS[name],
-      backend,
-      limit: positiveInteger("bench", "limit", values.limit),
-      dataDir: stringOption(values["data-dir"]),
-    });
-    console.log(JSON.stringify(result));
+    for (const each of density === undefined ? BENCHMARK_DENSITIES : [density]) {
+      const result = await benchmarkEpoch({
+        model: MODELS[name],
+        backend,
+        density: each,
+        limit,
+        dataDir: stringOption(values["data-dir"]),
+      });
+      console.log(JSON.stringify(result));
+    }
   }
   return 0;
 }

@@ -24,7 +24,8 @@ const USAGE = `usage: deno task <command> [options]
   reproduce [--profile quick|paper] [--out DIR] [--workers N] [--force] [--data-dir DIR]
   run FILE... [--profile NAME] [--out DIR] [--workers N] [--force] [--data-dir DIR]
   report [FILE...] [--profile NAME] [--out DIR]
-  bench [--backend wasm|cpu] [--model mlp|autoencoder|all] [--limit N] [--data-dir DIR]`;
+  bench [--backend wasm|cpu] [--model mlp|autoencoder|all] [--density D] [--limit N]
+        [--data-dir DIR]`;
 
 /** Exit code an error calls for: its own `exitCode` when it has one, else 1. */
 export function exitCodeOf(error: unknown): number {

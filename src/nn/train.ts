@@ -15,6 +15,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { TrainingSettings } from "../config/types.ts";
 import { Rng } from "../rng.ts";
 import type { MaskedNetwork } from "./network.ts";
+import { chooseEngine, type EngineName, type EngineSetting } from "./engine_choice.ts";
+import { SparseTrainer } from "./sparse_engine.ts";
 import {
   createOptimizer,
   type LayerGradients,
@@ -143,6 +145,17 @@ export interface TrainingCallbacks {
   onBatchEnd?(info: BatchInfo): void;
   /** Called after every epoch with the epoch's mean training loss. */
   onEpochEnd?(epoch: number, meanLoss: number): void;
+}
+
+/** Options of a {@link TrainingSession}. */
+export interface SessionOptions {
+  /**
+   * Which engine may train (default `dense`): `auto` lets the sparse
+   * WebAssembly engine train every epoch whose masks it is chosen for (see
+   * engine_choice.ts), except when a callback asks for each step's dense
+   * gradients (`onBatchEnd`), which only the dense path computes.
+   */
+  engine?: EngineSetting;
 }
 
 /** Outcome of a call to {@link TrainingSession.trainEpochs}. */
@@ -300,8 +313,11 @@ export class TrainingSession {
   readonly #data: PreparedSplit;
   readonly #settings: TrainingSettings;
   readonly #shuffleSeed: string;
+  readonly #engineSetting: EngineSetting;
   #optimizer: Optimizer;
   #epochsDone = 0;
+  #sparseTrainer: SparseTrainer | undefined;
+  readonly #epochsByEngine: Record<EngineName, number> = { sparse: 0, dense: 0 };
 
   /** Starts a session with fresh optimiser state. */
   constructor(
@@ -309,12 +325,19 @@ export class TrainingSession {
     data: PreparedSplit,
     settings: TrainingSettings,
     seed: number | string,
+    options: SessionOptions = {},
   ) {
     this.network = network;
     this.#data = data;
     this.#settings = settings;
     this.#shuffleSeed = `${seed}/shuffle`;
+    this.#engineSetting = options.engine ?? "dense";
     this.#optimizer = createOptimizer(settings, network);
+  }
+
+  /** Epochs this session trained on each engine. */
+  get epochsByEngine(): Readonly<Record<EngineName, number>> {
+    return { ...this.#epochsByEngine };
   }
 
   /** Epochs trained so far in this session. */
@@ -365,30 +388,84 @@ export class TrainingSession {
   /** Trains `count` epochs; stops early, reporting where, if the loss diverges. */
   trainEpochs(count: number, callbacks: TrainingCallbacks = {}): TrainingOutcome {
     const epochLosses: number[] = [];
-    const batchSize = this.#settings.batchSize;
     for (let epochOffset = 0; epochOffset < count; epochOffset++) {
       const epoch = this.#epochsDone + 1;
       const order = new Rng(`${this.#shuffleSeed}/${epoch}`).permutation(this.#data.count);
-      let lossSum = 0;
-      let steps = 0;
-      for (let start = 0; start < this.#data.count; start += batchSize) {
-        const end = Math.min(start + batchSize, this.#data.count);
-        const pass = this.#computeBatch(order, start, end);
-        steps++;
-        if (!Number.isFinite(pass.loss)) {
-          this.#epochsDone = epoch;
-          epochLosses.push(Number.NaN);
-          return { epochLosses, divergedAt: { epoch, step: steps } };
-        }
-        lossSum += pass.loss;
-        this.#optimizer.step(this.network, pass.gradients);
-        callbacks.onBatchEnd?.({ epoch, step: steps, loss: pass.loss, gradients: pass.gradients });
-      }
+      // Chosen per epoch: the masks may have changed since the last one.
+      const engine = callbacks.onBatchEnd
+        ? "dense"
+        : chooseEngine(this.#engineSetting, this.network.masks);
+      const { lossSum, steps, divergedStep } = engine === "sparse"
+        ? this.#sparseEpoch(order)
+        : this.#denseEpoch(epoch, order, callbacks);
       this.#epochsDone = epoch;
+      this.#epochsByEngine[engine]++;
+      if (divergedStep !== undefined) {
+        epochLosses.push(Number.NaN);
+        return { epochLosses, divergedAt: { epoch, step: divergedStep } };
+      }
       const meanLoss = lossSum / steps;
       epochLosses.push(meanLoss);
       callbacks.onEpochEnd?.(epoch, meanLoss);
     }
     return { epochLosses };
   }
+
+  /** One epoch on the dense tfjs path; `divergedStep` is set when a loss was not finite. */
+  #denseEpoch(epoch: number, order: Int32Array, callbacks: TrainingCallbacks): EpochSteps {
+    const batchSize = this.#settings.batchSize;
+    let lossSum = 0;
+    let steps = 0;
+    for (let start = 0; start < this.#data.count; start += batchSize) {
+      const end = Math.min(start + batchSize, this.#data.count);
+      const pass = this.#computeBatch(order, start, end);
+      steps++;
+      if (!Number.isFinite(pass.loss)) return { lossSum, steps, divergedStep: steps };
+      lossSum += pass.loss;
+      this.#optimizer.step(this.network, pass.gradients);
+      callbacks.onBatchEnd?.({ epoch, step: steps, loss: pass.loss, gradients: pass.gradients });
+    }
+    return { lossSum, steps };
+  }
+
+  /**
+   * One epoch on the sparse engine: load the network's weights, masks and
+   * optimiser state into it, train, and write them all back (also after a
+   * diverged step, so the network is left as the dense path leaves it).
+   */
+  #sparseEpoch(order: Int32Array): EpochSteps {
+    this.#sparseTrainer ??= new SparseTrainer(
+      this.network.shapes,
+      this.network.loss,
+      this.#settings,
+    );
+    const trainer = this.#sparseTrainer;
+    trainer.load(this.network, this.#optimizer.saveState());
+    const batchSize = this.#settings.batchSize;
+    const { inputs, targets, count } = this.#data;
+    let lossSum = 0;
+    let steps = 0;
+    let divergedStep: number | undefined;
+    for (let start = 0; start < count; start += batchSize) {
+      const end = Math.min(start + batchSize, count);
+      const loss = trainer.computeGradients(inputs, targets, order, start, end);
+      steps++;
+      if (!Number.isFinite(loss)) {
+        divergedStep = steps;
+        break;
+      }
+      lossSum += loss;
+      trainer.applyUpdate();
+    }
+    this.#optimizer.loadState(trainer.store(this.network));
+    this.network.upload();
+    return { lossSum, steps, divergedStep };
+  }
+}
+
+/** Loss sum and step count of an epoch. */
+interface EpochSteps {
+  lossSum: number;
+  steps: number;
+  divergedStep?: number;
 }

@@ -1,15 +1,19 @@
 /**
  * The training benchmark behind `deno task bench`: one epoch of a model on
- * the full Fashion-MNIST training split (batch 64, Adam, learning rate 1e-3),
- * timed, with throughput and peak memory.
+ * the full Fashion-MNIST training split (batch 64, Adam, learning rate 1e-3)
+ * at a given density (a uniformly random mask, the same fraction kept in
+ * every layer), timed on the engine the run rule chooses and, in the same
+ * call, on the dense masked path, with throughput and peak memory.
  *
  * @module
  */
 import type { DatasetName, ModelSettings } from "../config/types.ts";
 import { loadDataset } from "../data/registry.ts";
 import { type BackendName, initBackend } from "../nn/backend.ts";
+import { chooseEngine, type EngineName, type EngineSetting } from "../nn/engine_choice.ts";
 import { buildModel } from "../nn/models.ts";
-import { prepareSplit, TrainingSession } from "../nn/train.ts";
+import { type PreparedSplit, prepareSplit, TrainingSession } from "../nn/train.ts";
+import { randomMasks } from "../pruning/random.ts";
 import { Rng } from "../rng.ts";
 
 /** One benchmark measurement, printed as a JSON line. */
@@ -22,16 +26,28 @@ export interface BenchmarkResult {
   samples: number;
   /** Mini-batch size. */
   batchSize: number;
-  /** Wall-clock seconds of the epoch (data already loaded). */
+  /** Fraction of kernel weights kept, in every layer. */
+  density: number;
+  /** The engine a run chooses at this density (`auto`), which trained the timed epoch. */
+  engine: EngineName;
+  /** Wall-clock seconds of the epoch on `engine` (data already loaded). */
   secondsPerEpoch: number;
-  /** Training examples per second. */
+  /** Training examples per second on `engine`. */
   samplesPerSecond: number;
+  /** Seconds of the same epoch (same weights, masks and batches) on the sparse engine, chosen or not. */
+  sparseSecondsPerEpoch: number;
+  /** Seconds of the same epoch on the dense masked path. */
+  denseSecondsPerEpoch: number;
+  /** `denseSecondsPerEpoch / secondsPerEpoch`. */
+  speedup: number;
   /** tfjs backend. */
   backend: BackendName;
-  /** Largest resident set size seen during the epoch, MiB. */
+  /** Largest resident set size seen, MiB. */
   peakMemoryMiB: number;
-  /** Mean training loss of the epoch (a check that it learned). */
+  /** Mean training loss of the epoch on `engine` (a check that it learned). */
   meanLoss: number;
+  /** Mean training loss of the dense epoch (close to `meanLoss`: same computation, other rounding). */
+  denseMeanLoss: number;
 }
 
 /** Settings of one benchmark. */
@@ -40,6 +56,8 @@ export interface BenchmarkOptions {
   model: ModelSettings;
   /** Backend to use. */
   backend: BackendName;
+  /** Fraction of kernel weights kept (default 1). */
+  density?: number;
   /** Dataset (default `fashion-mnist`, the full 60,000 images). */
   dataset?: DatasetName;
   /** Use only the first n training examples (for quick checks). */
@@ -48,7 +66,47 @@ export interface BenchmarkOptions {
   dataDir?: string;
 }
 
-/** Trains one epoch and measures it. */
+/** The densities `deno task bench` measures when none is given. */
+export const BENCHMARK_DENSITIES = [1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01];
+
+const BATCH_SIZE = 64;
+
+/**
+ * Trains one epoch with the given engine setting; returns its seconds, its
+ * mean loss and the engine `auto` would choose for these masks.
+ */
+function timeEpoch(
+  options: BenchmarkOptions,
+  prepared: PreparedSplit,
+  input: { inputSize: number; classes: number },
+  engine: EngineSetting,
+): { seconds: number; meanLoss: number; automaticChoice: EngineName } {
+  const network = buildModel(options.model, input, new Rng(1).fork("initialisation"));
+  const density = options.density ?? 1;
+  const masks = randomMasks(network.getMasks(), 1 - density, "uniform", new Rng(1).fork("mask"));
+  const session = new TrainingSession(
+    network,
+    prepared,
+    {
+      optimizer: "adam",
+      learningRate: 1e-3,
+      momentum: 0,
+      batchSize: BATCH_SIZE,
+      epochs: 1,
+    },
+    1,
+    { engine },
+  );
+  session.setMasks(masks);
+  const automaticChoice = chooseEngine("auto", network.masks);
+  const started = performance.now();
+  const outcome = session.trainEpochs(1);
+  const seconds = (performance.now() - started) / 1000;
+  network.dispose();
+  return { seconds, meanLoss: outcome.epochLosses[0], automaticChoice };
+}
+
+/** Trains one epoch on the chosen engine and one on the dense path, and measures both. */
 export async function benchmarkEpoch(options: BenchmarkOptions): Promise<BenchmarkResult> {
   await initBackend(options.backend);
   const datasetName = options.dataset ?? "fashion-mnist";
@@ -61,35 +119,28 @@ export async function benchmarkEpoch(options: BenchmarkOptions): Promise<Benchma
   };
   const autoencoder = options.model.kind === "autoencoder";
   const prepared = prepareSplit(split, dataset.inputSize, dataset.classes, autoencoder);
-  const network = buildModel(options.model, dataset, new Rng(1).fork("initialisation"));
-  const batchSize = 64;
-  const session = new TrainingSession(
-    network,
-    prepared,
-    { optimizer: "adam", learningRate: 1e-3, momentum: 0, batchSize, epochs: 1 },
-    1,
-  );
-  let peak = Deno.memoryUsage().rss;
-  const started = performance.now();
-  const outcome = session.trainEpochs(1, {
-    onBatchEnd: ({ step }) => {
-      if (step % 100 === 0) peak = Math.max(peak, Deno.memoryUsage().rss);
-    },
-  });
-  const seconds = (performance.now() - started) / 1000;
-  peak = Math.max(peak, Deno.memoryUsage().rss);
-  network.dispose();
+  const sparse = timeEpoch(options, prepared, dataset, "sparse");
+  const dense = timeEpoch(options, prepared, dataset, "dense");
+  const chosen = sparse.automaticChoice === "sparse" ? sparse : dense;
+  const peak = Deno.memoryUsage().rss;
   const widths = [dataset.inputSize, ...options.model.hidden];
   widths.push(autoencoder ? dataset.inputSize : dataset.classes);
+  const round = (value: number) => Math.round(value * 1000) / 1000;
   return {
     model: `${options.model.kind} ${widths.join("-")}`,
     dataset: datasetName,
     samples: count,
-    batchSize,
-    secondsPerEpoch: Math.round(seconds * 1000) / 1000,
-    samplesPerSecond: Math.round(count / seconds),
+    batchSize: BATCH_SIZE,
+    density: options.density ?? 1,
+    engine: sparse.automaticChoice,
+    secondsPerEpoch: round(chosen.seconds),
+    samplesPerSecond: Math.round(count / chosen.seconds),
+    sparseSecondsPerEpoch: round(sparse.seconds),
+    denseSecondsPerEpoch: round(dense.seconds),
+    speedup: Math.round((dense.seconds / chosen.seconds) * 100) / 100,
     backend: options.backend,
     peakMemoryMiB: Math.round(peak / 1048576),
-    meanLoss: outcome.epochLosses[0],
+    meanLoss: chosen.meanLoss,
+    denseMeanLoss: dense.meanLoss,
   };
 }

@@ -12,18 +12,30 @@ function directoryExists(path: string): boolean {
 }
 
 Deno.test({
-  name: "cli: bench prints one JSON line with the documented measurements",
+  name: "cli: bench --density prints one JSON line with the documented measurements",
   // The benchmark trains on the full Fashion-MNIST training split; without it there is nothing to time.
   ignore: !directoryExists(FASHION_MNIST_SYSTEM_COPY),
   async fn() {
-    const outcome = await runCli(["bench", "--model", "mlp", "--limit", "512"], {
-      env: { PRUNING_DATA_DIR: FASHION_MNIST_SYSTEM_COPY },
-    });
+    const outcome = await runCli(
+      ["bench", "--model", "mlp", "--density", "0.02", "--limit", "512"],
+      {
+        env: { PRUNING_DATA_DIR: FASHION_MNIST_SYSTEM_COPY },
+      },
+    );
     assert.equal(outcome.code, 0, outcome.stderr);
     const lines = outcome.stdout.trimEnd().split("\n");
     assert.equal(lines.length, 1, outcome.stdout);
     const measurement = JSON.parse(lines[0]);
-    for (const key of ["secondsPerEpoch", "samplesPerSecond", "backend", "peakMemoryMiB"]) {
+    for (
+      const key of [
+        "secondsPerEpoch",
+        "samplesPerSecond",
+        "sparseSecondsPerEpoch",
+        "denseSecondsPerEpoch",
+        "backend",
+        "peakMemoryMiB",
+      ]
+    ) {
       assert.ok(key in measurement, `missing ${key} in ${lines[0]}`);
     }
     assert.equal(measurement.model, "mlp 784-300-100-10");
@@ -31,10 +43,26 @@ Deno.test({
     assert.equal(measurement.samples, 512);
     assert.equal(measurement.batchSize, 64);
     assert.equal(measurement.backend, "wasm");
+    assert.equal(measurement.density, 0.02);
+    // At 2% of the weights kept the rule picks the sparse engine, and the timed epoch is its.
+    assert.equal(measurement.engine, "sparse");
+    assert.equal(measurement.secondsPerEpoch, measurement.sparseSecondsPerEpoch);
+    assert.ok(measurement.denseSecondsPerEpoch > 0);
+    // Same weights, masks and batches on both engines: the losses differ only by rounding.
+    assert.ok(Math.abs(measurement.meanLoss - measurement.denseMeanLoss) < 1e-3, lines[0]);
     // Only that the numbers are measurements, not how fast they are.
     assert.ok(measurement.secondsPerEpoch > 0);
     assert.ok(measurement.samplesPerSecond > 0);
     assert.ok(Number.isInteger(measurement.peakMemoryMiB) && measurement.peakMemoryMiB > 0);
     assert.ok(Number.isFinite(measurement.meanLoss) && measurement.meanLoss > 0);
   },
+});
+
+Deno.test("cli: bench rejects a density outside (0, 1] with exit code 2, naming the option", async () => {
+  for (const density of ["0", "1.5", "abc"]) {
+    const outcome = await runCli(["bench", "--density", density]);
+    assert.equal(outcome.code, 2, outcome.stderr);
+    assert.match(outcome.stderr, /--density/);
+    assert.equal(outcome.stdout, "");
+  }
 });

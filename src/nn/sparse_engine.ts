@@ -1,0 +1,515 @@
+/**
+ * The sparse training engine: a whole training step of a masked network
+ * (batch assembly, forward pass, loss, backward pass, optimiser update) run
+ * in WebAssembly SIMD kernels over the kept weights only, so that a step
+ * costs what the pruned network costs.
+ *
+ * Each layer's kept weights are held in compressed rows (CSR) by output
+ * unit, activations feature-major (`[features, batch]`, batch padded to the
+ * SIMD width): every kept weight is one vector multiply-add over the batch
+ * in the forward product and the input gradient, and its gradient is one dot
+ * product over the batch. Pruned weights have no entry, so they get no
+ * gradient, no update and no optimiser state.
+ *
+ * The engine is loaded from the network's host weights and the optimiser's
+ * state ({@link SparseTrainer.load}) and writes both back
+ * ({@link SparseTrainer.store}), losslessly, so that the host copies stay the
+ * truth between epochs: masks, weights and state changed by a pruning method
+ * are picked up at the next load, and a checkpoint taken between epochs is
+ * the same whichever engine trained.
+ *
+ * @module
+ */
+import type { TrainingSettings } from "../config/types.ts";
+import type { LayerShape, LossKind, MaskedNetwork } from "./network.ts";
+import type { OptimizerState } from "./optimizers.ts";
+
+/** The exports of `wasm/sparse_kernels.wasm` (see its source for each kernel's contract). */
+interface Kernels {
+  memory: WebAssembly.Memory;
+  heapStart(): number;
+  zero(target: number, count: number): void;
+  transposeIn(source: number, target: number, rows: number, features: number, stride: number): void;
+  forward(
+    rowStart: number,
+    column: number,
+    values: number,
+    outputs: number,
+    bias: number,
+    input: number,
+    output: number,
+    stride: number,
+    relu: boolean,
+  ): void;
+  softmaxCrossEntropy(
+    logits: number,
+    targets: number,
+    outputs: number,
+    stride: number,
+    rows: number,
+    delta: number,
+  ): number;
+  sigmoidSquaredError(
+    preActivation: number,
+    targets: number,
+    outputs: number,
+    stride: number,
+    rows: number,
+    delta: number,
+  ): number;
+  weightGradient(
+    rowStart: number,
+    column: number,
+    outputs: number,
+    input: number,
+    delta: number,
+    stride: number,
+    gradient: number,
+  ): void;
+  biasGradient(delta: number, outputs: number, stride: number, gradient: number): void;
+  inputGradient(
+    rowStart: number,
+    column: number,
+    values: number,
+    outputs: number,
+    delta: number,
+    inputDelta: number,
+    inputs: number,
+    activation: number,
+    stride: number,
+  ): void;
+  adam(
+    parameters: number,
+    gradients: number,
+    first: number,
+    second: number,
+    count: number,
+    stepSize: number,
+    rootCorrection: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+  ): void;
+  sgd(
+    parameters: number,
+    gradients: number,
+    velocity: number,
+    count: number,
+    learningRate: number,
+    momentum: number,
+  ): void;
+}
+
+let compiledKernels: WebAssembly.Module | undefined;
+
+/** Compiles the committed kernel binary once per process; each trainer gets its own instance (and memory). */
+function instantiateKernels(): Kernels {
+  if (compiledKernels === undefined) {
+    const location = new URL("./wasm/sparse_kernels.wasm", import.meta.url);
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = Deno.readFileSync(location);
+    } catch (error) {
+      throw new Error(
+        `cannot read the sparse engine's kernels at ${decodeURIComponent(location.pathname)} ` +
+          `(rebuild them with "deno task build:wasm"): ${(error as Error).message}`,
+      );
+    }
+    compiledKernels = new WebAssembly.Module(bytes);
+  }
+  return new WebAssembly.Instance(compiledKernels).exports as unknown as Kernels;
+}
+
+/** The SIMD width in floats: batches and parameter arrays are padded to a multiple of it. */
+const LANES = 4;
+
+function roundUp(value: number, multiple: number): number {
+  return Math.ceil(value / multiple) * multiple;
+}
+
+/** Byte offsets of one layer's buffers in the kernels' memory. */
+interface LayerBuffers {
+  shape: LayerShape;
+  /** Kept weights. */
+  keptCount: number;
+  /** `keptCount` rounded up to the SIMD width (the padding entries stay zero). */
+  paddedCount: number;
+  rowStart: number;
+  column: number;
+  values: number;
+  gradient: number;
+  /** Optimiser slots of the kept weights (Adam: first and second moment; SGD: velocity). */
+  slots: number[];
+  bias: number;
+  biasGradient: number;
+  biasSlots: number[];
+  /** Output activation `[outputSize, stride]` (the last layer: its pre-activation). */
+  output: number;
+  /** Gradient with respect to the pre-activation, `[outputSize, stride]`. */
+  delta: number;
+  /** Host kernel index of each kept weight, in CSR order. */
+  positions: Int32Array;
+}
+
+const ADAM_BETA1 = 0.9;
+const ADAM_BETA2 = 0.999;
+const ADAM_EPSILON = 1e-8;
+
+/**
+ * Trains a masked network's kept weights in WebAssembly. One trainer serves
+ * one session; {@link load} rebuilds its structure from the network's
+ * current masks, so masks that change between epochs are handled by loading
+ * again.
+ */
+export class SparseTrainer {
+  readonly #shapes: LayerShape[];
+  readonly #loss: LossKind;
+  readonly #settings: TrainingSettings;
+  readonly #kernels: Kernels;
+  readonly #maxStride: number;
+  #layers: LayerBuffers[] = [];
+  #input = 0;
+  #targets = 0;
+  #inputStaging = 0;
+  #targetStaging = 0;
+  #stepCount = 0;
+  #loaded = false;
+
+  /** A trainer for networks of these shapes, with batches of at most `settings.batchSize` examples. */
+  constructor(shapes: LayerShape[], loss: LossKind, settings: TrainingSettings) {
+    this.#shapes = shapes.map((shape) => ({ ...shape }));
+    this.#loss = loss;
+    this.#settings = settings;
+    this.#kernels = instantiateKernels();
+    this.#maxStride = roundUp(settings.batchSize, LANES);
+  }
+
+  /** Slots per parameter tensor of the configured optimiser. */
+  get #slotsPerTensor(): number {
+    return this.#settings.optimizer === "adam" ? 2 : 1;
+  }
+
+  /**
+   * Lays out every buffer for the network's current masks and copies in the
+   * kept weights, the biases and the optimiser state (`state` as the
+   * session's optimiser saved it).
+   */
+  load(network: MaskedNetwork, state: OptimizerState): void {
+    const slotsPerTensor = this.#slotsPerTensor;
+    if (state.slots.length !== this.#shapes.length * 2 * slotsPerTensor) {
+      throw new Error(`optimizer state has ${state.slots.length} slots, expected another count`);
+    }
+    // Count kept weights per output unit first, to size the layout.
+    const kept = network.masks.map((mask, layer) => {
+      const { inputSize, outputSize } = this.#shapes[layer];
+      const perOutput = new Int32Array(outputSize);
+      for (let input = 0; input < inputSize; input++) {
+        const row = input * outputSize;
+        for (let output = 0; output < outputSize; output++) {
+          if (mask[row + output] !== 0) perOutput[output]++;
+        }
+      }
+      return perOutput;
+    });
+    const heapStart = this.#kernels.heapStart();
+    let offset = heapStart;
+    const allocate = (floats: number): number => {
+      const start = offset;
+      offset += roundUp(Math.max(floats, 1), LANES) * 4;
+      return start;
+    };
+    const stride = this.#maxStride;
+    const firstShape = this.#shapes[0];
+    const lastShape = this.#shapes[this.#shapes.length - 1];
+    this.#input = allocate(firstShape.inputSize * stride);
+    this.#inputStaging = allocate(firstShape.inputSize * this.#settings.batchSize);
+    const autoencoder = this.#loss === "mean-squared-error";
+    this.#targets = autoencoder ? this.#input : allocate(lastShape.outputSize * stride);
+    this.#targetStaging = autoencoder
+      ? this.#inputStaging
+      : allocate(lastShape.outputSize * this.#settings.batchSize);
+    this.#layers = this.#shapes.map((shape, layer) => {
+      let keptCount = 0;
+      for (const count of kept[layer]) keptCount += count;
+      const paddedCount = roundUp(keptCount, LANES);
+      return {
+        shape,
+        keptCount,
+        paddedCount,
+        rowStart: allocate(shape.outputSize + 1),
+        column: allocate(paddedCount),
+        values: allocate(paddedCount),
+        gradient: allocate(paddedCount),
+        slots: Array.from({ length: slotsPerTensor }, () => allocate(paddedCount)),
+        bias: allocate(shape.outputSize),
+        biasGradient: allocate(shape.outputSize),
+        biasSlots: Array.from({ length: slotsPerTensor }, () => allocate(shape.outputSize)),
+        output: allocate(shape.outputSize * stride),
+        delta: allocate(shape.outputSize * stride),
+        positions: new Int32Array(keptCount),
+      };
+    });
+    const memory = this.#kernels.memory;
+    if (offset > memory.buffer.byteLength) {
+      memory.grow(Math.ceil((offset - memory.buffer.byteLength) / 65536));
+    }
+    // Every buffer starts at zero: padding entries must hold no value and no state.
+    new Uint8Array(memory.buffer, heapStart, offset - heapStart).fill(0);
+    const ints = new Int32Array(memory.buffer);
+    const floats = new Float32Array(memory.buffer);
+    this.#layers.forEach((buffers, layer) => {
+      const { inputSize, outputSize } = buffers.shape;
+      const mask = network.masks[layer];
+      const kernel = network.kernels[layer];
+      const kernelSlots = Array.from(
+        { length: slotsPerTensor },
+        (_, copy) => state.slots[layer * 2 * slotsPerTensor + copy],
+      );
+      const biasSlots = Array.from(
+        { length: slotsPerTensor },
+        (_, copy) => state.slots[(layer * 2 + 1) * slotsPerTensor + copy],
+      );
+      const rowStart = buffers.rowStart >> 2;
+      let k = 0;
+      for (let output = 0; output < outputSize; output++) {
+        ints[rowStart + output] = k;
+        for (let input = 0; input < inputSize; input++) {
+          const position = input * outputSize + output;
+          if (mask[position] === 0) continue;
+          buffers.positions[k] = position;
+          ints[(buffers.column >> 2) + k] = input;
+          floats[(buffers.values >> 2) + k] = kernel[position];
+          kernelSlots.forEach((slot, copy) => {
+            floats[(buffers.slots[copy] >> 2) + k] = slot[position];
+          });
+          k++;
+        }
+      }
+      ints[rowStart + outputSize] = k;
+      floats.set(network.biases[layer], buffers.bias >> 2);
+      biasSlots.forEach((slot, copy) => floats.set(slot, buffers.biasSlots[copy] >> 2));
+    });
+    this.#stepCount = state.stepCount;
+    this.#loaded = true;
+  }
+
+  /**
+   * Writes the trained kept weights and biases back into the network's host
+   * copies (pruned weights stay zero) and returns the optimiser state in the
+   * session optimiser's layout (pruned weights' slots zero). Does not upload
+   * the network to the device.
+   */
+  store(network: MaskedNetwork): OptimizerState {
+    this.#requireLoaded();
+    const slotsPerTensor = this.#slotsPerTensor;
+    const floats = new Float32Array(this.#kernels.memory.buffer);
+    const slots: Float32Array[] = [];
+    this.#layers.forEach((buffers, layer) => {
+      const { inputSize, outputSize } = buffers.shape;
+      const kernel = network.kernels[layer];
+      const kernelSlots = Array.from(
+        { length: slotsPerTensor },
+        () => new Float32Array(inputSize * outputSize),
+      );
+      const values = buffers.values >> 2;
+      for (let k = 0; k < buffers.keptCount; k++) {
+        const position = buffers.positions[k];
+        kernel[position] = floats[values + k];
+        kernelSlots.forEach((slot, copy) => {
+          slot[position] = floats[(buffers.slots[copy] >> 2) + k];
+        });
+      }
+      const bias = buffers.bias >> 2;
+      network.biases[layer].set(floats.subarray(bias, bias + outputSize));
+      slots.push(...kernelSlots);
+      for (const start of buffers.biasSlots) {
+        slots.push(floats.slice(start >> 2, (start >> 2) + outputSize));
+      }
+    });
+    return { kind: this.#settings.optimizer, stepCount: this.#stepCount, slots };
+  }
+
+  #requireLoaded(): void {
+    if (!this.#loaded) throw new Error("the sparse trainer has no network loaded");
+  }
+
+  /**
+   * Copies the examples `order[start..end)` (row-major host arrays) into the
+   * engine's feature-major input and target buffers.
+   */
+  #assembleBatch(
+    inputs: Float32Array,
+    targets: Float32Array,
+    order: Int32Array,
+    start: number,
+    end: number,
+    stride: number,
+  ): void {
+    const kernels = this.#kernels;
+    const floats = new Float32Array(kernels.memory.buffer);
+    const inputSize = this.#shapes[0].inputSize;
+    const rows = end - start;
+    const inputStaging = this.#inputStaging >> 2;
+    for (let row = 0; row < rows; row++) {
+      const from = order[start + row] * inputSize;
+      floats.set(inputs.subarray(from, from + inputSize), inputStaging + row * inputSize);
+    }
+    kernels.transposeIn(this.#inputStaging, this.#input, rows, inputSize, stride);
+    if (this.#targets === this.#input) return;
+    const outputSize = this.#shapes[this.#shapes.length - 1].outputSize;
+    const targetStaging = this.#targetStaging >> 2;
+    for (let row = 0; row < rows; row++) {
+      const from = order[start + row] * outputSize;
+      floats.set(targets.subarray(from, from + outputSize), targetStaging + row * outputSize);
+    }
+    kernels.transposeIn(this.#targetStaging, this.#targets, rows, outputSize, stride);
+  }
+
+  /**
+   * Forward and backward pass of the batch `order[start..end)`; leaves every
+   * gradient in the engine and returns the mean loss. Changes no parameter.
+   */
+  computeGradients(
+    inputs: Float32Array,
+    targets: Float32Array,
+    order: Int32Array,
+    start: number,
+    end: number,
+  ): number {
+    this.#requireLoaded();
+    const rows = end - start;
+    if (rows < 1 || rows > this.#settings.batchSize) {
+      throw new Error(
+        `batch of ${rows} examples; the trainer takes 1 to ${this.#settings.batchSize}`,
+      );
+    }
+    const stride = roundUp(rows, LANES);
+    this.#assembleBatch(inputs, targets, order, start, end, stride);
+    const kernels = this.#kernels;
+    const layers = this.#layers;
+    let input = this.#input;
+    for (const layer of layers) {
+      kernels.forward(
+        layer.rowStart,
+        layer.column,
+        layer.values,
+        layer.shape.outputSize,
+        layer.bias,
+        input,
+        layer.output,
+        stride,
+        layer.shape.activation === "relu",
+      );
+      input = layer.output;
+    }
+    const last = layers[layers.length - 1];
+    const outputSize = last.shape.outputSize;
+    const loss = this.#loss === "softmax-cross-entropy"
+      ? kernels.softmaxCrossEntropy(
+        last.output,
+        this.#targets,
+        outputSize,
+        stride,
+        rows,
+        last.delta,
+      ) /
+        rows
+      : kernels.sigmoidSquaredError(
+        last.output,
+        this.#targets,
+        outputSize,
+        stride,
+        rows,
+        last.delta,
+      ) /
+        (rows * outputSize);
+    for (let index = layers.length - 1; index >= 0; index--) {
+      const layer = layers[index];
+      const layerInput = index === 0 ? this.#input : layers[index - 1].output;
+      kernels.weightGradient(
+        layer.rowStart,
+        layer.column,
+        layer.shape.outputSize,
+        layerInput,
+        layer.delta,
+        stride,
+        layer.gradient,
+      );
+      kernels.biasGradient(layer.delta, layer.shape.outputSize, stride, layer.biasGradient);
+      if (index > 0) {
+        const below = layers[index - 1];
+        kernels.zero(below.delta, below.shape.outputSize * stride);
+        kernels.inputGradient(
+          layer.rowStart,
+          layer.column,
+          layer.values,
+          layer.shape.outputSize,
+          layer.delta,
+          below.delta,
+          below.shape.outputSize,
+          below.output,
+          stride,
+        );
+      }
+    }
+    return loss;
+  }
+
+  /** Applies one optimiser update with the gradients of the last {@link computeGradients}. */
+  applyUpdate(): void {
+    this.#requireLoaded();
+    this.#stepCount += 1;
+    const kernels = this.#kernels;
+    const settings = this.#settings;
+    for (const layer of this.#layers) {
+      const tensors: Array<[number, number, number[], number]> = [
+        [layer.values, layer.gradient, layer.slots, layer.paddedCount],
+        [layer.bias, layer.biasGradient, layer.biasSlots, roundUp(layer.shape.outputSize, LANES)],
+      ];
+      for (const [parameters, gradients, slots, count] of tensors) {
+        if (settings.optimizer === "adam") {
+          kernels.adam(
+            parameters,
+            gradients,
+            slots[0],
+            slots[1],
+            count,
+            settings.learningRate / (1 - ADAM_BETA1 ** this.#stepCount),
+            1 / Math.sqrt(1 - ADAM_BETA2 ** this.#stepCount),
+            ADAM_BETA1,
+            ADAM_BETA2,
+            ADAM_EPSILON,
+          );
+        } else {
+          kernels.sgd(
+            parameters,
+            gradients,
+            slots[0],
+            count,
+            settings.learningRate,
+            settings.momentum,
+          );
+        }
+      }
+    }
+  }
+
+  /**
+   * The gradients of the last {@link computeGradients} in the host layout:
+   * kernel gradients dense, zero at pruned positions (for tests and
+   * diagnostics; training never copies them out).
+   */
+  readGradients(): { kernel: Float32Array; bias: Float32Array }[] {
+    this.#requireLoaded();
+    const floats = new Float32Array(this.#kernels.memory.buffer);
+    return this.#layers.map((layer) => {
+      const kernel = new Float32Array(layer.shape.inputSize * layer.shape.outputSize);
+      const gradient = layer.gradient >> 2;
+      for (let k = 0; k < layer.keptCount; k++) {
+        kernel[layer.positions[k]] = floats[gradient + k];
+      }
+      const bias = layer.biasGradient >> 2;
+      return { kernel, bias: floats.slice(bias, bias + layer.shape.outputSize) };
+    });
+  }
+}

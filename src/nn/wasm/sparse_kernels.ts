@@ -1,0 +1,377 @@
+// Sparse kernels of the training engine, in AssemblyScript (compiled to
+// WebAssembly with SIMD by `deno task build:wasm`; the build is committed as
+// sparse_kernels.wasm beside this file). Not TypeScript for Deno: deno.json
+// excludes this file from fmt, lint and check.
+//
+// Conventions, shared with sparse_engine.ts:
+// - All pointers are byte offsets into the module's own memory; the host
+//   lays the buffers out from heapStart(), 16-byte aligned. No allocation
+//   happens here.
+// - Activations are feature-major: a layer's input is [features, stride],
+//   row r at `input + r * stride * 4`, where stride (the padded batch) is a
+//   multiple of 4 (the f32x4 width). Columns past the real batch hold
+//   zeros in every gradient, so they add nothing to any weight gradient.
+// - A layer's kept weights are in CSR by output unit: for output o, the kept
+//   entries are k in [rowStart[o], rowStart[o + 1]), weight values[k] from
+//   input column[k]. The kernel index order is fixed, so every sum is taken
+//   in the same order on every run.
+
+/**
+ * The first byte the host may use: below it lie the compiler's static data
+ * (e.g. the tables of Math.exp). Rounded up to 16 bytes.
+ */
+export function heapStart(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}
+
+/** Fills `count` floats at `target` with zero (count a multiple of 4). */
+export function zero(target: usize, count: i32): void {
+  const zeros = f32x4.splat(0);
+  for (let index = 0; index < count; index += 4) {
+    v128.store(target + (<usize>index << 2), zeros);
+  }
+}
+
+/**
+ * Copies a row-major [rows, features] block into feature-major
+ * [features, stride] and zeroes the padding columns rows..stride.
+ */
+export function transposeIn(
+  source: usize,
+  target: usize,
+  rows: i32,
+  features: i32,
+  stride: i32,
+): void {
+  for (let feature = 0; feature < features; feature++) {
+    const targetRow = target + ((<usize>feature * <usize>stride) << 2);
+    for (let row = 0; row < rows; row++) {
+      store<f32>(
+        targetRow + (<usize>row << 2),
+        load<f32>(source + ((<usize>row * <usize>features + <usize>feature) << 2)),
+      );
+    }
+    for (let row = rows; row < stride; row++) store<f32>(targetRow + (<usize>row << 2), 0);
+  }
+}
+
+/**
+ * output[o, :] = bias[o] + sum_k values[k] * input[column[k], :], then ReLU
+ * when `relu` is set. Tiles of 16 batch columns keep four accumulators in
+ * registers while the kept weights of a row stream past.
+ */
+export function forward(
+  rowStart: usize,
+  column: usize,
+  values: usize,
+  outputs: i32,
+  bias: usize,
+  input: usize,
+  output: usize,
+  stride: i32,
+  relu: bool,
+): void {
+  const rowBytes = <usize>stride << 2;
+  const zeros = f32x4.splat(0);
+  for (let o = 0; o < outputs; o++) {
+    const first = load<i32>(rowStart + (<usize>o << 2));
+    const last = load<i32>(rowStart + (<usize>(o + 1) << 2));
+    const start = f32x4.splat(load<f32>(bias + (<usize>o << 2)));
+    const outputRow = output + <usize>o * rowBytes;
+    let tile = 0;
+    for (; tile + 16 <= stride; tile += 16) {
+      let sum0 = start;
+      let sum1 = start;
+      let sum2 = start;
+      let sum3 = start;
+      const offset = <usize>tile << 2;
+      for (let k = first; k < last; k++) {
+        const weight = f32x4.splat(load<f32>(values + (<usize>k << 2)));
+        const row = input + <usize>load<i32>(column + (<usize>k << 2)) * rowBytes + offset;
+        sum0 = f32x4.add(sum0, f32x4.mul(weight, v128.load(row)));
+        sum1 = f32x4.add(sum1, f32x4.mul(weight, v128.load(row, 16)));
+        sum2 = f32x4.add(sum2, f32x4.mul(weight, v128.load(row, 32)));
+        sum3 = f32x4.add(sum3, f32x4.mul(weight, v128.load(row, 48)));
+      }
+      if (relu) {
+        sum0 = f32x4.max(sum0, zeros);
+        sum1 = f32x4.max(sum1, zeros);
+        sum2 = f32x4.max(sum2, zeros);
+        sum3 = f32x4.max(sum3, zeros);
+      }
+      v128.store(outputRow + offset, sum0);
+      v128.store(outputRow + offset, sum1, 16);
+      v128.store(outputRow + offset, sum2, 32);
+      v128.store(outputRow + offset, sum3, 48);
+    }
+    for (; tile < stride; tile += 4) {
+      let sum = start;
+      const offset = <usize>tile << 2;
+      for (let k = first; k < last; k++) {
+        const weight = f32x4.splat(load<f32>(values + (<usize>k << 2)));
+        const row = input + <usize>load<i32>(column + (<usize>k << 2)) * rowBytes + offset;
+        sum = f32x4.add(sum, f32x4.mul(weight, v128.load(row)));
+      }
+      if (relu) sum = f32x4.max(sum, zeros);
+      v128.store(outputRow + offset, sum);
+    }
+  }
+}
+
+/**
+ * Softmax cross-entropy of logits [outputs, stride] against targets of the
+ * same layout, averaged over the first `rows` columns. Writes the gradient
+ * with respect to the logits into `delta` (zero in the padding columns) and
+ * returns the summed loss (the host divides by the batch). Computed per
+ * column in f64, as the loss is a sum of small differences.
+ */
+export function softmaxCrossEntropy(
+  logits: usize,
+  targets: usize,
+  outputs: i32,
+  stride: i32,
+  rows: i32,
+  delta: usize,
+): f64 {
+  const rowBytes = <usize>stride << 2;
+  let total: f64 = 0;
+  const scale: f64 = 1 / <f64>rows;
+  for (let row = 0; row < rows; row++) {
+    const at = <usize>row << 2;
+    let largest: f64 = -Infinity;
+    for (let o = 0; o < outputs; o++) {
+      const value = <f64>load<f32>(logits + <usize>o * rowBytes + at);
+      if (value > largest) largest = value;
+    }
+    let sum: f64 = 0;
+    for (let o = 0; o < outputs; o++) {
+      sum += Math.exp(<f64>load<f32>(logits + <usize>o * rowBytes + at) - largest);
+    }
+    const logSum = largest + Math.log(sum);
+    for (let o = 0; o < outputs; o++) {
+      const place = <usize>o * rowBytes + at;
+      const logProbability = <f64>load<f32>(logits + place) - logSum;
+      const target = <f64>load<f32>(targets + place);
+      total -= target * logProbability;
+      store<f32>(delta + place, <f32>((Math.exp(logProbability) - target) * scale));
+    }
+  }
+  for (let o = 0; o < outputs; o++) {
+    for (let row = rows; row < stride; row++) {
+      store<f32>(delta + <usize>o * rowBytes + (<usize>row << 2), 0);
+    }
+  }
+  return total;
+}
+
+/**
+ * Mean squared error of sigmoid(z) against targets, both [outputs, stride],
+ * over the first `rows` columns. Writes d loss / d z into `delta` (zero in
+ * the padding) and returns the summed squared error.
+ */
+export function sigmoidSquaredError(
+  preActivation: usize,
+  targets: usize,
+  outputs: i32,
+  stride: i32,
+  rows: i32,
+  delta: usize,
+): f64 {
+  const rowBytes = <usize>stride << 2;
+  const scale = <f32>(2 / (<f64>rows * <f64>outputs));
+  let total: f64 = 0;
+  for (let o = 0; o < outputs; o++) {
+    const rowOffset = <usize>o * rowBytes;
+    let rowTotal: f32 = 0;
+    for (let row = 0; row < rows; row++) {
+      const place = rowOffset + (<usize>row << 2);
+      const output: f32 = 1 / (1 + Mathf.exp(-load<f32>(preActivation + place)));
+      const difference = output - load<f32>(targets + place);
+      rowTotal += difference * difference;
+      store<f32>(delta + place, difference * output * (1 - output) * scale);
+    }
+    for (let row = rows; row < stride; row++) store<f32>(delta + rowOffset + (<usize>row << 2), 0);
+    total += <f64>rowTotal;
+  }
+  return total;
+}
+
+/**
+ * gradient[k] = sum over the batch of input[column[k], :] * delta[o, :]: the
+ * weight gradient at kept positions only, one dot product per kept weight.
+ */
+export function weightGradient(
+  rowStart: usize,
+  column: usize,
+  outputs: i32,
+  input: usize,
+  delta: usize,
+  stride: i32,
+  gradient: usize,
+): void {
+  const rowBytes = <usize>stride << 2;
+  for (let o = 0; o < outputs; o++) {
+    const first = load<i32>(rowStart + (<usize>o << 2));
+    const last = load<i32>(rowStart + (<usize>(o + 1) << 2));
+    const deltaRow = delta + <usize>o * rowBytes;
+    for (let k = first; k < last; k++) {
+      const inputRow = input + <usize>load<i32>(column + (<usize>k << 2)) * rowBytes;
+      let sum = f32x4.splat(0);
+      let tile = 0;
+      for (; tile + 8 <= stride; tile += 8) {
+        const offset = <usize>tile << 2;
+        sum = f32x4.add(
+          sum,
+          f32x4.add(
+            f32x4.mul(v128.load(inputRow + offset), v128.load(deltaRow + offset)),
+            f32x4.mul(v128.load(inputRow + offset, 16), v128.load(deltaRow + offset, 16)),
+          ),
+        );
+      }
+      for (; tile < stride; tile += 4) {
+        const offset = <usize>tile << 2;
+        sum = f32x4.add(sum, f32x4.mul(v128.load(inputRow + offset), v128.load(deltaRow + offset)));
+      }
+      store<f32>(
+        gradient + (<usize>k << 2),
+        (f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1)) +
+          (f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3)),
+      );
+    }
+  }
+}
+
+/** gradient[o] = sum over the batch of delta[o, :] (padding columns are zero). */
+export function biasGradient(delta: usize, outputs: i32, stride: i32, gradient: usize): void {
+  const rowBytes = <usize>stride << 2;
+  for (let o = 0; o < outputs; o++) {
+    const deltaRow = delta + <usize>o * rowBytes;
+    let sum = f32x4.splat(0);
+    for (let tile = 0; tile < stride; tile += 4) {
+      sum = f32x4.add(sum, v128.load(deltaRow + (<usize>tile << 2)));
+    }
+    store<f32>(
+      gradient + (<usize>o << 2),
+      (f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1)) +
+        (f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3)),
+    );
+  }
+}
+
+/**
+ * inputDelta[column[k], :] += values[k] * delta[o, :] for every kept weight,
+ * then inputDelta *= (activation > 0) (the ReLU of the layer below). The
+ * host zeroes inputDelta first. Tiles of 16 columns keep delta[o, tile] in
+ * registers across the row's kept weights.
+ */
+export function inputGradient(
+  rowStart: usize,
+  column: usize,
+  values: usize,
+  outputs: i32,
+  delta: usize,
+  inputDelta: usize,
+  inputs: i32,
+  activation: usize,
+  stride: i32,
+): void {
+  const rowBytes = <usize>stride << 2;
+  for (let o = 0; o < outputs; o++) {
+    const first = load<i32>(rowStart + (<usize>o << 2));
+    const last = load<i32>(rowStart + (<usize>(o + 1) << 2));
+    if (first === last) continue;
+    const deltaRow = delta + <usize>o * rowBytes;
+    let tile = 0;
+    for (; tile + 16 <= stride; tile += 16) {
+      const offset = <usize>tile << 2;
+      const delta0 = v128.load(deltaRow + offset);
+      const delta1 = v128.load(deltaRow + offset, 16);
+      const delta2 = v128.load(deltaRow + offset, 32);
+      const delta3 = v128.load(deltaRow + offset, 48);
+      for (let k = first; k < last; k++) {
+        const weight = f32x4.splat(load<f32>(values + (<usize>k << 2)));
+        const row = inputDelta + <usize>load<i32>(column + (<usize>k << 2)) * rowBytes + offset;
+        v128.store(row, f32x4.add(v128.load(row), f32x4.mul(weight, delta0)));
+        v128.store(row, f32x4.add(v128.load(row, 16), f32x4.mul(weight, delta1)), 16);
+        v128.store(row, f32x4.add(v128.load(row, 32), f32x4.mul(weight, delta2)), 32);
+        v128.store(row, f32x4.add(v128.load(row, 48), f32x4.mul(weight, delta3)), 48);
+      }
+    }
+    for (; tile < stride; tile += 4) {
+      const offset = <usize>tile << 2;
+      const deltaVector = v128.load(deltaRow + offset);
+      for (let k = first; k < last; k++) {
+        const weight = f32x4.splat(load<f32>(values + (<usize>k << 2)));
+        const row = inputDelta + <usize>load<i32>(column + (<usize>k << 2)) * rowBytes + offset;
+        v128.store(row, f32x4.add(v128.load(row), f32x4.mul(weight, deltaVector)));
+      }
+    }
+  }
+  // ReLU's derivative: pass the gradient where the activation was positive.
+  const zeros = f32x4.splat(0);
+  const count = inputs * stride;
+  for (let index = 0; index < count; index += 4) {
+    const at = <usize>index << 2;
+    const positive = f32x4.gt(v128.load(activation + at), zeros);
+    v128.store(inputDelta + at, v128.and(v128.load(inputDelta + at), positive));
+  }
+}
+
+/**
+ * One Adam step over `count` parameters (a multiple of 4; the host pads with
+ * entries whose gradient and state are zero, which stay zero):
+ * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+ * p -= stepSize m / (sqrt(v) rootCorrection + epsilon).
+ */
+export function adam(
+  parameters: usize,
+  gradients: usize,
+  first: usize,
+  second: usize,
+  count: i32,
+  stepSize: f32,
+  rootCorrection: f32,
+  beta1: f32,
+  beta2: f32,
+  epsilon: f32,
+): void {
+  const b1 = f32x4.splat(beta1);
+  const b2 = f32x4.splat(beta2);
+  const c1 = f32x4.splat(1 - beta1);
+  const c2 = f32x4.splat(1 - beta2);
+  const step = f32x4.splat(stepSize);
+  const root = f32x4.splat(rootCorrection);
+  const eps = f32x4.splat(epsilon);
+  for (let index = 0; index < count; index += 4) {
+    const at = <usize>index << 2;
+    const g = v128.load(gradients + at);
+    const m = f32x4.add(f32x4.mul(b1, v128.load(first + at)), f32x4.mul(c1, g));
+    const v = f32x4.add(f32x4.mul(b2, v128.load(second + at)), f32x4.mul(c2, f32x4.mul(g, g)));
+    v128.store(first + at, m);
+    v128.store(second + at, v);
+    const denominator = f32x4.add(f32x4.mul(f32x4.sqrt(v), root), eps);
+    v128.store(
+      parameters + at,
+      f32x4.sub(v128.load(parameters + at), f32x4.div(f32x4.mul(step, m), denominator)),
+    );
+  }
+}
+
+/** One SGD-with-momentum step: v = momentum v + g; p -= learningRate v. */
+export function sgd(
+  parameters: usize,
+  gradients: usize,
+  velocity: usize,
+  count: i32,
+  learningRate: f32,
+  momentum: f32,
+): void {
+  const rate = f32x4.splat(learningRate);
+  const keep = f32x4.splat(momentum);
+  for (let index = 0; index < count; index += 4) {
+    const at = <usize>index << 2;
+    const next = f32x4.add(f32x4.mul(keep, v128.load(velocity + at)), v128.load(gradients + at));
+    v128.store(velocity + at, next);
+    v128.store(parameters + at, f32x4.sub(v128.load(parameters + at), f32x4.mul(rate, next)));
+  }
+}

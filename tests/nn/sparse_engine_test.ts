@@ -1,0 +1,193 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import type { TrainingSettings } from "../../src/config/types.ts";
+import { initBackend } from "../../src/nn/backend.ts";
+import type { LossKind, MaskedNetwork, Masks } from "../../src/nn/network.ts";
+import { createOptimizer } from "../../src/nn/optimizers.ts";
+import { SparseTrainer } from "../../src/nn/sparse_engine.ts";
+import { batchTensors, forwardBackward, type PreparedSplit } from "../../src/nn/train.ts";
+import { Rng } from "../../src/rng.ts";
+import { randomSplit, tinyNetwork, trainingSettings } from "./fixtures.ts";
+
+/**
+ * Masks keeping about `density` of each kernel (drawn from `seed`), with one
+ * input feature and one output unit of every layer pruned entirely (an empty
+ * row and an empty column of the compressed layout) when density < 1.
+ */
+function masksAt(network: MaskedNetwork, density: number, seed: string): Masks {
+  const rng = new Rng(seed);
+  return network.shapes.map((shape) => {
+    const mask = new Float32Array(shape.inputSize * shape.outputSize);
+    if (density === 1) return mask.fill(1);
+    for (let position = 0; position < mask.length; position++) {
+      mask[position] = rng.nextFloat() < density ? 1 : 0;
+    }
+    const emptyInput = rng.nextInt(shape.inputSize);
+    const emptyOutput = rng.nextInt(shape.outputSize);
+    for (let output = 0; output < shape.outputSize; output++) {
+      mask[emptyInput * shape.outputSize + output] = 0;
+    }
+    for (let input = 0; input < shape.inputSize; input++) {
+      mask[input * shape.outputSize + emptyOutput] = 0;
+    }
+    return mask;
+  });
+}
+
+/**
+ * How far two float32 computations of the same sum may differ: the engines
+ * add the same terms in different orders, each rounding to float32 (relative
+ * error 2^-24 per addition), over at most a batch (here < 40 terms) or a
+ * fan-in (< 40) per sum and a few layers of such sums. 1e-5 relative to the
+ * largest value of the tensor (plus 1e-7 absolute, for tensors near zero)
+ * bounds that with a margin, and is still a thousand times smaller than any
+ * real error (a missing or extra term changes a value by ~1e-2 relative).
+ */
+function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let scale = 0;
+  for (const value of expected) scale = Math.max(scale, Math.abs(value));
+  const tolerance = 1e-5 * scale + 1e-7;
+  for (let index = 0; index < expected.length; index++) {
+    assert.ok(
+      Math.abs(actual[index] - expected[index]) <= tolerance,
+      `${what}[${index}]: sparse ${actual[index]}, dense ${
+        expected[index]
+      } (tolerance ${tolerance})`,
+    );
+  }
+}
+
+/** Dense kernel gradient with pruned positions zeroed (the sparse engine has none there). */
+function maskedGradient(gradient: Float32Array, mask: Float32Array): Float32Array {
+  return gradient.map((value, index) => (mask[index] === 0 ? 0 : value));
+}
+
+interface Case {
+  widths: number[];
+  loss: LossKind;
+  density: number;
+  batchSize: number;
+}
+
+const CASES: Case[] = [];
+for (const density of [1, 0.5, 0.1, 0.02, 0]) {
+  // 5 and 7: not multiples of the SIMD width; 21 and 37: a 16-column tile plus a remainder.
+  CASES.push({ widths: [30, 20, 12, 5], loss: "softmax-cross-entropy", density, batchSize: 7 });
+  CASES.push({ widths: [24, 16, 8, 16, 24], loss: "mean-squared-error", density, batchSize: 21 });
+}
+CASES.push({ widths: [40, 36, 10], loss: "softmax-cross-entropy", density: 0.1, batchSize: 37 });
+// Batches of 6 are padded to 8 columns, the last (2 examples) to 4: the
+// padding of the last batch lies where the previous batches held values.
+CASES.push({ widths: [20, 9, 20], loss: "mean-squared-error", density: 0.5, batchSize: 6 });
+
+function describe(test: Case): string {
+  return `${test.loss === "mean-squared-error" ? "autoencoder" : "classifier"} ${
+    test.widths.join("-")
+  } at density ${test.density}, batch ${test.batchSize}`;
+}
+
+function splitFor(test: Case, seed: string): PreparedSplit {
+  const autoencoder = test.loss === "mean-squared-error";
+  const last = test.widths[test.widths.length - 1];
+  return randomSplit(50, test.widths[0], autoencoder ? 2 : last, autoencoder, seed);
+}
+
+for (const test of CASES) {
+  Deno.test(`sparse engine = dense masked path: loss and gradients, ${describe(test)}`, async () => {
+    await initBackend("wasm");
+    const seed = describe(test);
+    const network = tinyNetwork(test.widths, test.loss, seed);
+    const masks = masksAt(network, test.density, seed);
+    network.setMasks(masks);
+    const data = splitFor(test, seed);
+    const order = new Rng(`${seed}/order`).permutation(data.count);
+    const settings = trainingSettings({ batchSize: test.batchSize });
+    const trainer = new SparseTrainer(network.shapes, network.loss, settings);
+    trainer.load(network, createOptimizer(settings, network).saveState());
+    // Every batch of the epoch, the last one partial (50 is no multiple of the batch sizes).
+    for (let start = 0; start < data.count; start += test.batchSize) {
+      const end = Math.min(start + test.batchSize, data.count);
+      const sparseLoss = trainer.computeGradients(data.inputs, data.targets, order, start, end);
+      const { inputs, targets } = batchTensors(data, order, start, end);
+      const dense = forwardBackward(network, inputs, targets);
+      tf.dispose(targets === inputs ? [inputs] : [inputs, targets]);
+      const where = `batch at ${start}`;
+      assert.ok(
+        Math.abs(sparseLoss - dense.loss) <= 1e-5 * Math.abs(dense.loss) + 1e-7,
+        `${where}: loss ${sparseLoss} vs ${dense.loss}`,
+      );
+      trainer.readGradients().forEach((gradient, layer) => {
+        assertClose(
+          gradient.kernel,
+          maskedGradient(dense.gradients[layer].kernel, masks[layer]),
+          `${where}, kernel ${layer}`,
+        );
+        assertClose(gradient.bias, dense.gradients[layer].bias, `${where}, bias ${layer}`);
+      });
+    }
+    network.dispose();
+  });
+}
+
+for (const optimizer of ["adam", "sgd"] as const) {
+  for (const density of [1, 0.1, 0.02]) {
+    Deno.test(`sparse engine = dense masked path: three ${optimizer} steps at density ${density}`, async () => {
+      await initBackend("wasm");
+      const test: Case = {
+        widths: [30, 20, 12, 5],
+        loss: "softmax-cross-entropy",
+        density,
+        batchSize: 9,
+      };
+      const seed = `${optimizer} step ${density}`;
+      const settings: TrainingSettings = trainingSettings({
+        optimizer,
+        learningRate: 0.01,
+        momentum: 0.9,
+        batchSize: test.batchSize,
+      });
+      const data = splitFor(test, seed);
+      const order = new Rng(`${seed}/order`).permutation(data.count);
+      const dense = tinyNetwork(test.widths, test.loss, seed);
+      const masks = masksAt(dense, density, seed);
+      dense.setMasks(masks);
+      const sparse = tinyNetwork(test.widths, test.loss, seed);
+      sparse.setMasks(masks);
+      const denseOptimizer = createOptimizer(settings, dense);
+      const sparseOptimizer = createOptimizer(settings, sparse);
+      const trainer = new SparseTrainer(sparse.shapes, sparse.loss, settings);
+      trainer.load(sparse, sparseOptimizer.saveState());
+      for (let step = 0; step < 3; step++) {
+        const start = step * test.batchSize;
+        const { inputs, targets } = batchTensors(data, order, start, start + test.batchSize);
+        denseOptimizer.step(dense, forwardBackward(dense, inputs, targets).gradients);
+        tf.dispose([inputs, targets]);
+        trainer.computeGradients(data.inputs, data.targets, order, start, start + test.batchSize);
+        trainer.applyUpdate();
+      }
+      const state = trainer.store(sparse);
+      const denseState = denseOptimizer.saveState();
+      assert.equal(state.stepCount, 3);
+      assert.equal(state.slots.length, denseState.slots.length);
+      // Adam divides by sqrt(v) + 1e-8: where a gradient is tiny, a relative
+      // difference of 1e-5 in it moves the step by as much, so parameters are
+      // compared against the step size (lr = 0.01) rather than their own size.
+      dense.kernels.forEach((kernel, layer) => {
+        for (let position = 0; position < kernel.length; position++) {
+          const difference = Math.abs(sparse.kernels[layer][position] - kernel[position]);
+          assert.ok(difference <= 1e-5, `kernel ${layer}[${position}] differs by ${difference}`);
+          if (masks[layer][position] === 0) {
+            assert.ok(Object.is(sparse.kernels[layer][position], 0), "pruned weight not +0");
+          }
+        }
+        assertClose(sparse.biases[layer], dense.biases[layer], `bias ${layer}`);
+      });
+      state.slots.forEach((slot, index) =>
+        assertClose(slot, denseState.slots[index], `slot ${index}`)
+      );
+      dense.dispose();
+      sparse.dispose();
+    });
+  }
+}
