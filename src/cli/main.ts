@@ -21,8 +21,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 };
 
 const USAGE = `usage: deno task <command> [options]
-  reproduce [--profile quick|paper] [--out DIR] [--workers N] [--force] [--data-dir DIR]
-  run FILE... [--profile NAME] [--out DIR] [--workers N] [--force] [--data-dir DIR]
+  reproduce [--profile quick|paper] [--out DIR] [--workers N] [--force] [--data-dir DIR] [--shard I/N]
+  run FILE... [--profile NAME] [--out DIR] [--workers N] [--force] [--data-dir DIR] [--shard I/N]
   report [FILE...] [--profile NAME] [--out DIR]
   bench [--backend wasm|cpu] [--model mlp|autoencoder|all] [--density D] [--limit N]
         [--data-dir DIR]`;

@@ -9,6 +9,8 @@ import { runStudy } from "../runner/study.ts";
 import { interruptSignal } from "./interrupt.ts";
 import { type OptionSpec, positiveInteger, stringOption } from "./options.ts";
 import { printStudyOutcome } from "./study_report.ts";
+import { parseShard, type Shard } from "../runner/shard.ts";
+import { UsageError } from "./usage_error.ts";
 
 /** Flags both study commands accept. */
 export const STUDY_FLAGS: OptionSpec = {
@@ -18,7 +20,21 @@ export const STUDY_FLAGS: OptionSpec = {
   force: { type: "boolean" },
   quiet: { type: "boolean" },
   "data-dir": { type: "string" },
+  shard: { type: "string" },
 };
+
+/** The `--shard I/N` flag, or `undefined` when absent; a malformed one is a usage error. */
+export function shardOption(
+  command: string,
+  value: string | boolean | undefined,
+): Shard | undefined {
+  if (typeof value !== "string") return undefined;
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new UsageError(`${command}: ${(error as Error).message}`);
+  }
+}
 
 /** Runs `files` as one study into `outDir` with the parsed flags; returns the exit code. */
 export async function runStudyCommand(
@@ -28,6 +44,7 @@ export async function runStudyCommand(
   outDir: string,
   values: Record<string, string | boolean | undefined>,
 ): Promise<number> {
+  const shard = shardOption(command, values.shard);
   const interrupt = interruptSignal();
   try {
     const outcome = await runStudy({
@@ -40,8 +57,9 @@ export async function runStudyCommand(
       quiet: values.quiet === true,
       dataDir: stringOption(values["data-dir"]),
       signal: interrupt.signal,
+      shard,
     });
-    return printStudyOutcome(outcome, outDir);
+    return printStudyOutcome(outcome, outDir, shard);
   } finally {
     interrupt.dispose();
   }

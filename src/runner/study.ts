@@ -21,6 +21,7 @@ import { TOOL_VERSION } from "../version.ts";
 import { writeFileAtomic } from "../atomic_file.ts";
 import { ResultStore } from "./store.ts";
 import { runSweep, type SweepSummary } from "./sweep.ts";
+import { type Shard, shardRuns } from "./shard.ts";
 import * as tf from "@tensorflow/tfjs";
 
 /** Settings of a study. */
@@ -45,6 +46,12 @@ export interface StudyOptions {
   quiet?: boolean;
   /** Lease of the store's claims in seconds (see lease.ts; default from the environment). */
   leaseSeconds?: number;
+  /**
+   * Compute only this shard of the runs (see shard.ts) and write no report:
+   * the other shards' runs are computed elsewhere, and the report is written
+   * once all are stored.
+   */
+  shard?: Shard;
 }
 
 /** A validated study, ready to run. */
@@ -140,14 +147,17 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
   const store = new ResultStore(options.storeDir ?? join(options.outDir, "runs"), {
     leaseSeconds: options.leaseSeconds,
   });
-  const sweep = await runSweep(prepared.specs, store, {
+  const specs = options.shard === undefined
+    ? prepared.specs
+    : shardRuns(prepared.specs, options.shard);
+  const sweep = await runSweep(specs, store, {
     workers: options.workers,
     force: options.force,
     dataDir: options.dataDir,
     signal: options.signal,
     quiet: options.quiet,
   });
-  if (sweep.interrupted) {
+  if (sweep.interrupted || options.shard !== undefined) {
     return { sweep, reportFiles: [], seconds: (performance.now() - started) / 1000 };
   }
   const reportFiles = await reportStudy(prepared, store, options.outDir, options.profile);
