@@ -1,7 +1,9 @@
 /**
- * A small, dependency-free SVG line-chart renderer: axes with ticks and
- * labels, a title, a legend, one polyline with markers per series and an
- * optional shaded band (e.g. a 95% confidence interval).
+ * A small, dependency-free SVG line-chart renderer for the report's figures:
+ * axes with ticks and titles, a linear or logarithmic horizontal axis, one
+ * line per series with its own colour, marker and dash pattern, shaded
+ * confidence bands (error bars where a series has a single point),
+ * horizontal reference lines (dense, a constant-image floor) and a legend.
  *
  * Output is deterministic: coordinates are written with two decimals,
  * elements come in the order given, and all text is XML-escaped.
@@ -9,7 +11,10 @@
  * @module
  */
 
-/** One point of a series; `low`/`high` bound the shaded band when both are given. */
+import { formatSetting } from "./format.ts";
+import type { MarkerShape, SeriesStyle } from "./styles.ts";
+
+/** One point of a series; `low`/`high` bound its band or error bar when both are given. */
 export interface ChartPoint {
   /** Horizontal value. */
   x: number;
@@ -25,50 +30,80 @@ export interface ChartPoint {
 export interface ChartSeries {
   /** Legend text. */
   name: string;
-  /** Stroke colour, e.g. `#1f77b4`. */
-  colour: string;
+  /** Colour, marker and dashes. */
+  style: SeriesStyle;
   /** Points, drawn in increasing `x`. */
   points: ChartPoint[];
 }
+
+/** A horizontal line across the plot, e.g. the dense network's mean. */
+export interface ReferenceLine {
+  /** Legend text. */
+  name: string;
+  /** Height of the line. */
+  y: number;
+  /** Lower edge of a shaded band around it. */
+  low?: number;
+  /** Upper edge of a shaded band around it. */
+  high?: number;
+  /** Colour and dashes (the marker is not drawn). */
+  style: SeriesStyle;
+}
+
+/** How horizontal values are placed. */
+export type HorizontalScale =
+  | {
+    /** Evenly spaced values. */
+    kind: "linear";
+    /** Only integer ticks (e.g. epochs). */
+    integerTicks?: boolean;
+  }
+  | {
+    /** Logarithmic placement (values must be > 0). */
+    kind: "log";
+    /** Candidate tick values; those inside the data's range are drawn. */
+    ticks: readonly number[];
+    /** Largest value on the left (e.g. weights remaining, 100% first). */
+    reversed: boolean;
+  };
 
 /** Everything a line chart shows. */
 export interface LineChart {
   /** Title above the plot. */
   title: string;
-  /** Label of the horizontal axis. */
+  /** Title of the horizontal axis. */
   xLabel: string;
-  /** Label of the vertical axis. */
+  /** Title of the vertical axis. */
   yLabel: string;
   /** Lines to draw, in legend order. */
   series: ChartSeries[];
-  /** Width in pixels (default 880). */
+  /** Horizontal reference lines, listed after the series in the legend. */
+  references?: ReferenceLine[];
+  /** Horizontal scale (default linear). */
+  xScale?: HorizontalScale;
+  /** Horizontal values the axis covers even without data there (e.g. 100% for dense). */
+  xInclude?: number[];
+  /** The vertical axis never extends beyond these values (e.g. 0 and 100 for a percentage). */
+  yLimits?: [number, number];
+  /** Width in pixels (default 900). */
   width?: number;
-  /** Height in pixels (default 440). */
+  /** Height in pixels (default 460). */
   height?: number;
 }
 
-/**
- * A fixed palette: Tableau 10 (colour-blind friendly) first, then six darker
- * colours so that a baseline study's dozen methods get distinct lines.
- */
-export const PALETTE = [
-  "#4e79a7",
-  "#f28e2b",
-  "#e15759",
-  "#76b7b2",
-  "#59a14f",
-  "#edc948",
-  "#b07aa1",
-  "#ff9da7",
-  "#9c755f",
-  "#bab0ac",
-  "#1b7837",
-  "#762a83",
-  "#b35806",
-  "#2166ac",
-  "#8c510a",
-  "#4d4d4d",
-] as const;
+/** Weights-remaining ticks (percent) that pruning papers use on a log axis. */
+export const WEIGHTS_REMAINING_TICKS: readonly number[] = [
+  100,
+  50,
+  20,
+  10,
+  5,
+  2,
+  1,
+  0.5,
+  0.2,
+  0.1,
+];
 
 /** Escapes text for XML content and attribute values. */
 export function escapeXml(text: string): string {
@@ -111,6 +146,22 @@ export function niceTicks(
   return { ticks, step };
 }
 
+/**
+ * Integer ticks covering a range (epochs): a nice step of at least 1, the
+ * ends rounded outwards to whole steps.
+ */
+export function integerTicks(minimum: number, maximum: number): { ticks: number[]; step: number } {
+  const low = Math.floor(minimum);
+  const high = Math.max(Math.ceil(maximum), low + 1);
+  const step = Math.max(1, Math.round(niceTicks(low, high).step));
+  const ticks: number[] = [];
+  for (let tick = Math.floor(low / step) * step; tick < high + step; tick += step) {
+    ticks.push(tick);
+    if (tick >= high) break;
+  }
+  return { ticks, step };
+}
+
 /** Decimals needed to print ticks spaced by `step`. */
 function tickDecimals(step: number): number {
   return Math.max(0, Math.min(10, -Math.floor(Math.log10(step) + 1e-9)));
@@ -137,26 +188,107 @@ function bandSegments(points: readonly ChartPoint[]): ChartPoint[][] {
   return segments;
 }
 
+/** A marker of the given shape centred on (x, y), as one SVG element. */
+export function markerElement(shape: MarkerShape, x: number, y: number, colour: string): string {
+  const at = (dx: number, dy: number) => `${formatCoordinate(x + dx)},${formatCoordinate(y + dy)}`;
+  const fill = escapeXml(colour);
+  switch (shape) {
+    case "circle":
+      return `<circle cx="${formatCoordinate(x)}" cy="${formatCoordinate(y)}" r="3.5" ` +
+        `fill="${fill}"/>`;
+    case "ring":
+      return `<circle cx="${formatCoordinate(x)}" cy="${formatCoordinate(y)}" r="3.5" ` +
+        `fill="#ffffff" stroke="${fill}" stroke-width="1.5"/>`;
+    case "square":
+      return `<rect x="${formatCoordinate(x - 3.5)}" y="${formatCoordinate(y - 3.5)}" ` +
+        `width="7.00" height="7.00" fill="${fill}"/>`;
+    case "triangle":
+      return `<path d="M${at(0, -4.5)} L${at(4.2, 3.2)} L${at(-4.2, 3.2)} Z" fill="${fill}"/>`;
+    case "triangle-down":
+      return `<path d="M${at(0, 4.5)} L${at(4.2, -3.2)} L${at(-4.2, -3.2)} Z" fill="${fill}"/>`;
+    case "diamond":
+      return `<path d="M${at(0, -4.8)} L${at(4.8, 0)} L${at(0, 4.8)} L${at(-4.8, 0)} Z" ` +
+        `fill="${fill}"/>`;
+    case "cross":
+      return `<path d="M${at(-4, -4)} L${at(4, 4)} M${at(-4, 4)} L${at(4, -4)}" ` +
+        `stroke="${fill}" stroke-width="2" fill="none"/>`;
+    case "plus":
+      return `<path d="M${at(-4.5, 0)} L${at(4.5, 0)} M${at(0, -4.5)} L${at(0, 4.5)}" ` +
+        `stroke="${fill}" stroke-width="2" fill="none"/>`;
+  }
+}
+
+/** ` stroke-dasharray="..."` for a dash pattern, or nothing for a solid line. */
+function dashAttribute(dash: string): string {
+  return dash === "" ? "" : ` stroke-dasharray="${escapeXml(dash)}"`;
+}
+
+/** Maps data values to pixels along one axis. */
+interface Axis {
+  ticks: number[];
+  labels: string[];
+  toPixel(value: number): number;
+}
+
+/** The horizontal axis for the given values. */
+function horizontalAxis(
+  values: readonly number[],
+  scale: HorizontalScale,
+  left: number,
+  right: number,
+): Axis {
+  const minimum = values.length > 0 ? Math.min(...values) : 0;
+  const maximum = values.length > 0 ? Math.max(...values) : 1;
+  if (scale.kind === "log") {
+    const low = Math.log(Math.max(minimum, Number.MIN_VALUE));
+    const high = Math.log(Math.max(maximum, minimum, Number.MIN_VALUE));
+    // A little room on both sides, so that end markers are not cut by the axes.
+    const pad = 0.06 * Math.max(high - low, Math.log(2));
+    const start = low - pad;
+    const end = high + pad;
+    const ticks = scale.ticks.filter((tick) => tick >= minimum * 0.999 && tick <= maximum * 1.001);
+    const toPixel = (value: number) => {
+      const fraction = (Math.log(value) - start) / (end - start);
+      return left + (scale.reversed ? 1 - fraction : fraction) * (right - left);
+    };
+    return { ticks, labels: ticks.map(formatSetting), toPixel };
+  }
+  const { ticks, step } = scale.integerTicks
+    ? integerTicks(minimum, maximum)
+    : niceTicks(minimum, maximum);
+  // Integer ticks sit on the data's ends; a quarter step of room keeps end markers clear.
+  const room = scale.integerTicks ? step / 4 : 0;
+  const first = ticks[0] - room;
+  const last = ticks[ticks.length - 1] + room;
+  return {
+    ticks,
+    labels: ticks.map((tick) => formatTick(tick, step)),
+    toPixel: (value) => left + ((value - first) / (last - first)) * (right - left),
+  };
+}
+
 /**
  * Renders a line chart as a standalone SVG document. Points with a
- * non-finite `x` or `y` are skipped.
+ * non-finite `x` or `y` (or `x <= 0` on a log axis) are skipped.
  */
 export function renderLineChart(chart: LineChart): string {
-  const width = chart.width ?? 880;
-  const height = chart.height ?? 440;
-  // Wide enough for labels such as "magnitude (sanity check: reinitialize)".
-  const legendWidth = 300;
-  const margin = { left: 70, right: legendWidth + 20, top: 40, bottom: 55 };
+  const width = chart.width ?? 900;
+  const height = chart.height ?? 460;
+  const scale: HorizontalScale = chart.xScale ?? { kind: "linear" };
+  // Wide enough for labels such as "kstarts (per-layer selection) @ 0.98".
+  const legendWidth = 290;
+  const margin = { left: 72, right: legendWidth + 24, top: 40, bottom: 58 };
   const plotLeft = margin.left;
   const plotRight = width - margin.right;
   const plotTop = margin.top;
   const plotBottom = height - margin.bottom;
+  const references = chart.references ?? [];
 
+  const usable = (point: ChartPoint) =>
+    Number.isFinite(point.x) && Number.isFinite(point.y) && (scale.kind !== "log" || point.x > 0);
   const series = chart.series.map((line) => ({
     ...line,
-    points: line.points
-      .filter((point) => Number.isFinite(point.x) && Number.isFinite(point.y))
-      .sort((left, right) => left.x - right.x),
+    points: line.points.filter(usable).sort((left, right) => left.x - right.x),
   }));
   const xValues: number[] = [];
   const yValues: number[] = [];
@@ -169,24 +301,36 @@ export function renderLineChart(chart: LineChart): string {
       }
     }
   }
-  const xTicks = niceTicks(
-    xValues.length > 0 ? Math.min(...xValues) : 0,
-    xValues.length > 0 ? Math.max(...xValues) : 1,
-  );
-  const yTicks = niceTicks(
-    yValues.length > 0 ? Math.min(...yValues) : 0,
-    yValues.length > 0 ? Math.max(...yValues) : 1,
-  );
-  const xMinimum = xTicks.ticks[0];
-  const xMaximum = xTicks.ticks[xTicks.ticks.length - 1];
+  for (const reference of references) {
+    if (!Number.isFinite(reference.y)) continue;
+    yValues.push(reference.y);
+    if (Number.isFinite(reference.low) && Number.isFinite(reference.high)) {
+      yValues.push(reference.low as number, reference.high as number);
+    }
+  }
+  for (const value of chart.xInclude ?? []) {
+    if (Number.isFinite(value) && (scale.kind !== "log" || value > 0)) xValues.push(value);
+  }
+  // When every point shares one x (one sparsity), the series are spread sideways around
+  // it so that their markers and error bars do not hide each other; the axis is inset by
+  // the spread, so the shared x's tick stays at the centre of the group.
+  const shared = new Set(series.flatMap((line) => line.points.map((point) => point.x)));
+  const spacing = shared.size === 1 ? Math.min(12, 200 / Math.max(1, series.length)) : 0;
+  const spread = ((series.length - 1) / 2) * spacing;
+  const xAxis = horizontalAxis(xValues, scale, plotLeft + spread, plotRight - spread);
+  const dodge = (index: number) => (index - (series.length - 1) / 2) * spacing;
+  // 3% of room above and below, so that a value on a round number is not drawn on the axis.
+  const yLow = yValues.length > 0 ? Math.min(...yValues) : 0;
+  const yHigh = yValues.length > 0 ? Math.max(...yValues) : 1;
+  const yRoom = 0.03 * (yHigh - yLow);
+  const [yFloor, yCeiling] = chart.yLimits ?? [-Infinity, Infinity];
+  const yTicks = niceTicks(Math.max(yFloor, yLow - yRoom), Math.min(yCeiling, yHigh + yRoom));
   const yMinimum = yTicks.ticks[0];
   const yMaximum = yTicks.ticks[yTicks.ticks.length - 1];
-  const toX = (x: number) =>
-    formatCoordinate(plotLeft + ((x - xMinimum) / (xMaximum - xMinimum)) * (plotRight - plotLeft));
-  const toY = (y: number) =>
-    formatCoordinate(
-      plotBottom - ((y - yMinimum) / (yMaximum - yMinimum)) * (plotBottom - plotTop),
-    );
+  const toX = (x: number) => formatCoordinate(xAxis.toPixel(x));
+  const yPixel = (y: number) =>
+    plotBottom - ((y - yMinimum) / (yMaximum - yMinimum)) * (plotBottom - plotTop);
+  const toY = (y: number) => formatCoordinate(yPixel(y));
 
   const lines: string[] = [];
   lines.push(
@@ -201,7 +345,7 @@ export function renderLineChart(chart: LineChart): string {
 
   // Grid lines and tick labels.
   lines.push(`<g stroke="#e0e0e0" stroke-width="1">`);
-  for (const tick of xTicks.ticks) {
+  for (const tick of xAxis.ticks) {
     lines.push(
       `<line x1="${toX(tick)}" y1="${formatCoordinate(plotTop)}" x2="${toX(tick)}" ` +
         `y2="${formatCoordinate(plotBottom)}"/>`,
@@ -215,12 +359,12 @@ export function renderLineChart(chart: LineChart): string {
   }
   lines.push(`</g>`);
   lines.push(`<g fill="#333333">`);
-  for (const tick of xTicks.ticks) {
+  xAxis.ticks.forEach((tick, index) => {
     lines.push(
       `<text x="${toX(tick)}" y="${formatCoordinate(plotBottom + 18)}" text-anchor="middle">` +
-        `${escapeXml(formatTick(tick, xTicks.step))}</text>`,
+        `${escapeXml(xAxis.labels[index])}</text>`,
     );
-  }
+  });
   for (const tick of yTicks.ticks) {
     lines.push(
       `<text x="${formatCoordinate(plotLeft - 8)}" y="${toY(tick)}" text-anchor="end" ` +
@@ -229,7 +373,7 @@ export function renderLineChart(chart: LineChart): string {
   }
   lines.push(`</g>`);
 
-  // Axes and their labels.
+  // Axes and their titles.
   lines.push(
     `<path d="M${formatCoordinate(plotLeft)},${formatCoordinate(plotTop)} ` +
       `L${formatCoordinate(plotLeft)},${formatCoordinate(plotBottom)} ` +
@@ -238,60 +382,108 @@ export function renderLineChart(chart: LineChart): string {
   );
   lines.push(
     `<text x="${formatCoordinate((plotLeft + plotRight) / 2)}" ` +
-      `y="${formatCoordinate(height - 15)}" text-anchor="middle">` +
+      `y="${formatCoordinate(height - 16)}" text-anchor="middle" font-size="13">` +
       `${escapeXml(chart.xLabel)}</text>`,
   );
-  const yLabelX = formatCoordinate(18);
+  const yLabelX = formatCoordinate(20);
   const yLabelY = formatCoordinate((plotTop + plotBottom) / 2);
   lines.push(
-    `<text x="${yLabelX}" y="${yLabelY}" text-anchor="middle" ` +
+    `<text x="${yLabelX}" y="${yLabelY}" text-anchor="middle" font-size="13" ` +
       `transform="rotate(-90 ${yLabelX} ${yLabelY})">${escapeXml(chart.yLabel)}</text>`,
   );
 
-  // Bands first, so that every line is drawn on top of every band.
-  for (const line of series) {
+  // Reference lines and their bands, under everything else.
+  for (const reference of references) {
+    if (!Number.isFinite(reference.y)) continue;
+    const colour = escapeXml(reference.style.colour);
+    if (Number.isFinite(reference.low) && Number.isFinite(reference.high)) {
+      const top = yPixel(reference.high as number);
+      const bottom = yPixel(reference.low as number);
+      lines.push(
+        `<rect x="${formatCoordinate(plotLeft)}" y="${formatCoordinate(top)}" ` +
+          `width="${formatCoordinate(plotRight - plotLeft)}" ` +
+          `height="${formatCoordinate(bottom - top)}" fill="${colour}" fill-opacity="0.10"/>`,
+      );
+    }
+    lines.push(
+      `<line x1="${formatCoordinate(plotLeft)}" y1="${toY(reference.y)}" ` +
+        `x2="${formatCoordinate(plotRight)}" y2="${toY(reference.y)}" stroke="${colour}" ` +
+        `stroke-width="1.5"${dashAttribute(reference.style.dash)}/>`,
+    );
+  }
+
+  // Bands (and error bars for lone points) before the lines, so that lines stay on top.
+  series.forEach((line, index) => {
+    const colour = escapeXml(line.style.colour);
     for (const segment of bandSegments(line.points)) {
+      if (segment.length === 1) {
+        const [point] = segment;
+        const x = xAxis.toPixel(point.x) + dodge(index);
+        const top = toY(point.high as number);
+        const bottom = toY(point.low as number);
+        lines.push(
+          `<path d="M${formatCoordinate(x)},${top} L${formatCoordinate(x)},${bottom} ` +
+            `M${formatCoordinate(x - 5)},${top} L${formatCoordinate(x + 5)},${top} ` +
+            `M${formatCoordinate(x - 5)},${bottom} L${formatCoordinate(x + 5)},${bottom}" ` +
+            `stroke="${colour}" stroke-width="1.5" fill="none"/>`,
+        );
+        continue;
+      }
       const upper = segment.map((point) => `${toX(point.x)},${toY(point.high as number)}`);
       const lower = [...segment].reverse().map((point) =>
         `${toX(point.x)},${toY(point.low as number)}`
       );
       lines.push(
-        `<polygon points="${[...upper, ...lower].join(" ")}" fill="${escapeXml(line.colour)}" ` +
-          `fill-opacity="0.18" stroke="none"/>`,
+        `<polygon points="${[...upper, ...lower].join(" ")}" fill="${colour}" ` +
+          `fill-opacity="0.15" stroke="none"/>`,
       );
     }
-  }
-  for (const line of series) {
-    const colour = escapeXml(line.colour);
+  });
+  series.forEach((line, index) => {
+    const colour = escapeXml(line.style.colour);
     const coordinates = line.points.map((point) => `${toX(point.x)},${toY(point.y)}`);
     lines.push(`<g>`);
     lines.push(
       `<polyline points="${coordinates.join(" ")}" fill="none" stroke="${colour}" ` +
-        `stroke-width="2"/>`,
+        `stroke-width="2"${dashAttribute(line.style.dash)}/>`,
     );
     for (const point of line.points) {
-      lines.push(`<circle cx="${toX(point.x)}" cy="${toY(point.y)}" r="3" fill="${colour}"/>`);
+      lines.push(
+        markerElement(
+          line.style.marker,
+          xAxis.toPixel(point.x) + dodge(index),
+          yPixel(point.y),
+          line.style.colour,
+        ),
+      );
     }
     lines.push(`</g>`);
-  }
+  });
 
-  // Legend.
+  // Legend: series, then reference lines.
   const legendLeft = plotRight + 20;
-  series.forEach((line, index) => {
+  const entries = [
+    ...series.map((line) => ({ name: line.name, style: line.style, marker: true })),
+    ...references.map((reference) => ({
+      name: reference.name,
+      style: reference.style,
+      marker: false,
+    })),
+  ];
+  entries.forEach((entry, index) => {
     const y = plotTop + 8 + index * 20;
-    const colour = escapeXml(line.colour);
     lines.push(
       `<line x1="${formatCoordinate(legendLeft)}" y1="${formatCoordinate(y)}" ` +
-        `x2="${formatCoordinate(legendLeft + 22)}" y2="${formatCoordinate(y)}" ` +
-        `stroke="${colour}" stroke-width="2"/>`,
+        `x2="${formatCoordinate(legendLeft + 28)}" y2="${formatCoordinate(y)}" ` +
+        `stroke="${escapeXml(entry.style.colour)}" stroke-width="2"` +
+        `${dashAttribute(entry.style.dash)}/>`,
     );
+    if (entry.marker) {
+      lines.push(markerElement(entry.style.marker, legendLeft + 14, y, entry.style.colour));
+    }
     lines.push(
-      `<circle cx="${formatCoordinate(legendLeft + 11)}" cy="${formatCoordinate(y)}" r="3" ` +
-        `fill="${colour}"/>`,
-    );
-    lines.push(
-      `<text x="${formatCoordinate(legendLeft + 30)}" y="${formatCoordinate(y)}" ` +
-        `dominant-baseline="middle">${escapeXml(line.name)}</text>`,
+      `<text x="${formatCoordinate(legendLeft + 36)}" y="${formatCoordinate(y)}" ` +
+        `dominant-baseline="middle">${escapeXml(entry.name)}</text>`,
     );
   });
   lines.push(`</svg>`);

@@ -16,10 +16,11 @@ import { aggregateResults, rankMethods } from "./aggregate.ts";
 import { DEFAULT_PAPER_METHOD_NAMES, evaluateClaims, type PaperMethodNames } from "./claims.ts";
 import { claimsCsv, dissipationCsv, rankingCsv, resultTableCsv, sanityChecksCsv } from "./csv.ts";
 import { dissipationPoints } from "./dissipation.ts";
-import { dissipationFigures, methodColours, metricFigures } from "./figures.ts";
+import { dissipationFigures, metricFigures } from "./figures.ts";
 import { fileSafeName } from "./format.ts";
 import { compareText } from "./grouping.ts";
 import { renderReportMarkdown, type ReportContext } from "./report_markdown.ts";
+import { methodStyles } from "./styles.ts";
 
 export type { ReportContext } from "./report_markdown.ts";
 
@@ -40,8 +41,8 @@ export function buildReportFiles(
   const ranking = rankMethods(rows);
   const evaluation = evaluateClaims(results, names);
   const points = dissipationPoints(results, names);
-  const colours = methodColours(rows, names);
-  const figures = [...metricFigures(rows, colours), ...dissipationFigures(points)];
+  const styles = methodStyles(rows, names);
+  const figures = [...metricFigures(rows, styles), ...dissipationFigures(points, styles)];
 
   const files = new Map<string, string>();
   const add = (path: string, content: string, source: string) => {
