@@ -22,6 +22,7 @@
 export type {
   CurvePoint,
   DatasetName,
+  EngineSetting,
   LayerSparsity,
   MethodSettings,
   ModelSettings,

@@ -5,7 +5,13 @@
  * @module
  */
 
-import type { DatasetName, MethodSettings, ModelSettings, TrainingSettings } from "./types.ts";
+import type {
+  DatasetName,
+  EngineSetting,
+  MethodSettings,
+  ModelSettings,
+  TrainingSettings,
+} from "./types.ts";
 import type { GridPath } from "./experiment_schema.ts";
 
 /** One extra sweep axis: a setting and the values it takes (defaults filled in). */
@@ -34,6 +40,8 @@ export interface Experiment {
   training: TrainingSettings;
   /** Backend of every run (unless a grid axis varies it). */
   backend: "wasm" | "cpu";
+  /** Training engine of every run (unless a grid axis varies it). */
+  engine: EngineSetting;
   /** Methods with all parameters defaulted and labels filled in (unique). */
   methods: MethodSettings[];
   /** Target sparsities, in file order. */

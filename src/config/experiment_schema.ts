@@ -34,6 +34,13 @@ export const backendSchema = z.enum(["wasm", "cpu"]).describe(
   "tfjs backend: `wasm` (fast, the default) or `cpu` (pure JavaScript fallback).",
 );
 
+/** The `engine` setting. */
+export const engineSchema = z.enum(["auto", "dense"]).describe(
+  "Training engine: `auto` (the default: the sparse WebAssembly engine trains every epoch whose " +
+    "masks keep few enough weights, the dense tfjs path the others) or `dense` (always the " +
+    "dense tfjs path). Part of a run's identity: results of different engines are never mixed.",
+);
+
 /** The `model.hidden` setting. */
 export const hiddenLayersSchema = z.array(integerSchema({ min: 1 })).min(1).describe(
   "Widths of the hidden layers, input to output.",
@@ -151,6 +158,7 @@ function gridAxis<Schema extends z.ZodType>(schema: Schema) {
 export type GridPath =
   | "dataset"
   | "backend"
+  | "engine"
   | "model"
   | "model.hidden"
   | "training.optimizer"
@@ -163,6 +171,7 @@ export type GridPath =
 const GRID_SHAPE = {
   dataset: gridAxis(datasetSchema),
   backend: gridAxis(backendSchema),
+  engine: gridAxis(engineSchema),
   model: gridAxis(modelSchema),
   "model.hidden": gridAxis(hiddenLayersSchema),
   "training.optimizer": gridAxis(TRAINING_FIELD_SCHEMAS.optimizer),
@@ -205,6 +214,7 @@ const PROFILE_SHAPE = {
   sparsities: sparsitiesSchema.optional(),
   seeds: seedsSchema.optional(),
   backend: backendSchema.optional(),
+  engine: engineSchema.optional(),
   grid: gridSchema.optional(),
 };
 
@@ -236,6 +246,7 @@ export const experimentFileSchema = z.strictObject({
   sparsities: sparsitiesSchema,
   seeds: seedsSchema.default(() => [...DEFAULT_SEEDS]),
   backend: backendSchema.default("wasm"),
+  engine: engineSchema.default("auto"),
   grid: gridSchema.default(() => ({})),
   profiles: profilesSchema.default(() => ({})),
 }).meta({

@@ -18,7 +18,7 @@ import { configErrorFromIssues, describeExpectation } from "./zod_issues.ts";
 import type { RunSpec } from "./types.ts";
 
 /** The settings of a run that grid axes may change. */
-type GridSettings = Pick<RunSpec, "dataset" | "model" | "training" | "backend">;
+type GridSettings = Pick<RunSpec, "dataset" | "model" | "training" | "backend" | "engine">;
 
 /** Writes one grid value into a copy of the settings. */
 function withGridValue(settings: GridSettings, path: GridPath, value: unknown): GridSettings {
@@ -26,6 +26,7 @@ function withGridValue(settings: GridSettings, path: GridPath, value: unknown): 
   const copy = structuredClone(value);
   if (path === "dataset") next.dataset = copy as GridSettings["dataset"];
   else if (path === "backend") next.backend = copy as GridSettings["backend"];
+  else if (path === "engine") next.engine = copy as GridSettings["engine"];
   else if (path === "model") next.model = copy as GridSettings["model"];
   else if (path === "model.hidden") next.model.hidden = copy as number[];
   else {
@@ -102,6 +103,7 @@ export function expandExperiment(experiment: Experiment): RunSpec[] {
     model: experiment.model,
     training: experiment.training,
     backend: experiment.backend,
+    engine: experiment.engine,
   };
   const gridSettings = combinations(axes).map((combination) =>
     combination.reduce((settings, { path, value }) => withGridValue(settings, path, value), base)
@@ -144,6 +146,7 @@ export function expandExperiment(experiment: Experiment): RunSpec[] {
             sparsity,
             seed,
             backend: settings.backend,
+            engine: settings.engine,
           });
         }
       }

@@ -97,6 +97,7 @@ function resolve(file: string, parsed: ExperimentFile, profile: string | null): 
     model: structuredClone(parsed.model),
     training: { ...parsed.training },
     backend: parsed.backend,
+    engine: parsed.engine,
     methods,
     sparsities: [...parsed.sparsities],
     seeds: [...parsed.seeds],

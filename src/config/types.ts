@@ -80,7 +80,15 @@ export interface RunSpec {
   seed: number;
   /** tfjs backend the run executes on. */
   backend: "wasm" | "cpu";
+  /**
+   * Training engine: `auto` (the sparse WebAssembly engine for every epoch
+   * whose masks it is chosen for, see src/nn/engine_choice.ts) or `dense`.
+   */
+  engine: EngineSetting;
 }
+
+/** The `engine` setting of a run. */
+export type EngineSetting = "auto" | "dense";
 
 /** Sparsity of one prunable weight tensor. */
 export interface LayerSparsity {
@@ -157,4 +165,10 @@ export interface RunResult {
   wallSeconds: number;
   /** Versions of everything that could change the numbers. */
   versions: { tool: string; deno: string; tfjs: string; backend: string };
+  /**
+   * Which engine trained: the run's setting and the epochs (of every
+   * session: candidates, rounds and the final network) each engine trained.
+   * Absent in results of versions without the sparse engine.
+   */
+  engine?: { setting: EngineSetting; sparseEpochs: number; denseEpochs: number };
 }

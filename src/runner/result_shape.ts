@@ -38,6 +38,8 @@ const runSpecShape = z.object({
   sparsity: fraction,
   seed: z.number().int(),
   backend: z.enum(["wasm", "cpu"]),
+  // Optional: results written before the sparse engine have none (and other run ids).
+  engine: z.enum(["auto", "dense"]).optional(),
 });
 
 /** The zod schema of a stored {@link RunResult}. */
@@ -80,6 +82,11 @@ export const runResultShape = z.object({
     tfjs: z.string(),
     backend: z.string(),
   }),
+  engine: z.object({
+    setting: z.enum(["auto", "dense"]),
+    sparseEpochs: count,
+    denseEpochs: count,
+  }).optional(),
 });
 
 /**

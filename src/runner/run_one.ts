@@ -23,6 +23,7 @@ import { runId } from "../config/run_id.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { loadDataset } from "../data/registry.ts";
 import { initBackend } from "../nn/backend.ts";
+import { chooseEngine } from "../nn/engine_choice.ts";
 import { initialWeights, modelArchitecture } from "../nn/models.ts";
 import { MaskedNetwork } from "../nn/network.ts";
 import {
@@ -139,13 +140,23 @@ export async function executeRun(
       sparsity: maskSparsity(network.masks),
     });
   };
+  // Every session of the run (K-starts candidates, IMP rounds, restarts), to
+  // count the epochs each engine trained.
+  const sessions: TrainingSession[] = [];
+  const newSession = (network: MaskedNetwork) => {
+    const session = new TrainingSession(network, train, spec.training, spec.seed, {
+      engine: spec.engine,
+    });
+    sessions.push(session);
+    return session;
+  };
   const context: PruningContext = {
     method: spec.method,
     targetSparsity: spec.sparsity,
     training: spec.training,
     initialWeights: weights,
     createNetwork: () => new MaskedNetwork(shapes, weights, loss),
-    createSession: (network) => new TrainingSession(network, train, spec.training, spec.seed),
+    createSession: (network) => newSession(network),
     trainData: train,
     rng: seedRng.fork(`pruning/${spec.method.name}`),
     methodRng: (name) => seedRng.fork(`pruning/${name}`),
@@ -172,12 +183,21 @@ export async function executeRun(
     if (initializationOf(spec.method) === "density-aware") {
       network.setWeights(densityAwareWeights(restartWeights, masks, shapes));
     }
-    session = new TrainingSession(network, train, spec.training, spec.seed);
+    session = newSession(network);
     budgetUsed = 0;
     curve.length = 0;
   }
   const remaining = Math.max(0, spec.training.epochs - budgetUsed);
   const id = runId(spec);
+  // Epochs each engine trained while the mask was chosen (recomputed on a
+  // resume, so counted the same); the final phase is added below by the
+  // rule, so that epochs restored from a checkpoint count as trained.
+  const engineEpochs = { sparse: 0, dense: 0 };
+  for (const each of sessions) {
+    engineEpochs.sparse += each.epochsByEngine.sparse;
+    engineEpochs.dense += each.epochsByEngine.dense;
+  }
+  const finalEngine = chooseEngine(spec.engine, session.network.masks);
   let trainingEpochsDone = 0;
   if (!divergedAt && options.checkpointPath !== undefined) {
     const checkpoint = await readCheckpoint(options.checkpointPath, id);
@@ -196,7 +216,10 @@ export async function executeRun(
       onEpochEnd: (epoch, meanLoss) => record(session.network, epoch, meanLoss, "training"),
     });
     divergedAt = outcomeOfTraining.divergedAt;
-    if (divergedAt) break;
+    if (divergedAt) {
+      engineEpochs[finalEngine]++;
+      break;
+    }
     trainingEpochsDone++;
     if (options.checkpointPath !== undefined && trainingEpochsDone < remaining) {
       await writeCheckpoint(
@@ -251,6 +274,14 @@ export async function executeRun(
       tfjs: backend.tfjsVersion,
       backend: backend.backend,
     },
+  };
+  // The final phase's masks are fixed: every epoch of it trained on the
+  // engine the rule chooses for them (a diverged one is counted above).
+  engineEpochs[finalEngine] += trainingEpochsDone;
+  result.engine = {
+    setting: spec.engine,
+    sparseEpochs: engineEpochs.sparse,
+    denseEpochs: engineEpochs.dense,
   };
   if (divergedAt) result.divergedAt = divergedAt;
   return result;

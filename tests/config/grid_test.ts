@@ -48,6 +48,7 @@ Deno.test("2 methods x 3 sparsities x 2 seeds x 2 learning rates give 24 runs in
     sparsity: 0.5,
     seed: 7,
     backend: "wasm",
+    engine: "auto",
   });
   // Runs do not share objects, so a consumer mutating one cannot change another.
   specs[0].training.epochs = 99;

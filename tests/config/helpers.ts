@@ -36,6 +36,7 @@ export function fullFile(): Record<string, unknown> {
     sparsities: [0.5, 0.8, 0.9],
     seeds: [1, 2, 3],
     backend: "wasm",
+    engine: "auto",
     grid: { "training.learningRate": [0.001, 0.01] },
     profiles: { quick: { dataset: "fashion-mnist-embedded", "training.epochs": 4 }, paper: {} },
   };

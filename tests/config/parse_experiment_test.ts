@@ -27,6 +27,7 @@ Deno.test("a minimal file resolves with every default filled in", () => {
     model: { kind: "mlp", hidden: [300, 100] },
     training: { optimizer: "adam", learningRate: 0.001, momentum: 0.9, batchSize: 64, epochs: 10 },
     backend: "wasm",
+    engine: "auto",
     methods: [{
       name: "random",
       label: "random",

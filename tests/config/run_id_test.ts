@@ -36,6 +36,7 @@ Deno.test("runId is 16 hex digits and pinned for a fixed spec", () => {
     sparsity: 0.5,
     seed: 1,
     backend: "wasm",
+    engine: "auto",
   };
   const id = runId(spec);
   assert.match(id, /^[0-9a-f]{16}$/);
@@ -44,7 +45,7 @@ Deno.test("runId is 16 hex digits and pinned for a fixed spec", () => {
   assert.equal(
     id,
     sha256Hex(
-      '{"backend":"wasm","dataset":"mnist","method":{"label":"random",' +
+      '{"backend":"wasm","dataset":"mnist","engine":"auto","method":{"label":"random",' +
         '"name":"random","retrain":false},"model":{"hidden":[300,100],"kind":"mlp"},"seed":1,' +
         '"sparsity":0.5,"training":{"batchSize":64,"epochs":10,"learningRate":0.001,' +
         '"momentum":0.9,"optimizer":"adam"}}',

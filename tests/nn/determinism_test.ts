@@ -95,6 +95,7 @@ function syntheticSpec(overrides: Partial<RunSpec> = {}): RunSpec {
     sparsity: 0.8,
     seed: 3,
     backend: "wasm",
+    engine: "auto",
     ...overrides,
   };
 }

@@ -41,6 +41,7 @@ function spec(method: Partial<MethodSettings> & { name: string }): RunSpec {
     sparsity: 0.8,
     seed: 5,
     backend: "wasm",
+    engine: "auto",
   };
 }
 

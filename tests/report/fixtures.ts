@@ -56,6 +56,7 @@ export function makeResult(options: ResultOptions = {}): RunResult {
     sparsity,
     seed,
     backend: "cpu",
+    engine: "auto",
   };
   // Like the real run id, the hash leaves the experiment out: two experiments that ask for
   // the same settings share the run.
