@@ -17,6 +17,7 @@ import { sha256Hex } from "../config/run_id.ts";
 import type { RunResult, RunSpec } from "../config/types.ts";
 import { loadDataset } from "../data/registry.ts";
 import { writeReport } from "../report/write_report.ts";
+import { readGitState } from "../report/git_commit.ts";
 import { TOOL_VERSION } from "../version.ts";
 import { writeFileAtomic } from "../atomic_file.ts";
 import { ResultStore } from "./store.ts";
@@ -167,6 +168,8 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
     JSON.stringify(
       {
         tool: TOOL_VERSION,
+        // The commit lives here only: REPORT.md, tables and figures must not depend on it.
+        git: await readGitState(),
         deno: Deno.version.deno,
         v8: Deno.version.v8,
         tfjs: tf.version.tfjs,

@@ -147,6 +147,20 @@ Deno.test("cli: a missing dataset exits 2, lists every place looked, and writes 
   });
 });
 
+/** `git rev-parse HEAD` of the working directory, or `undefined` without git or a checkout. */
+async function gitHead(): Promise<string | undefined> {
+  try {
+    const output = await new Deno.Command("git", {
+      args: ["rev-parse", "HEAD"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return output.success ? new TextDecoder().decode(output.stdout).trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 Deno.test("cli: run writes the report files; report rewrites the same bytes from the stored runs", async () => {
   await withTempDir(async (root) => {
     const out = join(root, "out");
@@ -161,6 +175,14 @@ Deno.test("cli: run writes the report files; report rewrites the same bytes from
     }
     const manifest = JSON.parse(new TextDecoder().decode(written.get("manifest.json")));
     assert.deepEqual(manifest.runs, { total: 16, computed: 16, reused: 0 });
+    // From a git checkout the manifest (and only the manifest) records the commit.
+    const head = await gitHead();
+    if (head === undefined) {
+      console.log("exit_codes_test: no git checkout here; commit not checked");
+    } else {
+      assert.equal(manifest.git?.commit, head);
+      assert.ok(!new TextDecoder().decode(written.get("REPORT.md")).includes(head));
+    }
     assert.equal(
       [...written.keys()].filter((path) => path.startsWith("runs/")).length,
       16,
