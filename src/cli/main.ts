@@ -11,6 +11,7 @@ import { benchCommand } from "./bench.ts";
 import { reportCommand } from "./report.ts";
 import { reproduceCommand } from "./reproduce.ts";
 import { runCommand } from "./run.ts";
+import { verifyCommand } from "./verify.ts";
 import { UsageError } from "./usage_error.ts";
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   run: runCommand,
   report: reportCommand,
   bench: benchCommand,
+  verify: verifyCommand,
 };
 
 const USAGE = `usage: deno task <command> [options]
@@ -25,7 +27,8 @@ const USAGE = `usage: deno task <command> [options]
   run FILE... [--profile NAME] [--out DIR] [--workers N] [--force] [--data-dir DIR] [--shard I/N]
   report [FILE...] [--profile NAME] [--out DIR]
   bench [--backend wasm|cpu] [--model mlp|autoencoder|all] [--density D] [--limit N]
-        [--data-dir DIR]`;
+        [--data-dir DIR]
+  verify [FILE...] [--profile NAME] [--out DIR] [--sample N] [--seed S] [--data-dir DIR]`;
 
 /** Exit code an error calls for: its own `exitCode` when it has one, else 1. */
 export function exitCodeOf(error: unknown): number {

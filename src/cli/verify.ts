@@ -1,0 +1,108 @@
+/**
+ * `verify [FILE...] [--profile NAME] [--out DIR] [--sample N] [--seed S] [--data-dir DIR]`:
+ * recomputes a seeded random sample of a study's stored runs (default 3, seed
+ * 1) and compares each with its stored result bit for bit (see
+ * runner/verify.ts for what is compared). One line per run: id, settings,
+ * match or mismatch, time. Exit 0 when all match, 1 naming every mismatch, 2
+ * when the store, its runs or a dataset is missing. Without files it checks
+ * the `reproduce` study, like `report`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { cachingDataProvider } from "../runner/run_one.ts";
+import { ResultStore } from "../runner/store.ts";
+import { prepareStudy, reproductionFiles } from "../runner/study.ts";
+import { describeRun } from "../runner/sweep.ts";
+import { sampleRuns, storedRuns, verifyRun } from "../runner/verify.ts";
+import { runId } from "../config/run_id.ts";
+import { parseCommandLine, positiveInteger, stringOption } from "./options.ts";
+import { defaultResultsDir } from "./reproduce.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Runs verified when `--sample` is not given. */
+export const DEFAULT_SAMPLE = 3;
+
+/** Seed of the sample when `--seed` is not given. */
+export const DEFAULT_SEED = 1;
+
+function seedOption(value: string | boolean | undefined): number {
+  if (value === undefined) return DEFAULT_SEED;
+  const seed = Number(value);
+  if (typeof value !== "string" || !Number.isSafeInteger(seed) || seed < 0) {
+    throw new UsageError(`verify: --seed must be a non-negative integer, got "${value}"`);
+  }
+  return seed;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the command; returns the exit code. */
+export async function verifyCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine("verify", args, {
+    profile: { type: "string" },
+    out: { type: "string" },
+    sample: { type: "string" },
+    seed: { type: "string" },
+    "data-dir": { type: "string" },
+  }, true);
+  const sample = positiveInteger("verify", "sample", values.sample) ?? DEFAULT_SAMPLE;
+  const seed = seedOption(values.seed);
+  const files = positionals.length > 0 ? positionals : await reproductionFiles("experiments");
+  const profile = stringOption(values.profile) ?? (positionals.length > 0 ? undefined : "quick");
+  const outDir = stringOption(values.out) ??
+    (positionals.length > 0 ? "out" : defaultResultsDir(profile ?? "quick"));
+  const dataDir = stringOption(values["data-dir"]);
+  const prepared = await prepareStudy(files, profile, dataDir, false);
+  const storeDir = join(outDir, "runs");
+  if (!(await isDirectory(storeDir))) {
+    throw new UsageError(
+      `verify: ${storeDir}: no result store (run the study first, or name its directory with --out)`,
+    );
+  }
+  const store = new ResultStore(storeDir);
+  const stored = await storedRuns(prepared.specs, store);
+  if (stored.length === 0) {
+    throw new UsageError(`verify: ${storeDir}: holds no stored run of this study`);
+  }
+  const chosen = sampleRuns(stored, sample, seed);
+  // Every dataset the sample needs, before the first recomputation (a missing one is exit 2).
+  const data = cachingDataProvider({ dataDir });
+  for (const dataset of [...new Set(chosen.map((spec) => spec.dataset))].sort()) {
+    await data.dataset(dataset);
+  }
+  console.log(
+    `verifying ${chosen.length} of ${stored.length} stored runs in ${storeDir} (seed ${seed})`,
+  );
+  const mismatches: string[] = [];
+  for (const spec of chosen) {
+    const outcome = await verifyRun(spec, store, data);
+    const id = runId(spec);
+    console.log(
+      `${id}  ${describeRun(spec)}  ${outcome.match ? "match" : "MISMATCH"}  ` +
+        `${outcome.seconds.toFixed(1)} s`,
+    );
+    for (const difference of outcome.differences) {
+      console.log(
+        `  ${difference.path}: stored ${difference.stored}, recomputed ${difference.recomputed}`,
+      );
+    }
+    if (outcome.versionNote !== undefined) console.log(`  versions: ${outcome.versionNote}`);
+    if (!outcome.match) mismatches.push(id);
+  }
+  if (mismatches.length > 0) {
+    console.error(
+      `verify: ${mismatches.length} of ${chosen.length} runs differ from their stored results: ` +
+        mismatches.join(", "),
+    );
+    return 1;
+  }
+  console.log(`all ${chosen.length} runs match their stored results`);
+  return 0;
+}
