@@ -9,7 +9,7 @@
  */
 import type { ModelSettings } from "../config/types.ts";
 import { BENCHMARK_DENSITIES, benchmarkEpoch } from "../runner/benchmark.ts";
-import { parseCommandLine, positiveInteger, stringOption } from "./options.ts";
+import { type OptionValue, parseCommandLine, positiveInteger, stringOption } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
 
 const MODELS: Record<string, ModelSettings> = {
@@ -18,7 +18,7 @@ const MODELS: Record<string, ModelSettings> = {
 };
 
 /** Parses `--density`: a number in (0, 1]. */
-function densityOption(value: string | boolean | undefined): number | undefined {
+function densityOption(value: OptionValue): number | undefined {
   const text = stringOption(value);
   if (text === undefined) return undefined;
   const density = Number(text);
@@ -30,13 +30,48 @@ function densityOption(value: string | boolean | undefined): number | undefined 
 
 /** Runs the command; returns the exit code. */
 export async function benchCommand(args: string[]): Promise<number> {
-  const { values } = parseCommandLine("bench", args, {
-    backend: { type: "string" },
-    model: { type: "string" },
-    density: { type: "string" },
-    limit: { type: "string" },
-    "data-dir": { type: "string" },
-  }, false);
+  const { values } = parseCommandLine(
+    "bench",
+    args,
+    {
+      backend: {
+        type: "string",
+        valueName: "wasm|cpu",
+        description: "the tfjs backend to time",
+        defaultValue: "wasm",
+      },
+      model: {
+        type: "string",
+        valueName: "mlp|autoencoder|all",
+        description: "the model(s) to time",
+        defaultValue: "all",
+      },
+      density: {
+        type: "string",
+        valueName: "D",
+        description: "time this density (kept share of the weights, in (0, 1]) only",
+        defaultValue: "1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01",
+      },
+      limit: {
+        type: "string",
+        valueName: "N",
+        description: "train on the first N images only",
+        defaultValue: "all 60,000",
+      },
+      "data-dir": {
+        type: "string",
+        valueName: "DIR",
+        description: "look for Fashion-MNIST here first",
+      },
+    },
+    false,
+    {
+      usage: "bench [options]",
+      summary: "Trains one epoch of each model on the full Fashion-MNIST training split at " +
+        "each density, on the sparse engine and on the dense masked path, and prints one " +
+        "JSON line per model and density.",
+    },
+  );
   const backend = stringOption(values.backend) ?? "wasm";
   if (backend !== "wasm" && backend !== "cpu") {
     throw new UsageError(`bench: --backend must be wasm or cpu, got "${backend}"`);

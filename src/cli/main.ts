@@ -12,23 +12,39 @@ import { reportCommand } from "./report.ts";
 import { reproduceCommand } from "./reproduce.ts";
 import { runCommand } from "./run.ts";
 import { verifyCommand } from "./verify.ts";
-import { UsageError } from "./usage_error.ts";
+import { closestName } from "../config/did_you_mean.ts";
+import { HelpShown, UsageError } from "./usage_error.ts";
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  reproduce: reproduceCommand,
-  run: runCommand,
-  report: reportCommand,
-  bench: benchCommand,
-  verify: verifyCommand,
+/** A command: what runs it, and its line in the overall usage. */
+interface Command {
+  /** Runs the command on its arguments; returns the exit code. */
+  run: (args: string[]) => Promise<number>;
+  /** One line for the list of commands. */
+  summary: string;
+}
+
+const COMMANDS: Record<string, Command> = {
+  reproduce: {
+    run: reproduceCommand,
+    summary: "run the paper's experiments and the baselines under a profile, write the report",
+  },
+  run: { run: runCommand, summary: "run your own experiment files, write their report" },
+  report: { run: reportCommand, summary: "rewrite the report from stored runs, computing nothing" },
+  bench: { run: benchCommand, summary: "time one training epoch per model" },
+  verify: {
+    run: verifyCommand,
+    summary: "recompute a sample of stored runs and compare them bit for bit",
+  },
 };
 
-const USAGE = `usage: deno task <command> [options]
-  reproduce [--profile quick|paper] [--out DIR] [--workers N] [--force] [--data-dir DIR] [--shard I/N]
-  run FILE... [--profile NAME] [--out DIR] [--workers N] [--force] [--data-dir DIR] [--shard I/N]
-  report [FILE...] [--profile NAME] [--out DIR]
-  bench [--backend wasm|cpu] [--model mlp|autoencoder|all] [--density D] [--limit N]
-        [--data-dir DIR]
-  verify [FILE...] [--profile NAME] [--out DIR] [--sample N] [--seed S] [--data-dir DIR]`;
+const USAGE = [
+  "usage: deno task <command> [options]      (or: deno run -A src/cli/main.ts <command>)",
+  "",
+  "commands:",
+  ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`),
+  "",
+  "deno task <command> --help (or -h) lists a command's options and their defaults.",
+].join("\n");
 
 /** Exit code an error calls for: its own `exitCode` when it has one, else 1. */
 export function exitCodeOf(error: unknown): number {
@@ -40,14 +56,29 @@ export function exitCodeOf(error: unknown): number {
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   try {
-    if (command === undefined || command === "help" || command === "--help") {
+    if (command === undefined || command === "--help" || command === "-h") {
       console.log(USAGE);
       return command === undefined ? 2 : 0;
     }
-    const handler = COMMANDS[command];
-    if (!handler) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
-    return await handler(rest);
+    // `help run` is `run --help`.
+    const [name, commandArgs] = command === "help" && rest.length > 0
+      ? [rest[0], ["--help"]]
+      : [command, rest];
+    if (name === "help") {
+      console.log(USAGE);
+      return 0;
+    }
+    const handler = COMMANDS[name];
+    if (!handler) {
+      const suggestion = closestName(name, Object.keys(COMMANDS));
+      throw new UsageError(
+        `unknown command "${name}"` +
+          (suggestion === undefined ? "" : `; did you mean "${suggestion}"?`) + `\n${USAGE}`,
+      );
+    }
+    return await handler.run(commandArgs);
   } catch (error) {
+    if (error instanceof HelpShown) return 0;
     const code = exitCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
     console.error(code === 2 ? `error: ${message}` : `failed: ${message}`);

@@ -1,13 +1,13 @@
 /**
- * `reproduce [--profile quick|paper] [--out DIR] [--workers N] [--force] [--data-dir DIR]`:
- * runs every experiment in experiments/paper/ and experiments/baselines/
- * under a profile and regenerates the tables, figures and REPORT.md.
+ * `reproduce [options]`: runs every experiment in experiments/paper/ and
+ * experiments/baselines/ under a profile and regenerates the tables,
+ * figures and REPORT.md (`--help` lists the options).
  *
  * @module
  */
 import { reproductionFiles } from "../runner/study.ts";
-import { parseCommandLine, positiveInteger, stringOption } from "./options.ts";
-import { runStudyCommand, STUDY_FLAGS } from "./study_command.ts";
+import { type CommandHelp, parseCommandLine, positiveInteger, stringOption } from "./options.ts";
+import { runStudyCommand, studyFlags } from "./study_command.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Profiles `reproduce` knows. */
@@ -22,12 +22,30 @@ export function defaultResultsDir(profile: string): string {
   return `results/${profile}`;
 }
 
+/** What `reproduce --help` prints besides the options. */
+export const REPRODUCE_HELP: CommandHelp = {
+  usage: "reproduce [options]",
+  summary: "Runs the paper's experiments and the baselines (experiments/paper/ and " +
+    `experiments/baselines/) under a profile (${PROFILES.join(", ")}) and writes the report.`,
+};
+
 /** Runs the command; returns the exit code. */
 export async function reproduceCommand(args: string[]): Promise<number> {
-  const { values } = parseCommandLine("reproduce", args, {
-    ...STUDY_FLAGS,
-    experiments: { type: "string" },
-  }, false);
+  const { values } = parseCommandLine(
+    "reproduce",
+    args,
+    {
+      ...studyFlags("results/<profile>", "quick"),
+      experiments: {
+        type: "string",
+        valueName: "DIR",
+        description: "the folder holding paper/ and baselines/",
+        defaultValue: "experiments",
+      },
+    },
+    false,
+    REPRODUCE_HELP,
+  );
   const profile = stringOption(values.profile) ?? "quick";
   if (!(PROFILES as readonly string[]).includes(profile)) {
     throw new UsageError(

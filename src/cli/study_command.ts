@@ -7,26 +7,63 @@
 import { join } from "node:path";
 import { runStudy } from "../runner/study.ts";
 import { interruptSignal } from "./interrupt.ts";
-import { type OptionSpec, positiveInteger, stringOption } from "./options.ts";
+import { type OptionSpec, type OptionValue, positiveInteger, stringOption } from "./options.ts";
 import { printStudyOutcome } from "./study_report.ts";
 import { parseShard, type Shard } from "../runner/shard.ts";
 import { UsageError } from "./usage_error.ts";
 
-/** Flags both study commands accept. */
-export const STUDY_FLAGS: OptionSpec = {
-  profile: { type: "string" },
-  out: { type: "string" },
-  workers: { type: "string" },
-  force: { type: "boolean" },
-  quiet: { type: "boolean" },
-  "data-dir": { type: "string" },
-  shard: { type: "string" },
-};
+/**
+ * Flags both study commands accept.
+ *
+ * @param outDefault what `--help` says `--out` defaults to
+ * @param profileDefault what `--help` says `--profile` defaults to
+ */
+export function studyFlags(outDefault: string, profileDefault: string): OptionSpec {
+  return {
+    profile: {
+      type: "string",
+      valueName: "NAME",
+      description: "apply this profile of every experiment file (files without profiles ignore it)",
+      defaultValue: profileDefault,
+    },
+    out: {
+      type: "string",
+      valueName: "DIR",
+      description:
+        "write REPORT.md, tables/, figures/ and manifest.json here, and runs to DIR/runs",
+      defaultValue: outDefault,
+    },
+    workers: {
+      type: "string",
+      valueName: "N",
+      description: "runs computed in parallel",
+      defaultValue: "one per core",
+    },
+    force: { type: "boolean", description: "recompute runs already stored" },
+    quiet: {
+      type: "boolean",
+      short: "q",
+      description: "no progress line on stderr (the summary is still printed)",
+    },
+    "data-dir": {
+      type: "string",
+      valueName: "DIR",
+      description: "look for datasets here first",
+      defaultValue: "$PRUNING_DATA_DIR, then the user cache and system copies",
+    },
+    shard: {
+      type: "string",
+      valueName: "I/N",
+      description: "compute only shard I of N (a deterministic, cost-balanced part of the " +
+        "study) and write no report",
+    },
+  };
+}
 
 /** The `--shard I/N` flag, or `undefined` when absent; a malformed one is a usage error. */
 export function shardOption(
   command: string,
-  value: string | boolean | undefined,
+  value: OptionValue,
 ): Shard | undefined {
   if (typeof value !== "string") return undefined;
   try {
@@ -42,7 +79,7 @@ export async function runStudyCommand(
   files: string[],
   profile: string | undefined,
   outDir: string,
-  values: Record<string, string | boolean | undefined>,
+  values: Record<string, OptionValue>,
 ): Promise<number> {
   const shard = shardOption(command, values.shard);
   const interrupt = interruptSignal();

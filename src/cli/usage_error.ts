@@ -1,4 +1,4 @@
-/** The error for a malformed command line. @module */
+/** The errors the command line ends with before a command runs. @module */
 
 /** A mistake on the command line: printed alone, exit code 2. */
 export class UsageError extends Error {
@@ -8,5 +8,19 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
+  }
+}
+
+/**
+ * Thrown once `--help` has been printed: the command stops there with exit
+ * code 0 and nothing more is printed.
+ */
+export class HelpShown extends Error {
+  /** Asking for help is a success. */
+  readonly exitCode = 0;
+  /** Creates the marker. */
+  constructor() {
+    super("help shown");
+    this.name = "HelpShown";
   }
 }

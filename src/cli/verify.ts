@@ -16,7 +16,7 @@ import { prepareStudy, reproductionFiles } from "../runner/study.ts";
 import { describeRun } from "../runner/sweep.ts";
 import { sampleRuns, storedRuns, verifyRun } from "../runner/verify.ts";
 import { runId } from "../config/run_id.ts";
-import { parseCommandLine, positiveInteger, stringOption } from "./options.ts";
+import { type OptionValue, parseCommandLine, positiveInteger, stringOption } from "./options.ts";
 import { defaultResultsDir } from "./reproduce.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -26,7 +26,7 @@ export const DEFAULT_SAMPLE = 3;
 /** Seed of the sample when `--seed` is not given. */
 export const DEFAULT_SEED = 1;
 
-function seedOption(value: string | boolean | undefined): number {
+function seedOption(value: OptionValue): number {
   if (value === undefined) return DEFAULT_SEED;
   const seed = Number(value);
   if (typeof value !== "string" || !Number.isSafeInteger(seed) || seed < 0) {
@@ -45,13 +45,43 @@ async function isDirectory(path: string): Promise<boolean> {
 
 /** Runs the command; returns the exit code. */
 export async function verifyCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine("verify", args, {
-    profile: { type: "string" },
-    out: { type: "string" },
-    sample: { type: "string" },
-    seed: { type: "string" },
-    "data-dir": { type: "string" },
-  }, true);
+  const { values, positionals } = parseCommandLine(
+    "verify",
+    args,
+    {
+      profile: {
+        type: "string",
+        valueName: "NAME",
+        description: "the profile the runs were computed under",
+        defaultValue: "quick without files, none with files",
+      },
+      out: {
+        type: "string",
+        valueName: "DIR",
+        description: "the study's folder: stored runs are read from DIR/runs",
+        defaultValue: "results/<profile> without files, out with files",
+      },
+      sample: {
+        type: "string",
+        valueName: "N",
+        description: "how many stored runs to recompute",
+        defaultValue: String(DEFAULT_SAMPLE),
+      },
+      seed: {
+        type: "string",
+        valueName: "S",
+        description: "seed of the random sample",
+        defaultValue: String(DEFAULT_SEED),
+      },
+      "data-dir": { type: "string", valueName: "DIR", description: "look for datasets here first" },
+    },
+    true,
+    {
+      usage: "verify [FILE...] [options]",
+      summary: "Recomputes a seeded random sample of a study's stored runs and compares each " +
+        "with its stored result bit for bit: exit 0 when all match, 1 naming any mismatch.",
+    },
+  );
   const sample = positiveInteger("verify", "sample", values.sample) ?? DEFAULT_SAMPLE;
   const seed = seedOption(values.seed);
   const files = positionals.length > 0 ? positionals : await reproductionFiles("experiments");
