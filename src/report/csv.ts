@@ -10,6 +10,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { AggregateRow, RankingRow } from "./aggregate.ts";
 import type { ClaimsEvaluation } from "./claims.ts";
+import type { ControlRow } from "./controls.ts";
 import type { DissipationPoint } from "./dissipation.ts";
 import { formatCount, formatFixed, formatPValue, formatSetting } from "./format.ts";
 import type { PairedComparison } from "./statistics.ts";
@@ -285,6 +286,42 @@ export function sanityChecksCsv(evaluation: ClaimsEvaluation): string {
       formatCount(row.worse),
       formatCount(row.better),
       formatCount(row.divergedPairs),
+      row.outcome,
+    ]),
+  );
+}
+
+/** Columns of the matched-random controls table. */
+export const CONTROLS_HEADER = [
+  "experiments",
+  "dataset",
+  "model",
+  "sparsity",
+  "effect",
+  "first",
+  "second",
+  "metric",
+  ...PAIRED_COLUMNS,
+  "outcome",
+] as const;
+
+/**
+ * The matched-random controls: per control, "which weights" (reference minus
+ * control) and "how many per layer" (control minus random pruning).
+ */
+export function controlsCsv(rows: readonly ControlRow[]): string {
+  return toCsv(
+    CONTROLS_HEADER,
+    rows.map((row) => [
+      row.experiment,
+      row.dataset,
+      row.model,
+      formatSetting(row.sparsity),
+      row.effect,
+      row.first,
+      row.second,
+      row.metric,
+      ...pairedCells(row.comparison),
       row.outcome,
     ]),
   );

@@ -26,6 +26,7 @@ import {
   RELATIVE_ERROR_EQUIVALENCE_MARGIN,
   TARGET_POWER,
 } from "./claims.ts";
+import type { ControlRow } from "./controls.ts";
 import type { Figure } from "./figures.ts";
 import {
   describeMetric,
@@ -58,6 +59,8 @@ export interface ReportContent {
   ranking: readonly RankingRow[];
   /** Claims and sanity checks. */
   evaluation: ClaimsEvaluation;
+  /** Matched-random controls (which weights vs how many per layer). */
+  controls: readonly ControlRow[];
   /** Figures, with paths relative to the report directory. */
   figures: readonly Figure[];
   /** Path of each experiment's CSV table relative to the report directory. */
@@ -298,6 +301,7 @@ function summarySection(content: ReportContent, context: ReportContext): string[
     "- Results, figures, rankings, sanity checks and diverged runs per experiment: " +
       "[Appendix B](#appendix-b-results-per-experiment), `tables/<experiment>.csv`, " +
       "`tables/all.csv`, `tables/ranking.csv`, `tables/sanity-checks.csv`, " +
+      "`tables/controls.csv` (matched-random controls), " +
       "`tables/dissipation.csv` and `figures/`.",
     "- Experiment files and versions: [Appendix C](#appendix-c-provenance); the machine and " +
       "the git commit are in `manifest.json`.",
@@ -552,6 +556,54 @@ function experimentAppendix(experiment: string, content: ReportContent): string[
           ),
           formatPValue(row.comparison.pValue),
           `${row.worse}/${row.better}`,
+          row.outcome,
+        ]),
+      ),
+      "",
+    );
+  }
+
+  const controls = content.controls.filter((row) =>
+    row.experiment.split(", ").includes(experiment)
+  );
+  if (controls.length > 0) {
+    lines.push(
+      "#### Matched-random controls",
+      "",
+      "Which weights: the method minus the random mask with its per-layer densities; how " +
+        "many per layer: that random mask minus random pruning; both paired by seed. The " +
+        "first shows what the method's choice of weights adds, the second what its " +
+        "allocation across layers adds.",
+      "",
+      ...table(
+        [
+          "dataset",
+          "model",
+          "sparsity",
+          "effect",
+          "first",
+          "second",
+          "pairs",
+          "mean difference",
+          "95% CI",
+          "p",
+          "outcome",
+        ],
+        controls.map((row) => [
+          row.dataset,
+          row.model,
+          formatSetting(row.sparsity),
+          row.effect,
+          row.first,
+          row.second,
+          formatCount(row.comparison.pairs),
+          formatDifference(row.comparison.meanDifference, row.metric),
+          interval(
+            row.comparison.ci95Low,
+            row.comparison.ci95High,
+            (value) => formatDifference(value, row.metric),
+          ),
+          formatPValue(row.comparison.pValue),
           row.outcome,
         ]),
       ),

@@ -13,19 +13,32 @@ import { join } from "node:path";
 import { removeStaleTemporaryFiles, writeFileAtomic } from "../atomic_file.ts";
 import type { RunResult } from "../config/types.ts";
 import { aggregateResults, rankMethods } from "./aggregate.ts";
-import { DEFAULT_PAPER_METHOD_NAMES, evaluateClaims, type PaperMethodNames } from "./claims.ts";
-import { claimsCsv, dissipationCsv, rankingCsv, resultTableCsv, sanityChecksCsv } from "./csv.ts";
+import {
+  DEFAULT_PAPER_METHOD_NAMES,
+  evaluateClaims,
+  mergeExperiments,
+  type PaperMethodNames,
+} from "./claims.ts";
+import { evaluateControls } from "./controls.ts";
+import {
+  claimsCsv,
+  controlsCsv,
+  dissipationCsv,
+  rankingCsv,
+  resultTableCsv,
+  sanityChecksCsv,
+} from "./csv.ts";
 import { dissipationPoints } from "./dissipation.ts";
 import { dissipationFigures, metricFigures } from "./figures.ts";
 import { fileSafeName } from "./format.ts";
-import { compareText } from "./grouping.ts";
+import { compareText, groupRuns } from "./grouping.ts";
 import { renderReportMarkdown, type ReportContext } from "./report_markdown.ts";
 import { methodStyles } from "./styles.ts";
 
 export type { ReportContext } from "./report_markdown.ts";
 
 /** Table names the report itself uses; an experiment may not be called this. */
-const RESERVED_TABLES = ["all", "claims", "ranking", "dissipation", "sanity-checks"];
+const RESERVED_TABLES = ["all", "claims", "controls", "ranking", "dissipation", "sanity-checks"];
 
 /**
  * Builds every report file in memory: a map from path relative to the
@@ -40,6 +53,7 @@ export function buildReportFiles(
   const rows = aggregateResults(results);
   const ranking = rankMethods(rows);
   const evaluation = evaluateClaims(results, names);
+  const controls = evaluateControls(mergeExperiments(groupRuns(results)), names);
   const points = dissipationPoints(results, names);
   const styles = methodStyles(rows, names);
   const figures = [...metricFigures(rows, styles), ...dissipationFigures(points, styles)];
@@ -54,6 +68,7 @@ export function buildReportFiles(
 
   add("tables/all.csv", resultTableCsv(rows), "the table of all results");
   add("tables/claims.csv", claimsCsv(evaluation), "the claims table");
+  add("tables/controls.csv", controlsCsv(controls), "the matched-random controls table");
   add("tables/ranking.csv", rankingCsv(ranking), "the ranking table");
   add("tables/dissipation.csv", dissipationCsv(points), "the dissipation table");
   add("tables/sanity-checks.csv", sanityChecksCsv(evaluation), "the sanity-check table");
@@ -79,7 +94,7 @@ export function buildReportFiles(
   add(
     "REPORT.md",
     renderReportMarkdown(
-      { results, rows, ranking, evaluation, figures, tablePaths, methodNames: names },
+      { results, rows, ranking, evaluation, controls, figures, tablePaths, methodNames: names },
       context,
     ),
     "the report",

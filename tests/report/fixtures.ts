@@ -29,6 +29,8 @@ export interface ResultOptions {
   wallSeconds?: number;
   /** `metrics.meanImageError` (autoencoders); absent unless given, like older stored runs. */
   meanImageError?: number;
+  /** Further method parameters, e.g. a control's `referenceMethod`. */
+  parameters?: Record<string, unknown>;
   /** Seeds of {@link seedsOf}, one per value; 1, 2, ... by default. */
   seeds?: number[];
 }
@@ -42,7 +44,11 @@ export function makeResult(options: ResultOptions = {}): RunResult {
   const sparsity = options.sparsity ?? 0.9;
   const seed = options.seed ?? 1;
   const status = options.status ?? "completed";
-  const method: RunResult["spec"]["method"] = { name, label: options.label ?? name };
+  const method: RunResult["spec"]["method"] = {
+    name,
+    label: options.label ?? name,
+    ...options.parameters,
+  };
   if (options.retrain !== undefined) method.retrain = options.retrain;
   if (options.sanityCheck !== undefined) method.sanityCheck = options.sanityCheck;
   const spec: RunResult["spec"] = {

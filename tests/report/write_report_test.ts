@@ -89,6 +89,7 @@ Deno.test("writeReport gives byte-identical directories for the same results in 
       "figures/paper-mlp-metric.svg",
       "tables/all.csv",
       "tables/claims.csv",
+      "tables/controls.csv",
       "tables/dissipation.csv",
       "tables/paper-ae.csv",
       "tables/paper-mlp.csv",
