@@ -75,7 +75,13 @@ export { type Allocation, maskSparsity, selectByScore } from "./src/pruning/allo
 export { cachingDataProvider, executeRun } from "./src/runner/run_one.ts";
 export { ResultStore } from "./src/runner/store.ts";
 export { runSweep, type SweepOptions, type SweepSummary } from "./src/runner/sweep.ts";
-export { prepareStudy, reportStudy, runStudy, type StudyOptions } from "./src/runner/study.ts";
+export {
+  prepareStudy,
+  reportStudy,
+  runStudy,
+  type StudyOptions,
+  type StudyReport,
+} from "./src/runner/study.ts";
 export { benchmarkEpoch, type BenchmarkResult } from "./src/runner/benchmark.ts";
 
 // Reporting.

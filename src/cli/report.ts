@@ -45,12 +45,17 @@ export async function reportCommand(args: string[]): Promise<number> {
   const outDir = stringOption(values.out) ??
     (positionals.length > 0 ? "out" : defaultResultsDir(profile ?? "quick"));
   const prepared = await prepareStudy(files, profile, undefined, false);
-  const written = await reportStudy(
+  const report = await reportStudy(
     prepared,
     new ResultStore(join(outDir, "runs")),
     outDir,
     profile,
   );
-  console.log(`wrote ${written.length} files to ${outDir}`);
+  if (report.stored < report.expected) {
+    console.log(
+      `${report.stored} of ${report.expected} runs stored: the report is marked incomplete`,
+    );
+  }
+  console.log(`wrote ${report.files.length} files to ${outDir}`);
   return 0;
 }

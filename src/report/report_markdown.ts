@@ -47,6 +47,11 @@ export interface ReportContext {
   experiments: { name: string; file: string; hash: string }[];
   /** Versions of the tool and its runtime, e.g. `{ tool, deno, tfjs, backend }`. */
   versions: Record<string, string>;
+  /**
+   * Runs the study has, stored or not; when more than the results given, the
+   * report says "N of M runs stored" and is marked incomplete.
+   */
+  expectedRuns?: number;
 }
 
 /** Everything the markdown report shows, already computed. */
@@ -253,6 +258,15 @@ function headlineFigures(content: ReportContent): Figure[] {
 /** The summary: what was run, the verdicts, the headline figures, where the details are. */
 function summarySection(content: ReportContent, context: ReportContext): string[] {
   const lines: string[] = [];
+  const stored = content.results.length;
+  if (context.expectedRuns !== undefined && stored < context.expectedRuns) {
+    lines.push(
+      `> **Incomplete: ${stored} of ${context.expectedRuns} runs stored.** The missing runs ` +
+        "are absent from every table, figure and verdict below; running the same study " +
+        "again computes only them.",
+      "",
+    );
+  }
   if (isRehearsal(context)) {
     lines.push(
       `> **A rehearsal, not evidence.** The \`${context.profile}\` profile runs the whole ` +

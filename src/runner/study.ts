@@ -117,15 +117,42 @@ export async function readStudyResults(
   return results;
 }
 
-/** Writes the tables, figures and REPORT.md of a study's stored results. */
+/** What a study's report was written from. */
+export interface StudyReport {
+  /** Files written (relative to the output directory). */
+  files: string[];
+  /** Runs of the study found in the store. */
+  stored: number;
+  /** Runs the study has. */
+  expected: number;
+}
+
+/**
+ * Writes the tables, figures and REPORT.md of a study's stored results; a
+ * report of some of the runs says "N of M runs stored" and is marked
+ * incomplete. Throws (exit code 2, nothing written) when none is stored,
+ * rather than overwrite a report with an empty one.
+ */
 export async function reportStudy(
   prepared: PreparedStudy,
   store: ResultStore,
   outDir: string,
   profile: string | undefined,
-): Promise<string[]> {
+): Promise<StudyReport> {
   const results = await readStudyResults(prepared.specs, store);
+  const expected = prepared.specs.length;
+  if (results.length === 0) {
+    throw Object.assign(
+      new Error(
+        `no stored runs in ${store.root}: none of the study's ${expected} runs has a result ` +
+          "there, so there is nothing to report (compute them with run or reproduce and " +
+          "the same --profile and --out)",
+      ),
+      { exitCode: 2 },
+    );
+  }
   const { files } = await writeReport(results, outDir, {
+    expectedRuns: expected,
     profile: profile ?? "none",
     experiments: prepared.experiments.map(({ experiment, hash }) => ({
       name: experiment.name,
@@ -138,7 +165,7 @@ export async function reportStudy(
       backend: [...new Set(prepared.specs.map((spec) => spec.backend))].sort().join(", "),
     },
   });
-  return files;
+  return { files, stored: results.length, expected };
 }
 
 /** Runs a study: validate, sweep, report, manifest. */
@@ -161,7 +188,12 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
   if (sweep.interrupted || options.shard !== undefined) {
     return { sweep, reportFiles: [], seconds: (performance.now() - started) / 1000 };
   }
-  const reportFiles = await reportStudy(prepared, store, options.outDir, options.profile);
+  const { files: reportFiles } = await reportStudy(
+    prepared,
+    store,
+    options.outDir,
+    options.profile,
+  );
   const seconds = (performance.now() - started) / 1000;
   await writeFileAtomic(
     join(options.outDir, "manifest.json"),
@@ -203,8 +235,16 @@ export async function reproductionFiles(root: string): Promise<string[]> {
   for (const folder of ["paper", "baselines"]) {
     const directory = join(root, folder);
     const names: string[] = [];
-    for await (const entry of Deno.readDir(directory)) {
-      if (entry.isFile && entry.name.endsWith(".json")) names.push(entry.name);
+    try {
+      for await (const entry of Deno.readDir(directory)) {
+        if (entry.isFile && entry.name.endsWith(".json")) names.push(entry.name);
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      // A mistyped --experiments is bad input, not a failure while running.
+      throw Object.assign(new Error(`${directory}: no such folder of experiment files`), {
+        exitCode: 2,
+      });
     }
     files.push(...names.sort().map((name) => join(directory, name)));
   }
