@@ -10,7 +10,7 @@
  */
 
 import type { RunResult } from "../config/types.ts";
-import { constantImageError } from "./claims.ts";
+import { constantImageError } from "./constant_image.ts";
 import { METRIC_DECIMALS } from "./format.ts";
 import { completedRuns, groupRuns, type RunGroup } from "./grouping.ts";
 import { mean, summarize } from "./statistics.ts";

@@ -34,12 +34,16 @@
 
 import type { RunResult } from "../config/types.ts";
 import {
-  canonicalJson,
+  bucketByPairingKey,
   compareText,
   groupRuns,
-  methodSettingsWithout,
+  matchSeeds,
+  mergeExperiments,
   type RunGroup,
+  twinPairs,
 } from "./grouping.ts";
+import { constantImageError } from "./constant_image.ts";
+import { evaluateSanityChecks, type SanityCheckRow } from "./sanity_checks.ts";
 import { formatFixed } from "./format.ts";
 import {
   comparePaired,
@@ -194,40 +198,6 @@ export interface ClaimVerdict {
   missing: string[];
 }
 
-/** Outcome of one sanity check against the same method without it. */
-export interface SanityCheckRow {
-  /** Experiment name. */
-  experiment: string;
-  /** Dataset name. */
-  dataset: string;
-  /** Model description. */
-  model: string;
-  /** Target sparsity. */
-  sparsity: number;
-  /** Display name of the method without the sanity check. */
-  method: string;
-  /** Display name of the variant with the sanity check. */
-  sanityVariant: string;
-  /** `shuffle-layer`, `reinitialize`, ... */
-  sanityCheck: string;
-  /** Name of the primary metric. */
-  metric: string;
-  /** Statistics of `sanity variant - method` over completed pairs. */
-  comparison: PairedComparison;
-  /** Pairs where the sanity variant is worse. */
-  worse: number;
-  /** Pairs where the sanity variant is better. */
-  better: number;
-  /** Seed-matched pairs left out because either run diverged. */
-  divergedPairs: number;
-  /**
-   * `worse with sanity check` (the mask carries information the check
-   * destroys), `no detectable difference`, `better with sanity check`, or
-   * `not tested` (no completed pair).
-   */
-  outcome: string;
-}
-
 /** Everything the claims layer produces. */
 export interface ClaimsEvaluation {
   /** The paper's claims C1 to C5, in order. */
@@ -283,29 +253,6 @@ function allPairs(
   ...finders: Array<(groups: RunGroup[]) => [RunGroup, RunGroup][]>
 ): (groups: RunGroup[]) => [RunGroup, RunGroup][] {
   return (groups) => finders.flatMap((finder) => finder(groups));
-}
-
-/**
- * Pairs each variant that differs from another only in `key` (and label):
- * `first` has the key set as `isFirst` says, `second` is its plain twin.
- */
-function twinPairs(
-  key: string,
-  isFirst: (group: RunGroup) => boolean,
-  isSecond: (group: RunGroup) => boolean,
-): (groups: RunGroup[]) => [RunGroup, RunGroup][] {
-  return (groups) => {
-    const pairs: [RunGroup, RunGroup][] = [];
-    for (const left of groups.filter(isFirst)) {
-      const leftSettings = methodSettingsWithout(left.runs[0], ["label", key]);
-      for (const right of groups.filter(isSecond)) {
-        if (methodSettingsWithout(right.runs[0], ["label", key]) === leftSettings) {
-          pairs.push([left, right]);
-        }
-      }
-    }
-    return pairs;
-  };
 }
 
 /** The five claims of the paper, as tests. */
@@ -389,30 +336,6 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
   ];
 }
 
-/** Seed-matched values of two groups; pairs with a diverged run are counted, not used. */
-function matchSeeds(
-  first: RunGroup,
-  second: RunGroup,
-  value: (run: RunResult) => number | undefined,
-): { pairs: MatchedPair[]; divergedPairs: number } {
-  const secondBySeed = new Map(second.runs.map((run) => [run.spec.seed, run]));
-  const pairs: MatchedPair[] = [];
-  let divergedPairs = 0;
-  for (const firstRun of first.runs) {
-    const secondRun = secondBySeed.get(firstRun.spec.seed);
-    if (secondRun === undefined) continue;
-    if (firstRun.status !== "completed" || secondRun.status !== "completed") {
-      divergedPairs++;
-      continue;
-    }
-    const firstValue = value(firstRun);
-    const secondValue = value(secondRun);
-    if (firstValue === undefined || secondValue === undefined) continue;
-    pairs.push({ first: firstValue, second: secondValue });
-  }
-  return { pairs, divergedPairs };
-}
-
 /** What decides a cell's verdict once the claim's family is known. */
 export interface CellEvidence {
   /** Direction the claim needs. */
@@ -476,58 +399,6 @@ export function combineVerdicts(verdicts: readonly Verdict[]): Verdict {
   return "inconclusive";
 }
 
-/** Groups bucketed by pairing key, in group order. */
-function bucketByPairingKey(groups: readonly RunGroup[]): RunGroup[][] {
-  const buckets = new Map<string, RunGroup[]>();
-  for (const group of groups) {
-    const bucket = buckets.get(group.pairingKey) ?? [];
-    bucket.push(group);
-    buckets.set(group.pairingKey, bucket);
-  }
-  return [...buckets.values()];
-}
-
-/**
- * One group per distinct setting and method variant, whichever experiments
- * ask for it: groups that differ only in the experiment are merged, their
- * runs deduplicated by run id (a run id is the hash of every setting but the
- * experiment, so equal ids are the same run). The merged group's
- * `experiment` lists the experiments joined by ", ", and its pairing key
- * leaves the experiment out.
- */
-export function mergeExperiments(groups: readonly RunGroup[]): RunGroup[] {
-  const merged = new Map<string, { group: RunGroup; experiments: Set<string> }>();
-  for (const group of groups) {
-    const spec = group.runs[0].spec;
-    const pairingKey = canonicalJson({
-      dataset: spec.dataset,
-      model: spec.model,
-      training: spec.training,
-      backend: spec.backend,
-      sparsity: spec.sparsity,
-    });
-    const key = `${pairingKey}\u0000${group.methodKey}`;
-    const existing = merged.get(key);
-    if (existing === undefined) {
-      merged.set(key, {
-        group: { ...group, pairingKey, runs: [...group.runs] },
-        experiments: new Set([group.experiment]),
-      });
-      continue;
-    }
-    existing.experiments.add(group.experiment);
-    const known = new Set(existing.group.runs.map((run) => run.runId));
-    for (const run of group.runs) if (!known.has(run.runId)) existing.group.runs.push(run);
-  }
-  return [...merged.values()].map(({ group, experiments }) => ({
-    ...group,
-    experiment: [...experiments].sort(compareText).join(", "),
-    runs: group.runs.sort((left, right) =>
-      left.spec.seed - right.spec.seed || compareText(left.runId, right.runId)
-    ),
-  }));
-}
-
 /** The claim's margin for a metric, from the paired values; `undefined` without pairs. */
 function claimMargin(metric: string, pairs: readonly MatchedPair[]): number | undefined {
   if (metric === "testAccuracy") return ACCURACY_EQUIVALENCE_MARGIN;
@@ -535,19 +406,6 @@ function claimMargin(metric: string, pairs: readonly MatchedPair[]): number | un
   let sum = 0;
   for (const pair of pairs) sum += pair.first + pair.second;
   return RELATIVE_ERROR_EQUIVALENCE_MARGIN * Math.abs(sum / (2 * pairs.length));
-}
-
-/**
- * Mean `metrics.meanImageError` (test error of predicting the training-mean
- * image) over the completed runs that report it; `undefined` when none does
- * (classifiers, and runs stored before it was measured).
- */
-export function constantImageError(runs: readonly RunResult[]): number | undefined {
-  const values = runs
-    .filter((run) => run.status === "completed")
-    .map((run) => run.metrics.meanImageError)
-    .filter((value): value is number => typeof value === "number" && Number.isFinite(value));
-  return mean(values);
 }
 
 /**
@@ -699,70 +557,6 @@ function evaluateClaim(
     cells,
     missing: verdict === "not tested" ? describeMissing(definition, groups) : [],
   };
-}
-
-/** Whether a paired comparison's 95% CI excludes 0 on the given side. */
-function ciExcludesZero(comparison: PairedComparison, side: "higher" | "lower"): boolean {
-  const low = comparison.ci95Low;
-  const high = comparison.ci95High;
-  if (low === undefined || high === undefined) return false;
-  return side === "higher" ? low > 0 : high < 0;
-}
-
-/** Compares every sanity-check variant with the same method without the check. */
-function evaluateSanityChecks(groups: readonly RunGroup[]): SanityCheckRow[] {
-  const rows: SanityCheckRow[] = [];
-  const findTwins = twinPairs(
-    "sanityCheck",
-    (group) => group.sanityCheck !== "none",
-    (group) => group.sanityCheck === "none",
-  );
-  for (const bucket of bucketByPairingKey(groups)) {
-    for (const [variant, plain] of findTwins(bucket)) {
-      const { pairs, divergedPairs } = matchSeeds(
-        variant,
-        plain,
-        (run) => run.primaryMetric.value,
-      );
-      const comparison = comparePaired(pairs);
-      const higherIsBetter = plain.runs[0].primaryMetric.higherIsBetter;
-      const worse = higherIsBetter ? comparison.firstLower : comparison.firstHigher;
-      const better = higherIsBetter ? comparison.firstHigher : comparison.firstLower;
-      const worseDirection = higherIsBetter ? "lower" : "higher";
-      const betterDirection = higherIsBetter ? "higher" : "lower";
-      let outcome = "no detectable difference";
-      if (comparison.pairs === 0) outcome = "not tested";
-      else if (ciExcludesZero(comparison, worseDirection)) {
-        outcome = "worse with sanity check";
-      } else if (ciExcludesZero(comparison, betterDirection)) {
-        outcome = "better with sanity check";
-      }
-      rows.push({
-        experiment: plain.experiment,
-        dataset: plain.dataset,
-        model: plain.model,
-        sparsity: plain.sparsity,
-        method: plain.displayName,
-        sanityVariant: variant.displayName,
-        sanityCheck: variant.sanityCheck,
-        metric: plain.runs[0].primaryMetric.name,
-        comparison,
-        worse,
-        better,
-        divergedPairs,
-        outcome,
-      });
-    }
-  }
-  return rows.sort((left, right) =>
-    compareText(left.experiment, right.experiment) ||
-    compareText(left.dataset, right.dataset) ||
-    compareText(left.model, right.model) ||
-    left.sparsity - right.sparsity ||
-    compareText(left.method, right.method) ||
-    compareText(left.sanityVariant, right.sanityVariant) ||
-    compareText(canonicalJson(left.comparison), canonicalJson(right.comparison))
-  );
 }
 
 /**

@@ -13,6 +13,7 @@
 
 import { createHash } from "node:crypto";
 import type { ModelSettings, RunResult } from "../config/types.ts";
+import type { MatchedPair } from "./statistics.ts";
 
 /** JSON with object keys sorted at every level: equal settings give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -217,4 +218,103 @@ function assignDisplayNames(groups: RunGroup[]): void {
 /** Completed (not diverged) runs of a group. */
 export function completedRuns(group: RunGroup): RunResult[] {
   return group.runs.filter((run) => run.status === "completed");
+}
+
+/** Seed-matched values of two groups; pairs with a diverged run are counted, not used. */
+export function matchSeeds(
+  first: RunGroup,
+  second: RunGroup,
+  value: (run: RunResult) => number | undefined,
+): { pairs: MatchedPair[]; divergedPairs: number } {
+  const secondBySeed = new Map(second.runs.map((run) => [run.spec.seed, run]));
+  const pairs: MatchedPair[] = [];
+  let divergedPairs = 0;
+  for (const firstRun of first.runs) {
+    const secondRun = secondBySeed.get(firstRun.spec.seed);
+    if (secondRun === undefined) continue;
+    if (firstRun.status !== "completed" || secondRun.status !== "completed") {
+      divergedPairs++;
+      continue;
+    }
+    const firstValue = value(firstRun);
+    const secondValue = value(secondRun);
+    if (firstValue === undefined || secondValue === undefined) continue;
+    pairs.push({ first: firstValue, second: secondValue });
+  }
+  return { pairs, divergedPairs };
+}
+
+/** Groups bucketed by pairing key, in group order. */
+export function bucketByPairingKey(groups: readonly RunGroup[]): RunGroup[][] {
+  const buckets = new Map<string, RunGroup[]>();
+  for (const group of groups) {
+    const bucket = buckets.get(group.pairingKey) ?? [];
+    bucket.push(group);
+    buckets.set(group.pairingKey, bucket);
+  }
+  return [...buckets.values()];
+}
+
+/**
+ * One group per distinct setting and method variant, whichever experiments
+ * ask for it: groups that differ only in the experiment are merged, their
+ * runs deduplicated by run id (a run id is the hash of every setting but the
+ * experiment, so equal ids are the same run). The merged group's
+ * `experiment` lists the experiments joined by ", ", and its pairing key
+ * leaves the experiment out.
+ */
+export function mergeExperiments(groups: readonly RunGroup[]): RunGroup[] {
+  const merged = new Map<string, { group: RunGroup; experiments: Set<string> }>();
+  for (const group of groups) {
+    const spec = group.runs[0].spec;
+    const pairingKey = canonicalJson({
+      dataset: spec.dataset,
+      model: spec.model,
+      training: spec.training,
+      backend: spec.backend,
+      sparsity: spec.sparsity,
+    });
+    const key = `${pairingKey}\u0000${group.methodKey}`;
+    const existing = merged.get(key);
+    if (existing === undefined) {
+      merged.set(key, {
+        group: { ...group, pairingKey, runs: [...group.runs] },
+        experiments: new Set([group.experiment]),
+      });
+      continue;
+    }
+    existing.experiments.add(group.experiment);
+    const known = new Set(existing.group.runs.map((run) => run.runId));
+    for (const run of group.runs) if (!known.has(run.runId)) existing.group.runs.push(run);
+  }
+  return [...merged.values()].map(({ group, experiments }) => ({
+    ...group,
+    experiment: [...experiments].sort(compareText).join(", "),
+    runs: group.runs.sort((left, right) =>
+      left.spec.seed - right.spec.seed || compareText(left.runId, right.runId)
+    ),
+  }));
+}
+
+/**
+ * Pairs each variant that differs from another only in `key` (and label):
+ * `first` has the key set as `isFirst` says, `second` is its plain twin.
+ */
+export function twinPairs(
+  key: string,
+  isFirst: (group: RunGroup) => boolean,
+  isSecond: (group: RunGroup) => boolean,
+): (groups: RunGroup[]) => [RunGroup, RunGroup][] {
+  return (groups) => {
+    const pairs: [RunGroup, RunGroup][] = [];
+    for (const left of groups.filter(isFirst)) {
+      const leftSettings = methodSettingsWithout(left.runs[0], ["label", key]);
+      for (const right of groups.filter(isSecond)) {
+        if (methodSettingsWithout(right.runs[0], ["label", key]) === leftSettings) {
+          pairs.push([left, right]);
+        }
+      }
+    }
+    return pairs;
+  };
 }

@@ -13,12 +13,7 @@ import { join } from "node:path";
 import { removeStaleTemporaryFiles, writeFileAtomic } from "../atomic_file.ts";
 import type { RunResult } from "../config/types.ts";
 import { aggregateResults, rankMethods } from "./aggregate.ts";
-import {
-  DEFAULT_PAPER_METHOD_NAMES,
-  evaluateClaims,
-  mergeExperiments,
-  type PaperMethodNames,
-} from "./claims.ts";
+import { DEFAULT_PAPER_METHOD_NAMES, evaluateClaims, type PaperMethodNames } from "./claims.ts";
 import { evaluateControls } from "./controls.ts";
 import {
   claimsCsv,
@@ -31,7 +26,7 @@ import {
 import { dissipationPoints } from "./dissipation.ts";
 import { dissipationFigures, metricFigures } from "./figures.ts";
 import { fileSafeName } from "./format.ts";
-import { compareText, groupRuns } from "./grouping.ts";
+import { compareText, groupRuns, mergeExperiments } from "./grouping.ts";
 import { renderReportMarkdown, type ReportContext } from "./report_markdown.ts";
 import { methodStyles } from "./styles.ts";
 

@@ -13,12 +13,11 @@ import type { RunResult } from "../../src/config/types.ts";
 import {
   type CellEvidence,
   type ClaimVerdict,
-  constantImageError,
   decideCell,
   evaluateClaims,
-  mergeExperiments,
 } from "../../src/report/claims.ts";
-import { groupRuns } from "../../src/report/grouping.ts";
+import { constantImageError } from "../../src/report/constant_image.ts";
+import { groupRuns, mergeExperiments } from "../../src/report/grouping.ts";
 import { comparePaired } from "../../src/report/statistics.ts";
 import { makeResult, permute, type ResultOptions } from "./fixtures.ts";
 

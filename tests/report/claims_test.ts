@@ -3,10 +3,10 @@ import type { RunResult } from "../../src/config/types.ts";
 import {
   type ClaimVerdict,
   combineVerdicts,
-  constantImageError,
   decideCell,
   evaluateClaims,
 } from "../../src/report/claims.ts";
+import { constantImageError } from "../../src/report/constant_image.ts";
 import { comparePaired } from "../../src/report/statistics.ts";
 import { makeResult, permute, type ResultOptions, seedsOf } from "./fixtures.ts";
 

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { mergeExperiments } from "../../src/report/claims.ts";
 import { evaluateControls } from "../../src/report/controls.ts";
 import { controlsCsv } from "../../src/report/csv.ts";
-import { groupRuns } from "../../src/report/grouping.ts";
+import { groupRuns, mergeExperiments } from "../../src/report/grouping.ts";
 import { buildReportFiles } from "../../src/report/write_report.ts";
 import { type ResultOptions, seedsOf } from "./fixtures.ts";
 
