@@ -112,7 +112,7 @@ export const FAMILY_ALPHA = 0.05;
 export const TARGET_POWER = 0.8;
 
 /** Why C5 is not tested; shown in the report. */
-export const C5_DROPPED_REASON =
+export const C5_DROPPED_REASON: string =
   "Dropped: with the methods as implemented, the epoch at which a method's mask reaches " +
   "its sparsity is set by its configuration, not measured. Random pruning and K-starts " +
   "fix the mask before the final network trains; dissipating gradients in target mode " +

@@ -14,99 +14,28 @@
  * @module
  */
 
-import type { RunResult } from "../config/types.ts";
-import { type AggregateRow, noBetterThanConstantImage, type RankingRow } from "./aggregate.ts";
 import {
   ACCURACY_EQUIVALENCE_MARGIN,
   type ClaimCell,
-  type ClaimsEvaluation,
   type ClaimVerdict,
   FAMILY_ALPHA,
-  type PaperMethodNames,
   RELATIVE_ERROR_EQUIVALENCE_MARGIN,
   TARGET_POWER,
 } from "./claims.ts";
-import type { ControlRow } from "./controls.ts";
 import type { Figure } from "./figures.ts";
-import {
-  describeMetric,
-  formatCount,
-  formatEpochs,
-  formatFixed,
-  formatMetricValue,
-  formatPValue,
-  formatSetting,
-} from "./format.ts";
+import { formatCount, formatMetricValue, formatPValue, formatSetting } from "./format.ts";
 import { compareText } from "./grouping.ts";
+import { altText, interval, table } from "./markdown.ts";
+import type { ReportContent, ReportContext } from "./report_content.ts";
+import { experimentAppendix } from "./report_experiment.ts";
 
-/** What the caller knows about how the report was produced (no times). */
-export interface ReportContext {
-  /** Profile the experiments were run with, e.g. `smoke` or `full`. */
-  profile: string;
-  /** The experiment files the results come from. */
-  experiments: { name: string; file: string; hash: string }[];
-  /** Versions of the tool and its runtime, e.g. `{ tool, deno, tfjs, backend }`. */
-  versions: Record<string, string>;
-  /**
-   * Runs the study has, stored or not; when more than the results given, the
-   * report says "N of M runs stored" and is marked incomplete.
-   */
-  expectedRuns?: number;
-}
-
-/** Everything the markdown report shows, already computed. */
-export interface ReportContent {
-  /** All results (diverged included). */
-  results: readonly RunResult[];
-  /** Aggregated table rows, sorted. */
-  rows: readonly AggregateRow[];
-  /** Method ranking, sorted. */
-  ranking: readonly RankingRow[];
-  /** Claims and sanity checks. */
-  evaluation: ClaimsEvaluation;
-  /** Matched-random controls (which weights vs how many per layer). */
-  controls: readonly ControlRow[];
-  /** Figures, with paths relative to the report directory. */
-  figures: readonly Figure[];
-  /** Path of each experiment's CSV table relative to the report directory. */
-  tablePaths: ReadonlyMap<string, string>;
-  /** Registry names the claims read as the paper's methods. */
-  methodNames: PaperMethodNames;
-}
+export type { ReportContent, ReportContext } from "./report_content.ts";
 
 /**
  * Profiles whose scale cannot test the claims: their reports say so at the
  * top and beside every verdict.
  */
 export const REHEARSAL_PROFILES: readonly string[] = ["quick", "smoke"];
-
-/** Escapes a table cell: pipes would end the cell, newlines the row. */
-function cell(text: string): string {
-  return text.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll(/\r?\n/g, " ");
-}
-
-/** A markdown table. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [
-    `| ${header.map(cell).join(" | ")} |`,
-    `|${header.map(() => "---").join("|")}|`,
-    ...rows.map((row) => `| ${row.map(cell).join(" | ")} |`),
-  ];
-}
-
-/** `[low, high]` formatted by `format`, or empty when undefined. */
-function interval(
-  low: number | undefined,
-  high: number | undefined,
-  format: (value: number) => string,
-): string {
-  return low === undefined || high === undefined ? "" : `[${format(low)}, ${format(high)}]`;
-}
-
-/** Escapes text for the alt text of a markdown image. */
-function altText(text: string): string {
-  return text.replaceAll("[", "\\[").replaceAll("]", "\\]");
-}
 
 /** Distinct values, sorted. */
 function distinctSorted<T extends string | number>(values: readonly T[]): T[] {
@@ -370,11 +299,6 @@ function methodSection(content: ReportContent): string[] {
   return lines;
 }
 
-/** A difference of a metric as shown: accuracy in percentage points, error in MSE. */
-function formatDifference(value: number | undefined, metric: string): string {
-  return formatMetricValue(value, metric);
-}
-
 /** One claim's comparisons (Appendix A). */
 function claimAppendix(claim: ClaimVerdict, context: ReportContext): string[] {
   const lines = [
@@ -392,7 +316,7 @@ function claimAppendix(claim: ClaimVerdict, context: ReportContext): string[] {
   if (claim.cells.length === 0) return lines;
   const equivalence = claim.cells.some((claimCell) => claimCell.direction === "within-margin");
   const format = (claimCell: ClaimCell) => (value: number) =>
-    formatDifference(value, claimCell.quantity);
+    formatMetricValue(value, claimCell.quantity);
   lines.push(
     "Differences are first minus second, in percentage points of test accuracy or in " +
       "reconstruction error (MSE).",
@@ -423,7 +347,7 @@ function claimAppendix(claim: ClaimVerdict, context: ReportContext): string[] {
         claimCell.experiment,
         formatCount(claimCell.comparison.pairs) +
         (claimCell.divergedPairs > 0 ? ` (+${claimCell.divergedPairs} diverged)` : ""),
-        formatDifference(claimCell.comparison.meanDifference, claimCell.quantity),
+        formatMetricValue(claimCell.comparison.meanDifference, claimCell.quantity),
         equivalence
           ? interval(
             claimCell.equivalence?.ci90Low,
@@ -435,231 +359,15 @@ function claimAppendix(claim: ClaimVerdict, context: ReportContext): string[] {
             claimCell.comparison.ci95High,
             format(claimCell),
           ),
-        formatDifference(claimCell.margin, claimCell.quantity),
+        formatMetricValue(claimCell.margin, claimCell.quantity),
         formatPValue(claimCell.adjustedPValue),
-        formatDifference(claimCell.minimumDetectableEffect, claimCell.quantity),
+        formatMetricValue(claimCell.minimumDetectableEffect, claimCell.quantity),
         `${claimCell.wins}/${claimCell.losses}`,
         claimCell.exclusion ?? claimCell.verdict,
       ]),
     ),
     "",
   );
-  return lines;
-}
-
-/** One experiment's results (Appendix B). */
-function experimentAppendix(experiment: string, content: ReportContent): string[] {
-  const rows = content.rows.filter((row) => row.experiment === experiment);
-  const lines = [`### Experiment \`${experiment}\``, ""];
-  const tablePath = content.tablePaths.get(experiment);
-  if (tablePath !== undefined) lines.push(`Table: [${tablePath}](${tablePath})`, "");
-  const withFloor = rows.some((row) => row.constantImageError !== undefined);
-  lines.push(
-    ...table(
-      [
-        "dataset",
-        "model",
-        "method",
-        "sparsity",
-        "metric",
-        "n",
-        "mean",
-        "95% CI",
-        "achieved sparsity",
-        "pruning epochs",
-        "total epochs",
-        ...(withFloor ? ["constant image"] : []),
-        "diverged",
-        "collapsed-layer runs",
-      ],
-      rows.map((row) => [
-        row.dataset,
-        row.model,
-        row.method,
-        formatSetting(row.sparsity),
-        describeMetric(row.metric),
-        formatCount(row.n),
-        formatMetricValue(row.mean, row.metric) +
-        (noBetterThanConstantImage(row) ? " (no better than a constant image)" : ""),
-        interval(row.ci95Low, row.ci95High, (value) => formatMetricValue(value, row.metric)),
-        formatFixed(row.meanAchievedSparsity, 3),
-        formatEpochs(row.meanPruningEpochs),
-        formatEpochs(row.meanTotalEpochs),
-        ...(withFloor ? [formatMetricValue(row.constantImageError, row.metric)] : []),
-        formatCount(row.diverged),
-        formatCount(row.collapsedLayerRuns),
-      ]),
-    ),
-    "",
-  );
-
-  const figures = content.figures.filter((figure) => figure.experiment === experiment);
-  for (const figure of figures) {
-    lines.push(
-      `![${altText(figure.caption)}](${figure.path})`,
-      "",
-      `*${altText(figure.caption)}*`,
-      "",
-    );
-  }
-
-  lines.push("#### Ranking", "");
-  const ranking = content.ranking.filter((row) => row.experiment === experiment);
-  const cellKeys = [
-    ...new Set(ranking.map((row) => JSON.stringify([row.dataset, row.model, row.sparsity]))),
-  ];
-  for (const key of cellKeys) {
-    const [dataset, model, sparsity] = JSON.parse(key) as [string, string, number];
-    const inCell = ranking.filter((row) =>
-      row.dataset === dataset && row.model === model && row.sparsity === sparsity
-    );
-    const metric = inCell[0].metric;
-    const entries = inCell.map((row) =>
-      row.rank !== undefined
-        ? `${row.rank}. ${row.method} (${formatMetricValue(row.mean, metric)})`
-        : row.mean === undefined
-        ? `unranked ${row.method} (all runs diverged)`
-        : `unranked ${row.method} (${formatMetricValue(row.mean, metric)}, but reached ` +
-          `sparsity ${formatFixed(row.meanAchievedSparsity, 3)} only)`
-    );
-    const direction = inCell[0].higherIsBetter ? "higher is better" : "lower is better";
-    lines.push(
-      `- ${dataset}, ${model}, sparsity ${formatSetting(sparsity)} (${describeMetric(metric)}, ` +
-        `${direction}): ${entries.join("; ")}`,
-    );
-  }
-  lines.push("");
-
-  lines.push("#### Sanity checks", "");
-  const sanity = content.evaluation.sanityChecks.filter((row) =>
-    row.experiment.split(", ").includes(experiment)
-  );
-  if (sanity.length === 0) {
-    lines.push("No sanity-check runs in this experiment.", "");
-  } else {
-    lines.push(
-      "Difference = method with the sanity check minus the same method without it, paired " +
-        "by seed. A method whose mask is meaningful should be worse with the check.",
-      "",
-      ...table(
-        [
-          "dataset",
-          "model",
-          "sparsity",
-          "method",
-          "sanity check",
-          "pairs",
-          "mean difference",
-          "95% CI",
-          "p",
-          "worse/better",
-          "outcome",
-        ],
-        sanity.map((row) => [
-          row.dataset,
-          row.model,
-          formatSetting(row.sparsity),
-          row.method,
-          row.sanityCheck,
-          formatCount(row.comparison.pairs),
-          formatDifference(row.comparison.meanDifference, row.metric),
-          interval(
-            row.comparison.ci95Low,
-            row.comparison.ci95High,
-            (value) => formatDifference(value, row.metric),
-          ),
-          formatPValue(row.comparison.pValue),
-          `${row.worse}/${row.better}`,
-          row.outcome,
-        ]),
-      ),
-      "",
-    );
-  }
-
-  const controls = content.controls.filter((row) =>
-    row.experiment.split(", ").includes(experiment)
-  );
-  if (controls.length > 0) {
-    lines.push(
-      "#### Matched-random controls",
-      "",
-      "Which weights: the method minus the random mask with its per-layer densities; how " +
-        "many per layer: that random mask minus random pruning; both paired by seed. The " +
-        "first shows what the method's choice of weights adds, the second what its " +
-        "allocation across layers adds.",
-      "",
-      ...table(
-        [
-          "dataset",
-          "model",
-          "sparsity",
-          "effect",
-          "first",
-          "second",
-          "pairs",
-          "mean difference",
-          "95% CI",
-          "p",
-          "outcome",
-        ],
-        controls.map((row) => [
-          row.dataset,
-          row.model,
-          formatSetting(row.sparsity),
-          row.effect,
-          row.first,
-          row.second,
-          formatCount(row.comparison.pairs),
-          formatDifference(row.comparison.meanDifference, row.metric),
-          interval(
-            row.comparison.ci95Low,
-            row.comparison.ci95High,
-            (value) => formatDifference(value, row.metric),
-          ),
-          formatPValue(row.comparison.pValue),
-          row.outcome,
-        ]),
-      ),
-      "",
-    );
-  }
-
-  lines.push("#### Diverged runs", "");
-  const methodByRun = new Map<string, string>();
-  for (const row of rows) for (const runId of row.runIds) methodByRun.set(runId, row.method);
-  const diverged = content.results
-    .filter((result) => result.spec.experiment === experiment && result.status === "diverged")
-    .sort((left, right) =>
-      compareText(left.spec.dataset, right.spec.dataset) ||
-      left.spec.sparsity - right.spec.sparsity ||
-      compareText(
-        methodByRun.get(left.runId) ?? left.spec.method.label,
-        methodByRun.get(right.runId) ?? right.spec.method.label,
-      ) ||
-      left.spec.seed - right.spec.seed ||
-      compareText(left.runId, right.runId)
-    );
-  if (diverged.length === 0) {
-    lines.push("None.", "");
-  } else {
-    lines.push(
-      ...table(
-        ["run id", "dataset", "method", "sparsity", "seed", "diverged at"],
-        diverged.map((result) => [
-          result.runId,
-          result.spec.dataset,
-          methodByRun.get(result.runId) ?? result.spec.method.label,
-          formatSetting(result.spec.sparsity),
-          String(result.spec.seed),
-          result.divergedAt === undefined
-            ? "unknown"
-            : `epoch ${result.divergedAt.epoch}, step ${result.divergedAt.step}`,
-        ]),
-      ),
-      "",
-    );
-  }
   return lines;
 }
 

@@ -1,0 +1,48 @@
+/**
+ * What REPORT.md is rendered from: the caller's context (profile, files,
+ * versions; never times) and the already computed results, claims,
+ * controls and figures.
+ *
+ * @module
+ */
+
+import type { RunResult } from "../config/types.ts";
+import type { AggregateRow, RankingRow } from "./aggregate.ts";
+import type { ClaimsEvaluation, PaperMethodNames } from "./claims.ts";
+import type { ControlRow } from "./controls.ts";
+import type { Figure } from "./figures.ts";
+
+/** What the caller knows about how the report was produced (no times). */
+export interface ReportContext {
+  /** Profile the experiments were run with, e.g. `smoke` or `full`. */
+  profile: string;
+  /** The experiment files the results come from. */
+  experiments: { name: string; file: string; hash: string }[];
+  /** Versions of the tool and its runtime, e.g. `{ tool, deno, tfjs, backend }`. */
+  versions: Record<string, string>;
+  /**
+   * Runs the study has, stored or not; when more than the results given, the
+   * report says "N of M runs stored" and is marked incomplete.
+   */
+  expectedRuns?: number;
+}
+
+/** Everything the markdown report shows, already computed. */
+export interface ReportContent {
+  /** All results (diverged included). */
+  results: readonly RunResult[];
+  /** Aggregated table rows, sorted. */
+  rows: readonly AggregateRow[];
+  /** Method ranking, sorted. */
+  ranking: readonly RankingRow[];
+  /** Claims and sanity checks. */
+  evaluation: ClaimsEvaluation;
+  /** Matched-random controls (which weights vs how many per layer). */
+  controls: readonly ControlRow[];
+  /** Figures, with paths relative to the report directory. */
+  figures: readonly Figure[];
+  /** Path of each experiment's CSV table relative to the report directory. */
+  tablePaths: ReadonlyMap<string, string>;
+  /** Registry names the claims read as the paper's methods. */
+  methodNames: PaperMethodNames;
+}
