@@ -9,6 +9,8 @@ import { runStudy } from "../runner/study.ts";
 import { interruptSignal } from "./interrupt.ts";
 import { type OptionSpec, type OptionValue, positiveInteger, stringOption } from "./options.ts";
 import { printStudyOutcome } from "./study_report.ts";
+import { planStudy } from "../runner/study_plan.ts";
+import { printStudyPlan } from "./dry_run.ts";
 import { parseShard, type Shard } from "../runner/shard.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -51,6 +53,11 @@ export function studyFlags(outDefault: string, profileDefault: string): OptionSp
       description: "look for datasets here first",
       defaultValue: "$PRUNING_DATA_DIR, then the user cache and system copies",
     },
+    "dry-run": {
+      type: "boolean",
+      description: "compute nothing: list each experiment's runs, stored or missing, and " +
+        "the estimated core-hours of the missing ones",
+    },
     shard: {
       type: "string",
       valueName: "I/N",
@@ -82,6 +89,13 @@ export async function runStudyCommand(
   values: Record<string, OptionValue>,
 ): Promise<number> {
   const shard = shardOption(command, values.shard);
+  const force = values.force === true;
+  if (values["dry-run"] === true) {
+    positiveInteger(command, "workers", values.workers);
+    const plan = await planStudy({ files, profile, outDir, force, shard });
+    printStudyPlan(plan, force);
+    return 0;
+  }
   const interrupt = interruptSignal();
   try {
     const outcome = await runStudy({
@@ -90,7 +104,7 @@ export async function runStudyCommand(
       outDir,
       storeDir: join(outDir, "runs"),
       workers: positiveInteger(command, "workers", values.workers),
-      force: values.force === true,
+      force,
       quiet: values.quiet === true,
       dataDir: stringOption(values["data-dir"]),
       signal: interrupt.signal,

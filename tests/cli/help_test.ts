@@ -11,8 +11,18 @@ import { runCli } from "./cli.ts";
 
 /** The flags each command must list in its help (besides --help), written out by hand. */
 const EXPECTED_FLAGS: Record<string, string[]> = {
-  reproduce: ["profile", "out", "workers", "force", "quiet", "data-dir", "shard", "experiments"],
-  run: ["profile", "out", "workers", "force", "quiet", "data-dir", "shard"],
+  reproduce: [
+    "profile",
+    "out",
+    "workers",
+    "force",
+    "quiet",
+    "data-dir",
+    "dry-run",
+    "shard",
+    "experiments",
+  ],
+  run: ["profile", "out", "workers", "force", "quiet", "data-dir", "dry-run", "shard"],
   report: ["profile", "out"],
   bench: ["backend", "model", "density", "limit", "data-dir"],
   verify: ["profile", "out", "sample", "seed", "data-dir"],

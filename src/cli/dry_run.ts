@@ -1,0 +1,37 @@
+/** Printing a study's plan for `--dry-run`. @module */
+import { describeRun } from "../runner/sweep.ts";
+import { formatDuration } from "../runner/progress.ts";
+import type { StudyPlan } from "../runner/study_plan.ts";
+
+/**
+ * Core-hours with two significant digits, so that a study of seconds does
+ * not read as 0 and one of days does not pretend to a precision the
+ * estimate does not have.
+ */
+export function formatCoreHours(hours: number): string {
+  return String(Number(hours.toPrecision(2)));
+}
+
+/** The closing line of a dry run: `N runs: S stored, M missing, estimated H core-hours`. */
+export function planSummaryLine(plan: StudyPlan): string {
+  return `${plan.total} runs: ${plan.stored} stored, ${plan.missing} missing, ` +
+    `estimated ${formatCoreHours(plan.coreHours)} core-hours`;
+}
+
+/** Prints each experiment's runs (stored or missing, id, settings, estimate), then the summary. */
+export function printStudyPlan(plan: StudyPlan, force: boolean): void {
+  console.log(`dry run: nothing is computed or written; runs are looked up in ${plan.storeDir}`);
+  for (const experiment of plan.experiments) {
+    console.log(`${experiment.name} (${experiment.file}): ${experiment.runs.length} runs`);
+    for (const run of experiment.runs) {
+      console.log(
+        `  ${run.stored ? "stored " : "missing"}  ${run.runId.slice(0, 12)}  ` +
+          `${describeRun(run.spec)}  ~${formatDuration(run.estimatedSeconds)}`,
+      );
+    }
+  }
+  console.log(
+    planSummaryLine(plan) +
+      (force && plan.stored > 0 ? " (--force: the stored runs are recomputed too)" : ""),
+  );
+}
