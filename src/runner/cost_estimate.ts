@@ -19,7 +19,8 @@
  *   autoencoder's profile), which does not shrink with the batch;
  * - by its backend: the pure-JS `cpu` backend is about 8 times slower;
  * - by its engine and density: the dense tfjs path costs the same at every
- *   density ({@link densityEngineFactor}).
+ *   density, the sparse engine a fixed part plus the kept weights
+ *   ({@link densityEngineFactor});
  *
  * The test split is evaluated after every epoch (the learning curve) and once
  * at the end: a forward pass only, a third of a training example's products.
@@ -39,6 +40,7 @@ import {
   MNIST_FACTS,
 } from "../data/catalog.ts";
 import { SYNTHETIC_COUNTS } from "../data/synthetic.ts";
+import { SPARSE_ENGINE_MAX_DENSITY } from "../nn/engine_choice.ts";
 import { impPruningEpochs, impRoundSparsities } from "../pruning/imp.ts";
 
 /** A measured epoch time the estimates scale from. */
@@ -119,12 +121,34 @@ export function modelWeightCount(model: RunSpec["model"]): number {
 }
 
 /**
- * How a run's engine and density scale its epoch against the dense path.
- * Today every run trains on the dense tfjs path, where a pruned weight is
- * multiplied like a kept one, so the factor is 1 at every sparsity.
+ * The sparse engine's epoch as a fraction of the dense path's, per model
+ * kind: a fixed part (batch assembly, the loss over the outputs, per-step
+ * calls) plus a part proportional to the kept weights. Fitted to the ratios
+ * `deno task bench` measured at densities 0.01-0.5 (sparse over dense epoch
+ * in the same call, under load from other work; README "Performance"):
+ * LeNet 0.041-0.43, the autoencoder (whose sigmoid output over 784 pixels
+ * is a larger fixed part) 0.16-0.34.
  */
-export function densityEngineFactor(_spec: RunSpec): number {
-  return 1;
+export const SPARSE_EPOCH_FRACTION: Readonly<
+  Record<RunSpec["model"]["kind"], { fixed: number; perDensity: number }>
+> = {
+  mlp: { fixed: 0.04, perDensity: 0.78 },
+  autoencoder: { fixed: 0.14, perDensity: 0.5 },
+};
+
+/**
+ * How a run's engine and density scale its training epoch against the
+ * dense path: 1 on the dense path (a pruned weight is multiplied like a kept
+ * one), the fitted {@link SPARSE_EPOCH_FRACTION} where the `auto` rule puts
+ * the target density on the sparse engine. An estimate: a method's epochs
+ * that train dense masks (K-starts candidates, dissipation's first epochs)
+ * are counted at the final density's cost.
+ */
+export function densityEngineFactor(spec: RunSpec): number {
+  const density = 1 - spec.sparsity;
+  if (spec.engine === "dense" || density > SPARSE_ENGINE_MAX_DENSITY) return 1;
+  const { fixed, perDensity } = SPARSE_EPOCH_FRACTION[spec.model.kind];
+  return Math.min(1, fixed + perDensity * density);
 }
 
 /** Seconds of per-example work and of per-step work per weight, from a reference epoch. */
@@ -153,7 +177,7 @@ export function estimatedEpochSeconds(spec: RunSpec): number {
 export function estimatedEvaluationSeconds(spec: RunSpec): number {
   const { perExample } = unitCosts(REFERENCE_EPOCHS[spec.model.kind]);
   return modelWeightCount(spec.model) * datasetExampleCounts(spec.dataset).test * perExample *
-    EVALUATION_SHARE * BACKEND_FACTORS[spec.backend] * densityEngineFactor(spec);
+    EVALUATION_SHARE * BACKEND_FACTORS[spec.backend];
 }
 
 /** The training epochs of a run, as its result's `cost` will count them. */

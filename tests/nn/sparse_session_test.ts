@@ -130,7 +130,7 @@ Deno.test("engine choice: auto trains sparse at or below the crossover density, 
   sparse.session.trainEpochs(1);
   sparse.session.trainEpochs(1, { onBatchEnd: () => {} });
   assert.deepEqual(sparse.session.epochsByEngine, { sparse: 1, dense: 1 });
-  const dense = sparseSession("auto", 0.5, "adam", { engine: "auto" });
+  const dense = sparseSession("auto", 0.2, "adam", { engine: "auto" });
   dense.session.trainEpochs(1);
   assert.deepEqual(dense.session.epochsByEngine, { sparse: 0, dense: 1 });
   const all = [new Float32Array(10).fill(1)];

@@ -27,6 +27,7 @@ function specOf(
     method?: Record<string, unknown>;
     sparsity?: number;
     backend?: string;
+    engine?: string;
   } = {},
 ): RunSpec {
   const document: Record<string, unknown> = {
@@ -45,6 +46,8 @@ function specOf(
     seeds: [1],
   };
   if (settings.backend !== undefined) document.backend = settings.backend;
+  // The dense path unless asked: the hand computations below scale the dense reference epochs.
+  document.engine = settings.engine ?? "dense";
   const specs = specsOf(document);
   assert.equal(specs.length, 1);
   return specs[0];
@@ -102,6 +105,30 @@ Deno.test("cost estimate: epoch seconds scale with batch size, weights, examples
   );
   // Sparsity does not change the dense path's cost.
   assertClose(estimatedEpochSeconds(specOf({ sparsity: 0.5 })), 4.5);
+});
+
+Deno.test("cost estimate: on the sparse engine an epoch costs a fixed part plus the kept weights", () => {
+  // LeNet at 90% sparsity: 4.5 s x (0.04 + 0.78 x 0.1).
+  assertClose(estimatedEpochSeconds(specOf({ engine: "auto" })), 4.5 * (0.04 + 0.078));
+  // The autoencoder at 98%: 9 s x (0.14 + 0.5 x 0.02).
+  assertClose(
+    estimatedEpochSeconds(
+      specOf({
+        model: { kind: "autoencoder", hidden: [256, 64, 256] },
+        sparsity: 0.98,
+        engine: "auto",
+      }),
+    ),
+    9 * (0.14 + 0.01),
+  );
+  // Density 0.5 is the rule's last sparse density; 0.4 sparsity (density 0.6) stays dense.
+  assertClose(
+    estimatedEpochSeconds(specOf({ sparsity: 0.5, engine: "auto" })),
+    4.5 * (0.04 + 0.39),
+  );
+  assertClose(estimatedEpochSeconds(specOf({ sparsity: 0.4, engine: "auto" })), 4.5);
+  // Evaluation runs on the dense tfjs path whatever the engine.
+  assertClose(estimatedEvaluationSeconds(specOf({ engine: "auto" })), 3.06 / 6 / 3);
 });
 
 Deno.test("cost estimate: a test evaluation is a third of the per-example work on the test split", () => {

@@ -34,7 +34,9 @@ export function zero(target: usize, count: i32): void {
 
 /**
  * Copies a row-major [rows, features] block into feature-major
- * [features, stride] and zeroes the padding columns rows..stride.
+ * [features, stride] and zeroes the padding columns rows..stride. Blocks of
+ * 4 rows x 4 features are transposed in registers (four loads, eight
+ * shuffles, four stores); the leftover rows and features one by one.
  */
 export function transposeIn(
   source: usize,
@@ -43,15 +45,44 @@ export function transposeIn(
   features: i32,
   stride: i32,
 ): void {
-  for (let feature = 0; feature < features; feature++) {
-    const targetRow = target + ((<usize>feature * <usize>stride) << 2);
-    for (let row = 0; row < rows; row++) {
-      store<f32>(
-        targetRow + (<usize>row << 2),
-        load<f32>(source + ((<usize>row * <usize>features + <usize>feature) << 2)),
-      );
+  const sourceRow = <usize>features << 2;
+  const targetRow = <usize>stride << 2;
+  const blockRows = rows & ~3;
+  const blockFeatures = features & ~3;
+  for (let row = 0; row < blockRows; row += 4) {
+    const from = source + <usize>row * sourceRow;
+    const to = target + (<usize>row << 2);
+    for (let feature = 0; feature < blockFeatures; feature += 4) {
+      const at = from + (<usize>feature << 2);
+      const row0 = v128.load(at);
+      const row1 = v128.load(at + sourceRow);
+      const row2 = v128.load(at + 2 * sourceRow);
+      const row3 = v128.load(at + 3 * sourceRow);
+      const low01 = v128.shuffle<f32>(row0, row1, 0, 4, 1, 5);
+      const high01 = v128.shuffle<f32>(row0, row1, 2, 6, 3, 7);
+      const low23 = v128.shuffle<f32>(row2, row3, 0, 4, 1, 5);
+      const high23 = v128.shuffle<f32>(row2, row3, 2, 6, 3, 7);
+      const place = to + <usize>feature * targetRow;
+      v128.store(place, v128.shuffle<f32>(low01, low23, 0, 1, 4, 5));
+      v128.store(place + targetRow, v128.shuffle<f32>(low01, low23, 2, 3, 6, 7));
+      v128.store(place + 2 * targetRow, v128.shuffle<f32>(high01, high23, 0, 1, 4, 5));
+      v128.store(place + 3 * targetRow, v128.shuffle<f32>(high01, high23, 2, 3, 6, 7));
     }
-    for (let row = rows; row < stride; row++) store<f32>(targetRow + (<usize>row << 2), 0);
+    for (let feature = blockFeatures; feature < features; feature++) {
+      for (let each = row; each < row + 4; each++) {
+        store<f32>(
+          target + <usize>feature * targetRow + (<usize>each << 2),
+          load<f32>(source + <usize>each * sourceRow + (<usize>feature << 2)),
+        );
+      }
+    }
+  }
+  for (let feature = 0; feature < features; feature++) {
+    const to = target + <usize>feature * targetRow;
+    for (let row = blockRows; row < rows; row++) {
+      store<f32>(to + (<usize>row << 2), load<f32>(source + <usize>row * sourceRow + (<usize>feature << 2)));
+    }
+    for (let row = rows; row < stride; row++) store<f32>(to + (<usize>row << 2), 0);
   }
 }
 
@@ -165,9 +196,35 @@ export function softmaxCrossEntropy(
 }
 
 /**
+ * e^x for four floats: x = n ln 2 + r with |r| <= ln(2)/2, e^r by the Cephes
+ * expf polynomial (about 1 ulp), 2^n built in the exponent bits. x is
+ * clamped to [-87, 88], where 2^n stays a normal float.
+ */
+// @ts-ignore: decorator
+@inline
+function exp4(x: v128): v128 {
+  const clamped = f32x4.max(f32x4.min(x, f32x4.splat(88)), f32x4.splat(-87));
+  const n = f32x4.nearest(f32x4.mul(clamped, f32x4.splat(1.44269504088896341)));
+  const r = f32x4.sub(
+    f32x4.sub(clamped, f32x4.mul(n, f32x4.splat(0.693359375))),
+    f32x4.mul(n, f32x4.splat(-2.12194440e-4)),
+  );
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const expR = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  const power = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(expR, power);
+}
+
+/**
  * Mean squared error of sigmoid(z) against targets, both [outputs, stride],
  * over the first `rows` columns. Writes d loss / d z into `delta` (zero in
- * the padding) and returns the summed squared error.
+ * the padding) and returns the summed squared error. Four columns at a time;
+ * padding columns are masked out of both the loss and the gradient.
  */
 export function sigmoidSquaredError(
   preActivation: usize,
@@ -178,20 +235,28 @@ export function sigmoidSquaredError(
   delta: usize,
 ): f64 {
   const rowBytes = <usize>stride << 2;
-  const scale = <f32>(2 / (<f64>rows * <f64>outputs));
+  const scale = f32x4.splat(<f32>(2 / (<f64>rows * <f64>outputs)));
+  const ones = f32x4.splat(1);
+  const lanes = i32x4(0, 1, 2, 3);
   let total: f64 = 0;
   for (let o = 0; o < outputs; o++) {
     const rowOffset = <usize>o * rowBytes;
-    let rowTotal: f32 = 0;
-    for (let row = 0; row < rows; row++) {
-      const place = rowOffset + (<usize>row << 2);
-      const output: f32 = 1 / (1 + Mathf.exp(-load<f32>(preActivation + place)));
-      const difference = output - load<f32>(targets + place);
-      rowTotal += difference * difference;
-      store<f32>(delta + place, difference * output * (1 - output) * scale);
+    let rowTotal = f32x4.splat(0);
+    for (let column = 0; column < stride; column += 4) {
+      const place = rowOffset + (<usize>column << 2);
+      const inBatch = i32x4.lt_s(i32x4.add(lanes, i32x4.splat(column)), i32x4.splat(rows));
+      const output = f32x4.div(ones, f32x4.add(ones, exp4(f32x4.neg(v128.load(preActivation + place)))));
+      const difference = v128.and(f32x4.sub(output, v128.load(targets + place)), inBatch);
+      rowTotal = f32x4.add(rowTotal, f32x4.mul(difference, difference));
+      v128.store(
+        delta + place,
+        f32x4.mul(f32x4.mul(difference, f32x4.mul(output, f32x4.sub(ones, output))), scale),
+      );
     }
-    for (let row = rows; row < stride; row++) store<f32>(delta + rowOffset + (<usize>row << 2), 0);
-    total += <f64>rowTotal;
+    total += <f64>(
+      (f32x4.extract_lane(rowTotal, 0) + f32x4.extract_lane(rowTotal, 1)) +
+      (f32x4.extract_lane(rowTotal, 2) + f32x4.extract_lane(rowTotal, 3))
+    );
   }
   return total;
 }
