@@ -84,6 +84,13 @@ export function checkExperimentConsistency(
       );
     }
     if (method.name === MATCHED_RANDOM) checkReference(experiment, index, fail, locator);
+    if (method.mode === "threshold" && method.criterion !== "relative") {
+      fail(
+        ["methods", index, "criterion"],
+        `expected "relative" with mode "threshold" (its fraction is a fraction of the initial ` +
+          `value), found ${JSON.stringify(method.criterion)}`,
+      );
+    }
     const restarts = method.retrain === true || method.sanityCheck !== "none";
     if (
       method.initialization === "density-aware" &&

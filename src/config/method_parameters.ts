@@ -73,6 +73,12 @@ const dissipatingParameters = {
       "target sparsity is reached; `threshold`: prune every weight whose relative change " +
       "|w - w0| / |w0| stays within `fraction`, whatever sparsity that gives.",
   ),
+  criterion: z.enum(["relative", "absolute", "gradient"]).default("relative").describe(
+    "What a weight is ranked by: `relative` change since initialization |w - w0| / |w0| (the " +
+      "abstract's description), `absolute` change |w - w0|, or `gradient`, the sum of |dL/dw| " +
+      "over the pruning steps (the literal reading of dissipating gradients). `threshold` mode " +
+      "needs `relative`.",
+  ),
   fraction: numberSchema({ min: 0, minExclusive: true }).default(0.1).describe(
     "Relative change |w - w0| / |w0| within which a weight counts as not having moved.",
   ),

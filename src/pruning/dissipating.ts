@@ -3,11 +3,20 @@
  * their initial value during the first epochs, whatever their magnitude.
  *
  * The network trains for `pruningEpochs`; at the end of each, every kept
- * weight's relative change from its initial value, |w - w0| / |w0|, is
- * measured, and
- * - mode `threshold` prunes every kept weight whose change is within
- *   `fraction` (the sparsity this reaches is reported, not chosen);
- * - mode `target` prunes the least-changed kept weights so that the sparsity
+ * weight is scored by the `criterion`:
+ * - `relative` (the default, the abstract's own description): its change
+ *   since initialisation relative to its initial value, |w - w0| / |w0|;
+ * - `absolute`: its change since initialisation, |w - w0| (under Adam, whose
+ *   steps have about the learning rate's size whatever the weight, the
+ *   relative change is mostly 1/|w0|; this reading removes that factor);
+ * - `gradient`: the sum of |dL/dw| over every step of the pruning epochs so
+ *   far (the literal reading of "dissipating gradients"; under the
+ *   combination, the K-starts selection steps are not included).
+ * Then
+ * - mode `threshold` prunes every kept weight whose relative change is within
+ *   `fraction` (the sparsity this reaches is reported, not chosen; only the
+ *   `relative` criterion has a fraction of the initial value to compare with);
+ * - mode `target` prunes the lowest-scoring kept weights so that the sparsity
  *   grows linearly from where it started to the target over the pruning
  *   epochs.
  * A pruned weight never comes back: it is zero and its optimiser state is
@@ -16,7 +25,7 @@
  *
  * @module
  */
-import type { TrainingSession } from "../nn/train.ts";
+import type { BatchInfo, TrainingSession } from "../nn/train.ts";
 import { type Allocation, maskSparsity, selectByScore } from "./allocation.ts";
 import {
   parameter,
@@ -38,6 +47,21 @@ export function relativeChange(current: Float32Array[], initial: Float32Array[])
   });
 }
 
+/** Absolute change |w - w0| of every weight. */
+export function absoluteChange(current: Float32Array[], initial: Float32Array[]): Float32Array[] {
+  return current.map((kernel, layer) => {
+    const start = initial[layer];
+    const change = new Float32Array(kernel.length);
+    for (let index = 0; index < kernel.length; index++) {
+      change[index] = Math.abs(kernel[index] - start[index]);
+    }
+    return change;
+  });
+}
+
+/** The scores a dissipation criterion ranks weights by (lowest pruned first). */
+export type DissipationCriterion = "relative" | "absolute" | "gradient";
+
 /** Masks without the kept weights whose relative change is at most `fraction`. */
 export function thresholdMasks(
   change: Float32Array[],
@@ -57,6 +81,7 @@ export function thresholdMasks(
 /** Settings of a dissipation phase. */
 export interface DissipationOptions {
   mode: "target" | "threshold";
+  criterion: DissipationCriterion;
   fraction: number;
   pruningEpochs: number;
   allocation: Allocation;
@@ -78,14 +103,30 @@ export function runDissipation(
   const network = session.network;
   const startSparsity = maskSparsity(network.masks);
   const sparsityByEpoch: number[] = [];
+  const accumulated = options.criterion === "gradient"
+    ? network.kernels.map((kernel) => new Float64Array(kernel.length))
+    : undefined;
+  const callbacks = accumulated === undefined ? {} : {
+    onBatchEnd: ({ gradients }: BatchInfo) => {
+      gradients.forEach(({ kernel }, layer) => {
+        const sum = accumulated[layer];
+        for (let index = 0; index < kernel.length; index++) sum[index] += Math.abs(kernel[index]);
+      });
+    },
+  };
   for (let epoch = 1; epoch <= options.pruningEpochs; epoch++) {
-    const outcome = session.trainEpochs(1);
+    const outcome = session.trainEpochs(1, callbacks);
     if (outcome.divergedAt) return { sparsityByEpoch, divergedAt: outcome.divergedAt };
-    const change = relativeChange(network.kernels, context.initialWeights.kernels);
+    const initial = context.initialWeights.kernels;
+    const scores = accumulated !== undefined
+      ? accumulated.map((sum) => Float32Array.from(sum))
+      : options.criterion === "absolute"
+      ? absoluteChange(network.kernels, initial)
+      : relativeChange(network.kernels, initial);
     const masks = options.mode === "threshold"
-      ? thresholdMasks(change, network.masks, options.fraction)
+      ? thresholdMasks(scores, network.masks, options.fraction)
       : selectByScore(
-        change,
+        scores,
         network.masks,
         startSparsity +
           (options.targetSparsity - startSparsity) * epoch / options.pruningEpochs,
@@ -107,6 +148,7 @@ export function dissipationOptions(
   const settings = context.method;
   return {
     mode: parameter<"target" | "threshold">(settings, "mode", "string"),
+    criterion: parameter<DissipationCriterion>(settings, "criterion", "string"),
     fraction: parameter<number>(settings, "fraction", "number"),
     pruningEpochs: parameter<number>(settings, "pruningEpochs", "number"),
     allocation: parameter<Allocation>(settings, "allocation", "string"),

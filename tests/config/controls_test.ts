@@ -98,3 +98,19 @@ Deno.test("density-aware initialization: default standard; refused where no mask
     includes: ['"standard" for dense'],
   });
 });
+
+Deno.test("dissipating criterion: relative by default; threshold mode only with relative", () => {
+  assert.equal(parse([{ name: "dissipating" }]).methods[0].criterion, "relative");
+  assert.equal(
+    parse([{ name: "kstarts+dissipating", criterion: "gradient" }]).methods[0].criterion,
+    "gradient",
+  );
+  assertConfigError(
+    () => parse([{ name: "dissipating", mode: "threshold", criterion: "absolute" }]),
+    {
+      file: FILE,
+      path: "$.methods[0].criterion",
+      includes: ['expected "relative" with mode "threshold"', 'found "absolute"'],
+    },
+  );
+});

@@ -27,6 +27,7 @@ Deno.test("every method named in the design is defined", () => {
 Deno.test("methodParameterSchema fills defaults and rejects unknown parameters", () => {
   assert.deepEqual(methodParameterSchema("dissipating").parse({ mode: "threshold" }), {
     mode: "threshold",
+    criterion: "relative",
     fraction: 0.1,
     pruningEpochs: 2,
     allocation: "output-half",

@@ -86,6 +86,7 @@ function syntheticSpec(overrides: Partial<RunSpec> = {}): RunSpec {
       fitness: "combined",
       selection: "network",
       mode: "target",
+      criterion: "relative",
       fraction: 0.1,
       pruningEpochs: 1,
       allocation: "uniform",

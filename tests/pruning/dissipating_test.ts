@@ -38,6 +38,7 @@ function dissipatingSettings(overrides: Partial<MethodSettings> = {}): MethodSet
     name: "dissipating",
     label: "dissipating",
     mode: "target",
+    criterion: "relative",
     fraction: 0.1,
     pruningEpochs: 2,
     allocation: "uniform",

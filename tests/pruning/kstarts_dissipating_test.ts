@@ -28,6 +28,7 @@ function combinationSettings(overrides: Partial<MethodSettings> = {}): MethodSet
     fitness: "magnitude",
     selection: "network",
     mode: "target",
+    criterion: "relative",
     fraction: 0.1,
     pruningEpochs: 2,
     allocation: "uniform",

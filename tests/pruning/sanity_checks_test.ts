@@ -48,6 +48,7 @@ function spec(method: Partial<MethodSettings> & { name: string }): RunSpec {
 const dissipating = {
   name: "dissipating",
   mode: "target",
+  criterion: "relative",
   fraction: 0.1,
   pruningEpochs: 2,
   allocation: "uniform",
