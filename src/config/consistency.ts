@@ -8,7 +8,7 @@
 import { ConfigError, formatJsonPath } from "./errors.ts";
 import type { JsonPathSegments } from "./errors.ts";
 import type { Experiment } from "./experiment.ts";
-import { epochRequirement } from "./epoch_budget.ts";
+import { epochRequirement, finalTrainingProblem } from "./epoch_budget.ts";
 import { allocationProblem } from "./allocation_limits.ts";
 import { ALLOCATION_NAMES, type AllocationName } from "./method_parameters.ts";
 import { MATCHED_RANDOM, UNREFERENCEABLE_METHODS } from "./references.ts";
@@ -32,7 +32,8 @@ export const LOCATE_IN_FILE: SettingLocator = { locate: formatJsonPath, epochsSo
  * that needs more epochs than `training.epochs` (or a grid value of it)
  * allows; a sanity check on `dense`; an intermediate sparsity above a target;
  * an allocation that cannot reach the highest target sparsity on the model;
- * a matched-random control whose reference labels no method it can copy.
+ * a matched-random control whose reference labels no method it can copy; a
+ * final mask that trains less than `minimumFinalTraining` of the budget.
  */
 export function checkExperimentConsistency(
   experiment: Experiment,
@@ -72,6 +73,13 @@ export function checkExperimentConsistency(
       fail(
         ["methods", index, requirement.parameter],
         `expected ${requirement.expression} ${requirement.comparison} training.epochs (${epochs}${locator.epochsSource}), found ${requirement.found}`,
+      );
+    }
+    const finalTraining = finalTrainingProblem(method, epochs, experiment.minimumFinalTraining);
+    if (finalTraining !== null) {
+      fail(
+        ["methods", index, finalTraining.parameter],
+        `${finalTraining.detail} (training.epochs ${epochs}${locator.epochsSource})`,
       );
     }
     if (
@@ -150,6 +158,19 @@ export function checkExperimentConsistency(
             } at ${
               locator.locate(["methods", methodIndex])
             } needs ${requirement.expression} ${requirement.comparison} training.epochs, and ${requirement.expression} is ${requirement.found}), found ${value}`,
+          );
+        }
+        const finalTraining = finalTrainingProblem(
+          method,
+          Number(value),
+          experiment.minimumFinalTraining,
+        );
+        if (finalTraining !== null) {
+          fail(
+            ["grid", axis.path, valueIndex],
+            `${finalTraining.detail} (method ${JSON.stringify(method.label)} at ${
+              locator.locate(["methods", methodIndex])
+            })`,
           );
         }
       });

@@ -48,6 +48,8 @@ export interface Experiment {
   sparsities: number[];
   /** Seeds, in file order. */
   seeds: number[];
+  /** Smallest share of `training.epochs` a final mask must train (see `epoch_budget.ts`). */
+  minimumFinalTraining: number;
   /** Extra sweep axes, in the fixed order of `GRID_PATHS`. */
   grid: GridAxis[];
 }

@@ -11,6 +11,7 @@ import { z } from "zod";
 import type { DatasetName, TrainingSettings } from "./types.ts";
 import { integerSchema, numberSchema, safeNameSchema } from "./field_schemas.ts";
 import { METHOD_NAMES, methodSettingsSchema } from "./method_parameters.ts";
+import { DEFAULT_MINIMUM_FINAL_TRAINING } from "./epoch_budget.ts";
 
 /** Every dataset with a line on what it is; typed so that no {@link DatasetName} is forgotten. */
 const DATASET_DESCRIPTIONS: Record<DatasetName, string> = {
@@ -100,7 +101,7 @@ export const DEFAULT_TRAINING: Readonly<TrainingSettings> = {
   learningRate: 0.001,
   momentum: 0.9,
   batchSize: 64,
-  epochs: 10,
+  epochs: 20,
 };
 
 /** The `training` object, each field defaulted. */
@@ -144,6 +145,13 @@ export const seedsSchema = z.array(integerSchema({ min: 0, max: 4294967295 })).m
 
 /** Default `seeds`. */
 export const DEFAULT_SEEDS: readonly number[] = [1, 2, 3];
+
+/** The `minimumFinalTraining` setting. */
+export const minimumFinalTrainingSchema = numberSchema({ min: 0, max: 1 }).describe(
+  "Smallest share of training.epochs the final mask must train after every epoch a method " +
+    "spends on its final network choosing it (default 0.75: 15 of 20 epochs). A method that " +
+    "breaks it is an error. Restarts (`retrain`, sanity checks) train the whole budget.",
+);
 
 /** A grid axis: a non-empty list of values of one setting. */
 function gridAxis<Schema extends z.ZodType>(schema: Schema) {
@@ -215,6 +223,7 @@ const PROFILE_SHAPE = {
   seeds: seedsSchema.optional(),
   backend: backendSchema.optional(),
   engine: engineSchema.optional(),
+  minimumFinalTraining: minimumFinalTrainingSchema.optional(),
   grid: gridSchema.optional(),
 };
 
@@ -247,6 +256,7 @@ export const experimentFileSchema = z.strictObject({
   seeds: seedsSchema.default(() => [...DEFAULT_SEEDS]),
   backend: backendSchema.default("wasm"),
   engine: engineSchema.default("auto"),
+  minimumFinalTraining: minimumFinalTrainingSchema.default(DEFAULT_MINIMUM_FINAL_TRAINING),
   grid: gridSchema.default(() => ({})),
   profiles: profilesSchema.default(() => ({})),
 }).meta({

@@ -101,6 +101,7 @@ function resolve(file: string, parsed: ExperimentFile, profile: string | null): 
     methods,
     sparsities: [...parsed.sparsities],
     seeds: [...parsed.seeds],
+    minimumFinalTraining: parsed.minimumFinalTraining,
     grid,
   };
 }

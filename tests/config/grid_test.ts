@@ -36,7 +36,7 @@ Deno.test("2 methods x 3 sparsities x 2 seeds x 2 learning rates give 24 runs in
     experiment: "minimal",
     dataset: "fashion-mnist",
     model: { kind: "mlp", hidden: [300, 100] },
-    training: { optimizer: "adam", learningRate: 0.001, momentum: 0.9, batchSize: 64, epochs: 10 },
+    training: { optimizer: "adam", learningRate: 0.001, momentum: 0.9, batchSize: 64, epochs: 20 },
     method: {
       name: "random",
       label: "random",
@@ -52,8 +52,8 @@ Deno.test("2 methods x 3 sparsities x 2 seeds x 2 learning rates give 24 runs in
   });
   // Runs do not share objects, so a consumer mutating one cannot change another.
   specs[0].training.epochs = 99;
-  assert.equal(specs[1].training.epochs, 10);
-  assert.equal(experiment.training.epochs, 10);
+  assert.equal(specs[1].training.epochs, 20);
+  assert.equal(experiment.training.epochs, 20);
 });
 
 Deno.test("dense runs once per seed at sparsity 0", () => {

@@ -25,7 +25,7 @@ Deno.test("a minimal file resolves with every default filled in", () => {
     profile: null,
     dataset: "fashion-mnist",
     model: { kind: "mlp", hidden: [300, 100] },
-    training: { optimizer: "adam", learningRate: 0.001, momentum: 0.9, batchSize: 64, epochs: 10 },
+    training: { optimizer: "adam", learningRate: 0.001, momentum: 0.9, batchSize: 64, epochs: 20 },
     backend: "wasm",
     engine: "auto",
     methods: [{
@@ -38,6 +38,7 @@ Deno.test("a minimal file resolves with every default filled in", () => {
     }],
     sparsities: [0.5],
     seeds: [1, 2, 3],
+    minimumFinalTraining: 0.75,
     grid: [],
   });
 });
@@ -277,12 +278,21 @@ Deno.test("methods that spend more epochs than the budget are rejected", () => {
     ],
   });
   // Exactly the budget is allowed.
-  parseEdited((file) => (file.methods[3].selectionEpochs = 8))();
-  assertConfigError(parseEdited((file) => (file.grid["training.epochs"] = [10, 3])), {
-    file: FILE,
-    path: '$.grid["training.epochs"][1]',
-    includes: ["expected an integer >= 4", '"kstarts+dissipating"', "found 3"],
-  });
+  parseEdited((file) => {
+    file.methods[3].selectionEpochs = 8;
+    file.minimumFinalTraining = 0;
+  })();
+  assertConfigError(
+    parseEdited((file) => {
+      file.grid["training.epochs"] = [10, 3];
+      file.minimumFinalTraining = 0;
+    }),
+    {
+      file: FILE,
+      path: '$.grid["training.epochs"][1]',
+      includes: ["expected an integer >= 4", '"kstarts+dissipating"', "found 3"],
+    },
+  );
   assertConfigError(parseEdited((file) => file.methods.push({ name: "imp", rewindEpoch: 10 })), {
     file: FILE,
     path: "$.methods[5].rewindEpoch",
