@@ -138,7 +138,11 @@ export interface RunResult {
     value: number;
     higherIsBetter: boolean;
   };
-  /** All test metrics measured at the end of training. */
+  /**
+   * All test metrics measured at the end of training; an autoencoder's also
+   * hold `meanImageError`, the test reconstruction error of predicting the
+   * training set's mean image (the floor its `reconstructionError` must beat).
+   */
   metrics: Record<string, number>;
   /** Target and achieved sparsity, globally and per layer. */
   sparsity: {

@@ -14,7 +14,9 @@
  *
  * A diverged run (loss NaN or infinite) records NaN as its metrics: the
  * numbers a broken network scores are not results. The store writes them as
- * `null`.
+ * `null`. An autoencoder run also records `metrics.meanImageError`, the test
+ * reconstruction error of predicting the training set's mean image: the
+ * floor a network must beat before its cell says anything.
  *
  * @module
  */
@@ -22,6 +24,7 @@ import type { CurvePoint, LayerSparsity, RunResult, RunSpec } from "../config/ty
 import { runId } from "../config/run_id.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { loadDataset } from "../data/registry.ts";
+import { meanImageError } from "../data/mean_image.ts";
 import { initBackend } from "../nn/backend.ts";
 import { chooseEngine } from "../nn/engine_choice.ts";
 import { initialWeights, modelArchitecture } from "../nn/models.ts";
@@ -244,6 +247,10 @@ export async function executeRun(
   if (status === "diverged") {
     primaryMetric.value = Number.NaN;
     for (const name of Object.keys(metrics)) metrics[name] = Number.NaN;
+  }
+  if (autoencoder) {
+    // The floor is a property of the data, not of the network: kept for a diverged run too.
+    metrics.meanImageError = meanImageError(dataset.train, dataset.test, dataset.inputSize);
   }
   const result: RunResult = {
     schemaVersion: 1,

@@ -60,6 +60,8 @@ const SMALL_SMOKE = {
   methods: [{ name: "random" }, { name: "kstarts", k: 2, selectionEpochs: 1 }],
   sparsities: [0.5],
   seeds: [1, 2],
+  // Two epochs: K-starts' final mask trains one, below the default share of the rule.
+  minimumFinalTraining: 0.5,
 };
 
 /** The same document with every object's keys in reverse order. */
