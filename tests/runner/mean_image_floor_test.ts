@@ -20,6 +20,7 @@ function spec(kind: "mlp" | "autoencoder"): RunSpec {
     sparsity: 0.5,
     seed: 1,
     backend: "wasm",
+    engine: "dense",
   };
 }
 
