@@ -10,6 +10,7 @@ import { prepareStudy, reportStudy, reproductionFiles } from "../runner/study.ts
 import { ResultStore } from "../runner/store.ts";
 import { type CommandHelp, parseCommandLine, stringOption } from "./options.ts";
 import { defaultResultsDir } from "./reproduce.ts";
+import { settingOverrides } from "./study_command.ts";
 
 /** What `report --help` prints besides the options. */
 export const REPORT_HELP: CommandHelp = {
@@ -36,6 +37,12 @@ export async function reportCommand(args: string[]): Promise<number> {
         description: "the study's folder: runs are read from DIR/runs, the report written to DIR",
         defaultValue: "results/<profile> without files, out with files",
       },
+      set: {
+        type: "string",
+        valueName: "PATH=VALUE",
+        multiple: true,
+        description: "the settings overridden when the runs were computed (see run --help)",
+      },
     },
     true,
     REPORT_HELP,
@@ -44,7 +51,13 @@ export async function reportCommand(args: string[]): Promise<number> {
   const profile = stringOption(values.profile) ?? (positionals.length > 0 ? undefined : "quick");
   const outDir = stringOption(values.out) ??
     (positionals.length > 0 ? "out" : defaultResultsDir(profile ?? "quick"));
-  const prepared = await prepareStudy(files, profile, undefined, false);
+  const prepared = await prepareStudy(
+    files,
+    profile,
+    undefined,
+    false,
+    settingOverrides(values.set),
+  );
   const report = await reportStudy(
     prepared,
     new ResultStore(join(outDir, "runs")),

@@ -7,7 +7,14 @@
 import { join } from "node:path";
 import { runStudy } from "../runner/study.ts";
 import { interruptSignal } from "./interrupt.ts";
-import { type OptionSpec, type OptionValue, positiveInteger, stringOption } from "./options.ts";
+import {
+  type OptionSpec,
+  type OptionValue,
+  positiveInteger,
+  stringList,
+  stringOption,
+} from "./options.ts";
+import { parseSettingOverride, type SettingOverride } from "../config/overrides.ts";
 import { printStudyOutcome } from "./study_report.ts";
 import { planStudy } from "../runner/study_plan.ts";
 import { printStudyPlan } from "./dry_run.ts";
@@ -53,6 +60,14 @@ export function studyFlags(outDefault: string, profileDefault: string): OptionSp
       description: "look for datasets here first",
       defaultValue: "$PRUNING_DATA_DIR, then the user cache and system copies",
     },
+    set: {
+      type: "string",
+      valueName: "PATH=VALUE",
+      multiple: true,
+      description: "override a setting of every file after its profile, e.g. " +
+        "training.epochs=5 or sparsities=[0.5,0.9] (JSON, else text); checked like the " +
+        "file and part of the run ids",
+    },
     "dry-run": {
       type: "boolean",
       description: "compute nothing: list each experiment's runs, stored or missing, and " +
@@ -80,6 +95,17 @@ export function shardOption(
   }
 }
 
+/** The `--set PATH=VALUE` flags, in order; a malformed one is a usage error. */
+export function settingOverrides(value: OptionValue): SettingOverride[] {
+  return stringList(value).map((text) => {
+    try {
+      return parseSettingOverride(text);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  });
+}
+
 /** Runs `files` as one study into `outDir` with the parsed flags; returns the exit code. */
 export async function runStudyCommand(
   command: string,
@@ -90,9 +116,10 @@ export async function runStudyCommand(
 ): Promise<number> {
   const shard = shardOption(command, values.shard);
   const force = values.force === true;
+  const overrides = settingOverrides(values.set);
   if (values["dry-run"] === true) {
     positiveInteger(command, "workers", values.workers);
-    const plan = await planStudy({ files, profile, outDir, force, shard });
+    const plan = await planStudy({ files, profile, outDir, force, shard, overrides });
     printStudyPlan(plan, force);
     return 0;
   }
@@ -109,6 +136,7 @@ export async function runStudyCommand(
       dataDir: stringOption(values["data-dir"]),
       signal: interrupt.signal,
       shard,
+      overrides,
     });
     return printStudyOutcome(outcome, outDir, shard);
   } finally {

@@ -11,6 +11,7 @@ import { didYouMeanHint } from "./did_you_mean.ts";
 import type { Experiment, GridAxis } from "./experiment.ts";
 import { experimentFileSchema, GRID_PATHS } from "./experiment_schema.ts";
 import type { ExperimentFile } from "./experiment_schema.ts";
+import { applySettingOverrides, type SettingOverride } from "./overrides.ts";
 import { applyProfile } from "./profiles.ts";
 import { embedReferences, MATCHED_RANDOM, matchedRandomLabel } from "./references.ts";
 import { checkExperimentConsistency, LOCATE_IN_FILE } from "./consistency.ts";
@@ -26,6 +27,11 @@ export interface ExperimentOptions {
    * declares profiles but not this one is an error, which catches typos.
    */
   profile?: string;
+  /**
+   * Settings overridden on the command line (`--set PATH=VALUE`), applied
+   * after the profile and validated with the file; errors name the `--set`.
+   */
+  set?: readonly SettingOverride[];
 }
 
 /** Line and column (both 1-based) of a character offset in `text`. */
@@ -123,31 +129,47 @@ export function parseExperimentText(
   const parsed = validate(document, file);
   const profileName = options.profile;
   const declared = Object.keys(parsed.profiles);
-  if (profileName === undefined || declared.length === 0) {
+  const overrides = options.set ?? [];
+  const profiled = profileName !== undefined && declared.length > 0;
+  if (!profiled && overrides.length === 0) {
     const experiment = resolve(file, parsed, null);
     checkExperimentConsistency(experiment);
     return experiment;
   }
-  if (!Object.hasOwn(parsed.profiles, profileName)) {
-    throw new ConfigError(
-      file,
-      "$.profiles",
-      `no profile ${JSON.stringify(profileName)}; declared: ${declared.join(", ")}` +
-        didYouMeanHint(profileName, declared),
-    );
+  // Validation succeeded, so the document is an object.
+  let source = document as Record<string, unknown>;
+  let locator: SettingLocator = LOCATE_IN_FILE;
+  if (profiled) {
+    if (!Object.hasOwn(parsed.profiles, profileName)) {
+      throw new ConfigError(
+        file,
+        "$.profiles",
+        `no profile ${JSON.stringify(profileName)}; declared: ${declared.join(", ")}` +
+          didYouMeanHint(profileName, declared),
+      );
+    }
+    const profile = (source.profiles as Record<string, Record<string, unknown>>)[profileName];
+    const applied = applyProfile(source, profileName, profile);
+    source = applied.document;
+    locator = {
+      locate: applied.locate,
+      epochsSource: applied.isOverridden(["training", "epochs"])
+        ? `, from profile ${JSON.stringify(profileName)}`
+        : locator.epochsSource,
+    };
   }
-  // Validation succeeded, so the document is an object with these profiles.
-  const source = document as Record<string, unknown>;
-  const overrides = (source.profiles as Record<string, Record<string, unknown>>)[profileName];
-  const profiled = applyProfile(source, profileName, overrides);
-  const reparsed = validate(profiled.document, file, profiled.locate);
-  const experiment = resolve(file, reparsed, profileName);
-  const locator: SettingLocator = {
-    locate: profiled.locate,
-    epochsSource: profiled.isOverridden(["training", "epochs"])
-      ? `, from profile ${JSON.stringify(profileName)}`
-      : LOCATE_IN_FILE.epochsSource,
-  };
+  if (overrides.length > 0) {
+    const applied = applySettingOverrides(source, overrides, file, locator.locate);
+    source = applied.document;
+    locator = {
+      locate: applied.locate,
+      epochsSource: applied.isOverridden(["training", "epochs"])
+        ? `, from ${applied.locate(["training", "epochs"])}`
+        : locator.epochsSource,
+    };
+  }
+  const reparsed = validate(source, file, locator.locate);
+  const experiment = resolve(file, reparsed, profiled ? profileName : null);
   checkExperimentConsistency(experiment, locator);
   return experiment;
 }

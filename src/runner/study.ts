@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { expandExperiment } from "../config/grid.ts";
 import type { Experiment } from "../config/experiment.ts";
 import { loadExperimentFile } from "../config/parse_experiment.ts";
+import type { SettingOverride } from "../config/overrides.ts";
 import { sha256Hex } from "../config/run_id.ts";
 import type { RunResult, RunSpec } from "../config/types.ts";
 import { loadDataset } from "../data/registry.ts";
@@ -53,6 +54,8 @@ export interface StudyOptions {
    * once all are stored.
    */
   shard?: Shard;
+  /** Settings overridden in every file (`--set PATH=VALUE`), part of the run ids. */
+  overrides?: readonly SettingOverride[];
 }
 
 /** A validated study, ready to run. */
@@ -82,12 +85,13 @@ export async function prepareStudy(
   profile: string | undefined,
   dataDir?: string,
   checkData = true,
+  overrides: readonly SettingOverride[] = [],
 ): Promise<PreparedStudy> {
   const experiments: PreparedStudy["experiments"] = [];
   const specs: RunSpec[] = [];
   const names = new Map<string, string>();
   for (const file of files) {
-    const experiment = await loadExperimentFile(file, { profile });
+    const experiment = await loadExperimentFile(file, { profile, set: overrides });
     const earlier = names.get(experiment.name);
     if (earlier !== undefined) {
       throw Object.assign(
@@ -171,7 +175,13 @@ export async function reportStudy(
 /** Runs a study: validate, sweep, report, manifest. */
 export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
   const started = performance.now();
-  const prepared = await prepareStudy(options.files, options.profile, options.dataDir);
+  const prepared = await prepareStudy(
+    options.files,
+    options.profile,
+    options.dataDir,
+    true,
+    options.overrides,
+  );
   const store = new ResultStore(options.storeDir ?? join(options.outDir, "runs"), {
     leaseSeconds: options.leaseSeconds,
   });
@@ -212,6 +222,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
           cpus: navigator.hardwareConcurrency,
         },
         profile: options.profile ?? null,
+        overrides: (options.overrides ?? []).map(({ path, value }) => ({ path, value })),
         experiments: prepared.experiments.map(({ experiment, hash }) => ({
           name: experiment.name,
           file: experiment.file,

@@ -58,7 +58,7 @@ export interface StudyPlan {
 /** The settings a plan reads from a study's options. */
 export type PlanOptions = Pick<
   StudyOptions,
-  "files" | "profile" | "outDir" | "storeDir" | "force" | "shard"
+  "files" | "profile" | "outDir" | "storeDir" | "force" | "shard" | "overrides"
 >;
 
 /**
@@ -66,7 +66,13 @@ export type PlanOptions = Pick<
  * real run would) and looks up each run in the store.
  */
 export async function planStudy(options: PlanOptions): Promise<StudyPlan> {
-  const prepared = await prepareStudy(options.files, options.profile, undefined, false);
+  const prepared = await prepareStudy(
+    options.files,
+    options.profile,
+    undefined,
+    false,
+    options.overrides,
+  );
   const storeDir = options.storeDir ?? join(options.outDir, "runs");
   const store = new ResultStore(storeDir);
   const included = selectedRuns(prepared.specs, options.shard);
