@@ -22,7 +22,7 @@
  */
 import type { TrainingSettings } from "../config/types.ts";
 import type { LayerShape, LossKind, MaskedNetwork } from "./network.ts";
-import type { OptimizerState } from "./optimizers.ts";
+import type { LayerGradients, OptimizerState } from "./optimizers.ts";
 
 /** The exports of `wasm/sparse_kernels.wasm` (see its source for each kernel's contract). */
 interface Kernels {
@@ -494,22 +494,40 @@ export class SparseTrainer {
     }
   }
 
+  /** Zeroed host-layout gradient arrays for {@link copyGradients}, one pair per layer. */
+  gradientBuffers(): LayerGradients[] {
+    return this.#shapes.map((shape) => ({
+      kernel: new Float32Array(shape.inputSize * shape.outputSize),
+      bias: new Float32Array(shape.outputSize),
+    }));
+  }
+
   /**
-   * The gradients of the last {@link computeGradients} in the host layout:
-   * kernel gradients dense, zero at pruned positions (for tests and
-   * diagnostics; training never copies them out).
+   * Writes the gradients of the last {@link computeGradients} into host-layout
+   * arrays from {@link gradientBuffers}: the kept positions and the biases.
+   * Pruned positions are not written, so they keep the zeros they hold.
    */
-  readGradients(): { kernel: Float32Array; bias: Float32Array }[] {
+  copyGradients(target: LayerGradients[]): void {
     this.#requireLoaded();
     const floats = new Float32Array(this.#kernels.memory.buffer);
-    return this.#layers.map((layer) => {
-      const kernel = new Float32Array(layer.shape.inputSize * layer.shape.outputSize);
+    this.#layers.forEach((layer, index) => {
+      const kernel = target[index].kernel;
       const gradient = layer.gradient >> 2;
       for (let k = 0; k < layer.keptCount; k++) {
         kernel[layer.positions[k]] = floats[gradient + k];
       }
       const bias = layer.biasGradient >> 2;
-      return { kernel, bias: floats.slice(bias, bias + layer.shape.outputSize) };
+      target[index].bias.set(floats.subarray(bias, bias + layer.shape.outputSize));
     });
+  }
+
+  /**
+   * The gradients of the last {@link computeGradients} in the host layout:
+   * kernel gradients dense, zero at pruned positions.
+   */
+  readGradients(): LayerGradients[] {
+    const gradients = this.gradientBuffers();
+    this.copyGradients(gradients);
+    return gradients;
   }
 }

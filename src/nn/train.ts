@@ -143,6 +143,13 @@ export interface BatchInfo {
 export interface TrainingCallbacks {
   /** Called after every optimisation step. */
   onBatchEnd?(info: BatchInfo): void;
+  /**
+   * Set when `onBatchEnd` reads the gradients only at kept positions and
+   * reads no weights: then the sparse engine may train (its gradients are
+   * zero at pruned positions, and it writes the weights back only at the end
+   * of the epoch). Without it, an `onBatchEnd` keeps the epoch dense.
+   */
+  keptGradientsOnly?: boolean;
   /** Called after every epoch with the epoch's mean training loss. */
   onEpochEnd?(epoch: number, meanLoss: number): void;
 }
@@ -392,11 +399,11 @@ export class TrainingSession {
       const epoch = this.#epochsDone + 1;
       const order = new Rng(`${this.#shuffleSeed}/${epoch}`).permutation(this.#data.count);
       // Chosen per epoch: the masks may have changed since the last one.
-      const engine = callbacks.onBatchEnd
+      const engine = callbacks.onBatchEnd && !callbacks.keptGradientsOnly
         ? "dense"
         : chooseEngine(this.#engineSetting, this.network.masks);
       const { lossSum, steps, divergedStep } = engine === "sparse"
-        ? this.#sparseEpoch(order)
+        ? this.#sparseEpoch(epoch, order, callbacks)
         : this.#denseEpoch(epoch, order, callbacks);
       this.#epochsDone = epoch;
       this.#epochsByEngine[engine]++;
@@ -433,7 +440,7 @@ export class TrainingSession {
    * optimiser state into it, train, and write them all back (also after a
    * diverged step, so the network is left as the dense path leaves it).
    */
-  #sparseEpoch(order: Int32Array): EpochSteps {
+  #sparseEpoch(epoch: number, order: Int32Array, callbacks: TrainingCallbacks): EpochSteps {
     this.#sparseTrainer ??= new SparseTrainer(
       this.network.shapes,
       this.network.loss,
@@ -441,6 +448,8 @@ export class TrainingSession {
     );
     const trainer = this.#sparseTrainer;
     trainer.load(this.network, this.#optimizer.saveState());
+    // Gradients for onBatchEnd, zero at pruned positions (the masks are fixed within the epoch).
+    const gradients = callbacks.onBatchEnd ? trainer.gradientBuffers() : undefined;
     const batchSize = this.#settings.batchSize;
     const { inputs, targets, count } = this.#data;
     let lossSum = 0;
@@ -456,6 +465,10 @@ export class TrainingSession {
       }
       lossSum += loss;
       trainer.applyUpdate();
+      if (gradients !== undefined) {
+        trainer.copyGradients(gradients);
+        callbacks.onBatchEnd!({ epoch, step: steps, loss, gradients });
+      }
     }
     this.#optimizer.loadState(trainer.store(this.network));
     this.network.upload();

@@ -123,6 +123,8 @@ export function runKStarts(context: PruningContext, options: KStartsOptions): KS
     const session = installInitialMasks(context, network, masks);
     const gradient = network.shapes.map(() => 0);
     const outcome = session.trainEpochs(options.selectionEpochs, {
+      // Only kept positions are read (and no weights): the sparse engine may train the candidates.
+      keptGradientsOnly: true,
       onBatchEnd: ({ gradients }) => {
         gradients.forEach(({ kernel }, layer) => {
           const mask = network.masks[layer];

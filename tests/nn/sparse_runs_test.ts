@@ -58,6 +58,14 @@ Deno.test("sparse runs: dissipation trains dense while the mask is dense, sparse
   assert.deepEqual(result.engine, { setting: "auto", sparseEpochs: 3, denseEpochs: 1 });
 });
 
+Deno.test("sparse runs: K-starts candidates train on the sparse engine (their fitness reads kept gradients only)", async () => {
+  const [kstarts] = specs({ methods: [{ name: "kstarts", k: 2, selectionEpochs: 1 }] });
+  const result = await executeRun(kstarts, data);
+  // 2 candidates x 1 epoch, then the winner's 3 remaining epochs, all at density 0.1.
+  assert.equal(result.cost.pruningEpochs, 2);
+  assert.deepEqual(result.engine, { setting: "auto", sparseEpochs: 5, denseEpochs: 0 });
+});
+
 Deno.test("sparse runs: a checkpoint taken after any epoch resumes to the uninterrupted result, bit for bit", async () => {
   const [spec] = specs();
   const uninterrupted = await executeRun(spec, data);

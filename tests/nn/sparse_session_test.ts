@@ -150,3 +150,60 @@ Deno.test("engine choice: auto trains sparse at or below the crossover density, 
   sparse.network.dispose();
   dense.network.dispose();
 });
+
+Deno.test("sparse engine: a callback reading only kept gradients gets each step's gradients, zero where pruned, as the dense path computes them", async () => {
+  await initBackend("wasm");
+  const collect = (session: TrainingSession, masks: Masks) => {
+    const seen: { step: number; kernel: Float32Array[] }[] = [];
+    session.trainEpochs(1, {
+      keptGradientsOnly: true,
+      onBatchEnd: ({ step, gradients }) => {
+        seen.push({
+          step,
+          kernel: gradients.map(({ kernel }, layer) =>
+            kernel.map((value, position) => (masks[layer][position] === 0 ? 0 : value))
+          ),
+        });
+      },
+    });
+    return seen;
+  };
+  const sparse = sparseSession("callback", 0.7);
+  const dense = sparseSession("callback", 0.7, "adam", { engine: "dense" });
+  const sparseSteps = collect(sparse.session, sparse.masks);
+  const denseSteps = collect(dense.session, dense.masks);
+  assert.deepEqual(sparse.session.epochsByEngine, { sparse: 1, dense: 0 });
+  // 45 examples in batches of 7: steps 1 to 7, on both engines.
+  assert.deepEqual(sparseSteps.map(({ step }) => step), [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(denseSteps.map(({ step }) => step), [1, 2, 3, 4, 5, 6, 7]);
+  sparseSteps.forEach(({ kernel }, index) => {
+    kernel.forEach((values, layer) => {
+      const expected = denseSteps[index].kernel[layer];
+      let scale = 0;
+      for (const value of expected) scale = Math.max(scale, Math.abs(value));
+      // Seven steps in, the weights differ by float rounding (~1e-6, see
+      // sparse_engine_test.ts); the gradients by about as much relative to their size.
+      values.forEach((value, position) =>
+        assert.ok(
+          Math.abs(value - expected[position]) <= 1e-4 * scale + 1e-7,
+          `step ${index + 1}, layer ${layer}[${position}]: ${value} vs ${expected[position]}`,
+        )
+      );
+    });
+  });
+  // The engine writes only kept positions: every pruned gradient is exactly zero.
+  const raw: Float32Array[] = [];
+  sparse.session.trainEpochs(1, {
+    keptGradientsOnly: true,
+    onBatchEnd: ({ gradients }) => raw.push(...gradients.map(({ kernel }) => kernel.slice())),
+  });
+  raw.forEach((kernel, index) => {
+    const mask = sparse.masks[index % sparse.masks.length];
+    kernel.forEach((value, position) => {
+      if (mask[position] === 0) assert.equal(value, 0);
+    });
+  });
+  assert.ok(raw.some((kernel) => kernel.some((value) => value !== 0)));
+  sparse.network.dispose();
+  dense.network.dispose();
+});
