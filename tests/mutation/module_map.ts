@@ -62,6 +62,11 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
   ],
 
   "src/runner/store.ts": ["tests/runner/store*_test.ts", "tests/runner/sweep*_test.ts"],
+  "src/runner/claim_file.ts": ["tests/runner/store*_test.ts", "tests/runner/sweep*_test.ts"],
+  "src/runner/result_shape.ts": [
+    "tests/runner/result_shape*_test.ts",
+    "tests/runner/store*_test.ts",
+  ],
 
   "src/config/consistency.ts": ["tests/config/", "tests/robustness/hostile_experiment_test.ts"],
   "src/config/did_you_mean.ts": ["tests/config/errors*_test.ts"],
