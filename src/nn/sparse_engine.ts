@@ -192,10 +192,19 @@ export class SparseTrainer {
   /**
    * Lays out every buffer for the network's current masks and copies in the
    * kept weights, the biases and the optimiser state (`state` as the
-   * session's optimiser saved it).
+   * session's optimiser saved it; without one, as a fresh optimiser's).
    */
-  load(network: MaskedNetwork, state: OptimizerState): void {
+  load(network: MaskedNetwork, state?: OptimizerState): void {
     const slotsPerTensor = this.#slotsPerTensor;
+    state ??= {
+      kind: this.#settings.optimizer,
+      stepCount: 0,
+      slots: this.#shapes.flatMap((shape) =>
+        [shape.inputSize * shape.outputSize, shape.outputSize].flatMap((size) =>
+          Array.from({ length: slotsPerTensor }, () => new Float32Array(size))
+        )
+      ),
+    };
     if (state.slots.length !== this.#shapes.length * 2 * slotsPerTensor) {
       throw new Error(`optimizer state has ${state.slots.length} slots, expected another count`);
     }
@@ -366,16 +375,17 @@ export class SparseTrainer {
   }
 
   /**
-   * Forward and backward pass of the batch `order[start..end)`; leaves every
-   * gradient in the engine and returns the mean loss. Changes no parameter.
+   * Forward pass and loss of the batch `order[start..end)`: returns the
+   * summed loss (cross-entropy over the examples, or squared error over
+   * examples and outputs) and leaves the output gradient in the last layer.
    */
-  computeGradients(
+  #forwardAndLoss(
     inputs: Float32Array,
     targets: Float32Array,
     order: Int32Array,
     start: number,
     end: number,
-  ): number {
+  ): { lossSum: number; stride: number } {
     this.#requireLoaded();
     const rows = end - start;
     if (rows < 1 || rows > this.#settings.batchSize) {
@@ -386,9 +396,8 @@ export class SparseTrainer {
     const stride = roundUp(rows, LANES);
     this.#assembleBatch(inputs, targets, order, start, end, stride);
     const kernels = this.#kernels;
-    const layers = this.#layers;
     let input = this.#input;
-    for (const layer of layers) {
+    for (const layer of this.#layers) {
       kernels.forward(
         layer.rowStart,
         layer.column,
@@ -402,9 +411,9 @@ export class SparseTrainer {
       );
       input = layer.output;
     }
-    const last = layers[layers.length - 1];
+    const last = this.#layers[this.#layers.length - 1];
     const outputSize = last.shape.outputSize;
-    const loss = this.#loss === "softmax-cross-entropy"
+    const lossSum = this.#loss === "softmax-cross-entropy"
       ? kernels.softmaxCrossEntropy(
         last.output,
         this.#targets,
@@ -412,8 +421,7 @@ export class SparseTrainer {
         stride,
         rows,
         last.delta,
-      ) /
-        rows
+      )
       : kernels.sigmoidSquaredError(
         last.output,
         this.#targets,
@@ -421,8 +429,29 @@ export class SparseTrainer {
         stride,
         rows,
         last.delta,
-      ) /
-        (rows * outputSize);
+      );
+    return { lossSum, stride };
+  }
+
+  /**
+   * Forward and backward pass of the batch `order[start..end)`; leaves every
+   * gradient in the engine and returns the mean loss. Changes no parameter.
+   */
+  computeGradients(
+    inputs: Float32Array,
+    targets: Float32Array,
+    order: Int32Array,
+    start: number,
+    end: number,
+  ): number {
+    const { lossSum, stride } = this.#forwardAndLoss(inputs, targets, order, start, end);
+    const rows = end - start;
+    const kernels = this.#kernels;
+    const layers = this.#layers;
+    const outputSize = layers[layers.length - 1].shape.outputSize;
+    const loss = this.#loss === "softmax-cross-entropy"
+      ? lossSum / rows
+      : lossSum / (rows * outputSize);
     for (let index = layers.length - 1; index >= 0; index--) {
       const layer = layers[index];
       const layerInput = index === 0 ? this.#input : layers[index - 1].output;
@@ -453,6 +482,52 @@ export class SparseTrainer {
       }
     }
     return loss;
+  }
+
+  /**
+   * Evaluates the loaded network on `count` examples in chunks of the
+   * trainer's batch size: the summed loss (cross-entropy, or squared error
+   * averaged over the outputs, per example) and, for a classifier, the
+   * number of examples whose largest logit is at their label (the first
+   * largest on ties, as tfjs's argMax). Changes nothing.
+   */
+  evaluate(
+    inputs: Float32Array,
+    targets: Float32Array,
+    labels: Uint8Array,
+    count: number,
+  ): { lossSum: number; correct: number } {
+    const chunk = this.#settings.batchSize;
+    const order = new Int32Array(count).map((_, index) => index);
+    const last = this.#layers[this.#layers.length - 1];
+    const outputs = last.shape.outputSize;
+    const classifier = this.#loss === "softmax-cross-entropy";
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < count; start += chunk) {
+      const end = Math.min(start + chunk, count);
+      const rows = end - start;
+      const pass = this.#forwardAndLoss(inputs, targets, order, start, end);
+      // Squared error: per example, the mean over the outputs.
+      lossSum += classifier ? pass.lossSum : pass.lossSum / outputs;
+      if (!classifier) continue;
+      const stride = pass.stride;
+      const floats = new Float32Array(this.#kernels.memory.buffer);
+      const logits = last.output >> 2;
+      for (let row = 0; row < rows; row++) {
+        let best = 0;
+        let bestValue = floats[logits + row];
+        for (let output = 1; output < outputs; output++) {
+          const value = floats[logits + output * stride + row];
+          if (value > bestValue) {
+            best = output;
+            bestValue = value;
+          }
+        }
+        if (best === labels[start + row]) correct++;
+      }
+    }
+    return { lossSum, correct };
   }
 
   /** Applies one optimiser update with the gradients of the last {@link computeGradients}. */

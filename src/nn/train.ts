@@ -277,8 +277,20 @@ export interface Evaluation {
   reconstructionError?: number;
 }
 
-/** Evaluates a network on a split, in chunks to bound memory. */
-export function evaluate(network: MaskedNetwork, split: PreparedSplit, chunk = 2000): Evaluation {
+/**
+ * Evaluates a network on a split, in chunks to bound memory: on the sparse
+ * engine when `engine`'s rule picks it for the network's masks (a forward
+ * pass over the kept weights), else on the dense tfjs path.
+ */
+export function evaluate(
+  network: MaskedNetwork,
+  split: PreparedSplit,
+  chunk = 2000,
+  engine: EngineSetting = "dense",
+): Evaluation {
+  if (chooseEngine(engine, network.masks) === "sparse") {
+    return evaluateSparse(network, split, chunk);
+  }
   let lossSum = 0;
   let correct = 0;
   const identity = new Int32Array(split.count).map((_, index) => index);
@@ -303,6 +315,29 @@ export function evaluate(network: MaskedNetwork, split: PreparedSplit, chunk = 2
     lossSum += batchLoss;
     correct += batchCorrect;
   }
+  const loss = lossSum / split.count;
+  return network.loss === "softmax-cross-entropy"
+    ? { loss, accuracy: correct / split.count }
+    : { loss, reconstructionError: loss };
+}
+
+/** {@link evaluate} on the sparse engine. */
+function evaluateSparse(network: MaskedNetwork, split: PreparedSplit, chunk: number): Evaluation {
+  // The optimiser settings only size state the evaluation never touches: SGD's one slot.
+  const trainer = new SparseTrainer(network.shapes, network.loss, {
+    optimizer: "sgd",
+    learningRate: 0,
+    momentum: 0,
+    batchSize: Math.min(chunk, split.count),
+    epochs: 0,
+  });
+  trainer.load(network);
+  const { lossSum, correct } = trainer.evaluate(
+    split.inputs,
+    split.targets,
+    split.labels,
+    split.count,
+  );
   const loss = lossSum / split.count;
   return network.loss === "softmax-cross-entropy"
     ? { loss, accuracy: correct / split.count }

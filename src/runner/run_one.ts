@@ -139,7 +139,7 @@ export async function executeRun(
       epoch,
       phase,
       trainLoss: meanLoss,
-      testMetric: primaryMetricOf(evaluate(network, test)).value,
+      testMetric: primaryMetricOf(evaluate(network, test, undefined, spec.engine)).value,
       sparsity: maskSparsity(network.masks),
     });
   };
@@ -234,7 +234,7 @@ export async function executeRun(
   }
   const network = session.network;
   const perLayer = layerSparsities(network);
-  const final = evaluate(network, test);
+  const final = evaluate(network, test, undefined, spec.engine);
   const primaryMetric = primaryMetricOf(final);
   const metrics: Record<string, number> = { testLoss: final.loss };
   if (final.accuracy !== undefined) metrics.testAccuracy = final.accuracy;

@@ -5,7 +5,7 @@ import { initBackend } from "../../src/nn/backend.ts";
 import type { LossKind, MaskedNetwork, Masks } from "../../src/nn/network.ts";
 import { createOptimizer } from "../../src/nn/optimizers.ts";
 import { SparseTrainer } from "../../src/nn/sparse_engine.ts";
-import { batchTensors, forwardBackward, type PreparedSplit } from "../../src/nn/train.ts";
+import { batchTensors, evaluate, forwardBackward, type PreparedSplit } from "../../src/nn/train.ts";
 import { Rng } from "../../src/rng.ts";
 import { randomSplit, tinyNetwork, trainingSettings } from "./fixtures.ts";
 
@@ -188,6 +188,35 @@ for (const optimizer of ["adam", "sgd"] as const) {
       );
       dense.dispose();
       sparse.dispose();
+    });
+  }
+}
+
+for (const density of [0.5, 0.1, 0.02, 0]) {
+  for (const loss of ["softmax-cross-entropy", "mean-squared-error"] as const) {
+    Deno.test(`sparse engine = dense path: evaluation of a ${loss} network at density ${density}, in chunks of 16 (the last partial)`, async () => {
+      await initBackend("wasm");
+      const test: Case = {
+        widths: loss === "mean-squared-error" ? [20, 9, 20] : [30, 20, 12, 5],
+        loss,
+        density,
+        batchSize: 16,
+      };
+      const seed = `evaluation ${describe(test)}`;
+      const network = tinyNetwork(test.widths, loss, seed);
+      network.setMasks(masksAt(network, density, seed));
+      const data = splitFor(test, seed);
+      const sparse = evaluate(network, data, 16, "sparse");
+      const dense = evaluate(network, data, 16, "dense");
+      assert.ok(
+        Math.abs(sparse.loss - dense.loss) <= 1e-5 * Math.abs(dense.loss) + 1e-7,
+        `loss ${sparse.loss} vs ${dense.loss}`,
+      );
+      assert.equal(sparse.accuracy, dense.accuracy);
+      assert.equal(sparse.reconstructionError === undefined, loss === "softmax-cross-entropy");
+      // The evaluation trained nothing: the same network evaluates the same on the dense path.
+      assert.deepEqual(evaluate(network, data, 16, "dense"), dense);
+      network.dispose();
     });
   }
 }
