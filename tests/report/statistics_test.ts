@@ -201,7 +201,7 @@ Deno.test("log-gamma agrees with @stdlib at 60 points from 0.01 to 1000", () => 
   }
 });
 
-Deno.test("regularized incomplete beta agrees with @stdlib at 567 points", () => {
+Deno.test("regularized incomplete beta agrees with @stdlib at 729 points", () => {
   // The continued fraction stops at a relative change of 1e-15; 1e-12 absolute leaves room
   // for the front factor's exp(log ...) rounding.
   const shapes = [0.5, 1, 1.5, 2.5, 4, 7.5, 15, 50, 500];
