@@ -44,7 +44,7 @@ import {
 } from "./grouping.ts";
 import { constantImageError } from "./constant_image.ts";
 import { evaluateSanityChecks, type SanityCheckRow } from "./sanity_checks.ts";
-import { formatFixed } from "./format.ts";
+import { formatMetricValue } from "./format.ts";
 import {
   comparePaired,
   type EquivalenceTest,
@@ -424,11 +424,12 @@ function floorExclusion(
   const failing: string[] = [];
   const firstMean = mean(pairs.map((pair) => pair.first)) as number;
   const secondMean = mean(pairs.map((pair) => pair.second)) as number;
-  if (firstMean >= floor) failing.push(`${first.displayName} ${formatFixed(firstMean)}`);
-  if (secondMean >= floor) failing.push(`${second.displayName} ${formatFixed(secondMean)}`);
+  const shown = (value: number) => formatMetricValue(value, "reconstructionError");
+  if (firstMean >= floor) failing.push(`${first.displayName} ${shown(firstMean)}`);
+  if (secondMean >= floor) failing.push(`${second.displayName} ${shown(secondMean)}`);
   if (failing.length === 0) return undefined;
   return `no better than a constant image: mean error ${failing.join(", ")} >= ` +
-    `${formatFixed(floor)} (training-mean image)`;
+    `${shown(floor)} (training-mean image)`;
 }
 
 /** Builds one cell of a claim, before the claim's family is known. */

@@ -177,7 +177,7 @@ Deno.test("constant-image floor: a mean error equal to the floor is excluded, an
   ];
   const cell = claim(results, "C1").cells[0];
   assert.equal(cell.verdict, "excluded");
-  assert.match(cell.exclusion as string, /kstarts 0\.062500 >= 0\.062500/);
+  assert.match(cell.exclusion as string, /kstarts 0\.0625 >= 0\.0625/);
   assert.doesNotMatch(cell.exclusion as string, /random/);
   // Swapped roles: random at the floor, K-starts below it.
   const swapped = [
@@ -186,7 +186,7 @@ Deno.test("constant-image floor: a mean error equal to the floor is excluded, an
   ];
   const other = claim(swapped, "C1").cells[0];
   assert.equal(other.verdict, "excluded");
-  assert.match(other.exclusion as string, /random 0\.062500/);
+  assert.match(other.exclusion as string, /random 0\.0625/);
   assert.doesNotMatch(other.exclusion as string, /kstarts/);
   // A single pair is judged against the floor too.
   const single = [
