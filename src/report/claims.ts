@@ -556,7 +556,16 @@ function evaluateClaim(
     verdict,
     countedCells: counted,
     cells,
-    missing: verdict === "not tested" ? describeMissing(definition, groups) : [],
+    missing: verdict !== "not tested"
+      ? []
+      : cells.length > 0 && cells.every((cell) => cell.verdict === "excluded")
+      ? [
+        `${
+          cells.length === 1 ? "the only comparison is" : `all ${cells.length} comparisons are`
+        } ` +
+        "no better than predicting the training-mean image, so none can decide the claim",
+      ]
+      : describeMissing(definition, groups),
   };
 }
 

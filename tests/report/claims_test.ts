@@ -453,6 +453,13 @@ Deno.test("autoencoder cells no better than a constant image are kept out of the
   assert.doesNotMatch(constant.exclusion as string, /kstarts/, "K-starts beats the floor");
   assert.equal(constant.adjustedPValue, undefined);
   assert.equal(c1.verdict, "supported");
+  // When every comparison is below the floor the claim is not tested, and says why.
+  const onlyConstant = claim(results.filter((run) => run.spec.sparsity === 0.98), "C1");
+  assert.equal(onlyConstant.verdict, "not tested");
+  assert.deepEqual(onlyConstant.missing, [
+    "the only comparison is no better than predicting the training-mean image, so none can " +
+    "decide the claim",
+  ]);
   // Older stored runs lack the floor: the same cell then counts.
   const older = results.map((run) => {
     const { meanImageError: _, ...metrics } = run.metrics;
