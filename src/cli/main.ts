@@ -12,6 +12,7 @@ import { reportCommand } from "./report.ts";
 import { reproduceCommand } from "./reproduce.ts";
 import { runCommand } from "./run.ts";
 import { verifyCommand } from "./verify.ts";
+import { slurmCommand } from "./slurm.ts";
 import { closestName } from "../config/did_you_mean.ts";
 import { HelpShown, UsageError } from "./usage_error.ts";
 
@@ -34,6 +35,10 @@ const COMMANDS: Record<string, Command> = {
   verify: {
     run: verifyCommand,
     summary: "recompute a sample of stored runs and compare them bit for bit",
+  },
+  slurm: {
+    run: slurmCommand,
+    summary: "write and submit Slurm job scripts: the study as a job array, then its report",
   },
 };
 

@@ -1,7 +1,9 @@
 /**
  * `report [FILE...] [options]`: rewrites the tables, figures and REPORT.md
  * from the stored runs, computing nothing. Without files it reports the
- * `reproduce` study.
+ * `reproduce` study. With `--require-complete` it fails (exit 1, nothing
+ * written) when any run of the study is not stored: the Slurm report job
+ * uses it, so that its status says whether the whole study is done.
  *
  * @module
  */
@@ -9,6 +11,9 @@ import { join } from "node:path";
 import { prepareStudy, reportStudy, reproductionFiles } from "../runner/study.ts";
 import { ResultStore } from "../runner/store.ts";
 import { type CommandHelp, parseCommandLine, stringOption } from "./options.ts";
+import { runId } from "../config/run_id.ts";
+import type { RunSpec } from "../config/types.ts";
+import { describeRun } from "../runner/sweep.ts";
 import { defaultResultsDir } from "./reproduce.ts";
 import { settingOverrides } from "./study_command.ts";
 
@@ -43,6 +48,10 @@ export async function reportCommand(args: string[]): Promise<number> {
         multiple: true,
         description: "the settings overridden when the runs were computed (see run --help)",
       },
+      "require-complete": {
+        type: "boolean",
+        description: "fail (exit 1, writing nothing) unless every run of the study is stored",
+      },
     },
     true,
     REPORT_HELP,
@@ -58,12 +67,9 @@ export async function reportCommand(args: string[]): Promise<number> {
     false,
     settingOverrides(values.set),
   );
-  const report = await reportStudy(
-    prepared,
-    new ResultStore(join(outDir, "runs")),
-    outDir,
-    profile,
-  );
+  const store = new ResultStore(join(outDir, "runs"));
+  if (values["require-complete"] === true) await requireComplete(prepared.specs, store);
+  const report = await reportStudy(prepared, store, outDir, profile);
   if (report.stored < report.expected) {
     console.log(
       `${report.stored} of ${report.expected} runs stored: the report is marked incomplete`,
@@ -71,4 +77,18 @@ export async function reportCommand(args: string[]): Promise<number> {
   }
   console.log(`wrote ${report.files.length} files to ${outDir}`);
   return 0;
+}
+
+/** Throws (exit 1) naming how many runs, and the first, are not stored. */
+async function requireComplete(specs: RunSpec[], store: ResultStore): Promise<void> {
+  const unique = new Map(specs.map((spec) => [runId(spec), spec]));
+  const missing: RunSpec[] = [];
+  for (const spec of unique.values()) if (!(await store.has(spec))) missing.push(spec);
+  if (missing.length > 0) {
+    throw new Error(
+      `report: ${missing.length} of ${unique.size} runs are not stored in ${store.root} ` +
+        `(first: ${runId(missing[0])} ${describeRun(missing[0])}); run the study (or its ` +
+        "missing shards) again to complete it",
+    );
+  }
 }

@@ -267,13 +267,22 @@ export function estimatedRunEpochs(spec: RunSpec): EpochEstimate {
 }
 
 /**
+ * Seconds every run costs besides its epochs: preparing the data splits,
+ * building the network, starting tfjs in a fresh worker. The smoke
+ * experiment's 16 runs (about 0.05 s of estimated epochs each) take about 7 s
+ * on 2 workers (`deno task run experiments/smoke.json`, measured while other
+ * work shared the machine), so about 0.8 s each; we take 0.5 s.
+ */
+export const RUN_OVERHEAD_SECONDS = 0.5;
+
+/**
  * Estimated seconds of a whole run on one core: its epochs, plus the test
  * evaluations of the learning curve (one per epoch of the budget) and the
- * final one.
+ * final one, plus {@link RUN_OVERHEAD_SECONDS}.
  */
 export function estimatedRunSeconds(spec: RunSpec): number {
   return estimatedRunEpochs(spec).totalEpochs * estimatedEpochSeconds(spec) +
-    (spec.training.epochs + 1) * estimatedEvaluationSeconds(spec);
+    (spec.training.epochs + 1) * estimatedEvaluationSeconds(spec) + RUN_OVERHEAD_SECONDS;
 }
 
 /** Estimated core-hours of a set of runs (each run uses one core). */

@@ -136,8 +136,8 @@ Deno.test("cost estimate: on the sparse engine an epoch costs a fixed part plus 
 Deno.test("cost estimate: a test evaluation is a third of the per-example work on the test split", () => {
   // LeNet: 3.06 s per 60,000 training examples -> 10,000 test examples / 3.
   assertClose(estimatedEvaluationSeconds(specOf()), 3.06 / 6 / 3);
-  // A 20-epoch random run: 20 epochs and 21 evaluations.
-  assertClose(estimatedRunSeconds(specOf()), 20 * 4.5 + 21 * 0.17);
+  // A 20-epoch random run: 20 epochs, 21 evaluations and the per-run 0.5 s.
+  assertClose(estimatedRunSeconds(specOf()), 20 * 4.5 + 21 * 0.17 + 0.5);
 });
 
 Deno.test("cost estimate: epochs each method trains, hand-counted", () => {
@@ -197,8 +197,8 @@ Deno.test("cost estimate: epochs each method trains, hand-counted", () => {
 
 Deno.test("cost estimate: core-hours add up the runs", () => {
   const runs = [specOf(), specOf({ method: { name: "kstarts", k: 5, selectionEpochs: 2 } })];
-  // (20 + 28) epochs of 4.5 s and 2 x 21 evaluations of 0.17 s.
-  assertClose(estimatedCoreHours(runs), (48 * 4.5 + 42 * 0.17) / 3600);
+  // (20 + 28) epochs of 4.5 s, 2 x 21 evaluations of 0.17 s, and 2 x 0.5 s per run.
+  assertClose(estimatedCoreHours(runs), (48 * 4.5 + 42 * 0.17 + 1) / 3600);
   assert.equal(estimatedCoreHours([]), 0);
 });
 
