@@ -24,9 +24,22 @@ const EXPECTED_FLAGS: Record<string, string[]> = {
     "experiments",
   ],
   run: ["profile", "out", "workers", "force", "quiet", "data-dir", "set", "dry-run", "shard"],
-  report: ["profile", "out", "set"],
+  report: ["profile", "out", "set", "require-complete"],
   bench: ["backend", "model", "density", "limit", "data-dir"],
   verify: ["profile", "out", "sample", "seed", "data-dir"],
+  slurm: [
+    "profile",
+    "out",
+    "tasks",
+    "cpus-per-task",
+    "partition",
+    "time",
+    "mem",
+    "account",
+    "dry-run",
+    "wait",
+    "data-dir",
+  ],
 };
 
 /**
@@ -41,6 +54,7 @@ function cheapArguments(command: string, out: string): string[] {
     report: ["--out", out],
     bench: ["--model", "none"],
     verify: ["--out", out, "--sample", "none"],
+    slurm: ["--out", out, "--tasks", "none"],
   };
   return rest[command];
 }
