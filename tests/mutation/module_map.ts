@@ -54,6 +54,9 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
   "src/nn/network.ts": ["tests/nn/"],
   "src/nn/optimizers.ts": ["tests/nn/optimizers*_test.ts", "tests/nn/gradients*_test.ts"],
   "src/nn/train.ts": ["tests/nn/"],
+  "src/nn/engine_choice.ts": ["tests/nn/sparse*_test.ts", "tests/nn/determinism*_test.ts"],
+  "src/nn/sparse_engine.ts": ["tests/nn/sparse*_test.ts", "tests/nn/gradients*_test.ts"],
+  "src/nn/wasm/build_kernels.ts": ["tests/nn/kernel_build*_test.ts"],
 
   "src/report/claims.ts": ["tests/report/claims*_test.ts"],
   "src/report/statistics.ts": [
@@ -89,6 +92,16 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Source files the tool does not mutate, and why: a mutant there would be
+ * "killed" or "survive" for reasons that say nothing about the tests.
+ */
+export const NOT_MUTATED: Readonly<Record<string, string>> = {
+  "src/nn/wasm/sparse_kernels.ts":
+    "AssemblyScript compiled into the committed sparse_kernels.wasm: the tests load the " +
+    "committed build, and the only test reading the source is the check that the build is fresh",
+};
+
+/**
  * The test entries for a module: its entry in {@link MODULE_TESTS}, or else
  * the folder of `tests/` that mirrors the module's folder in `src/` (a module
  * added after this map was written is still tested, by everything beside it).
@@ -96,6 +109,19 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
 export function testsForModule(module: string): readonly string[] {
   const mapped = MODULE_TESTS[module];
   if (mapped) return mapped;
+  // The mirrored folder, or the nearest one above it that tests/ has.
   const folder = module.replace(/^src\//, "tests/").replace(/[^/]+$/, "");
-  return [folder];
+  const segments = folder.split("/").filter((segment) => segment !== "");
+  const candidates = segments.map((_, index) => segments.slice(0, segments.length - index))
+    .map((parts) => `${parts.join("/")}/`);
+  return [candidates.find((candidate) => existsFolder(candidate)) ?? folder];
+}
+
+/** Whether `path` (relative to the repository root) is an existing folder. */
+function existsFolder(path: string): boolean {
+  try {
+    return Deno.statSync(new URL(`../../${path}`, import.meta.url)).isDirectory;
+  } catch {
+    return false;
+  }
 }

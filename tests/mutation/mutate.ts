@@ -31,7 +31,7 @@
 import { parseArgs } from "node:util";
 import { join, relative, resolve } from "node:path";
 import { Rng } from "../../src/rng.ts";
-import { testsForModule } from "./module_map.ts";
+import { NOT_MUTATED, testsForModule } from "./module_map.ts";
 import { applyMutant, findMutants, type Mutant } from "./operators.ts";
 import { type MutantOutcome, resolveTestFiles, Sandbox } from "./sandbox.ts";
 
@@ -197,6 +197,10 @@ async function main(args: string[]): Promise<void> {
 
   const plans: { file: string; text: string; mutants: Mutant[]; tests: string[] }[] = [];
   for (const file of files) {
+    if (NOT_MUTATED[file]) {
+      console.log(`${file}: not mutated (${NOT_MUTATED[file]})`);
+      continue;
+    }
     const text = await Deno.readTextFile(join(root, file));
     let mutants = findMutants(file, text);
     if (rerunKeys) mutants = mutants.filter((mutant) => rerunKeys.has(mutantKey(mutant)));
