@@ -87,7 +87,7 @@ export interface LineChart {
   yLimits?: [number, number];
   /** Width in pixels (default 900). */
   width?: number;
-  /** Height in pixels (default 460). */
+  /** Height in pixels (default 460; taller when the legend needs it). */
   height?: number;
 }
 
@@ -273,7 +273,9 @@ function horizontalAxis(
  */
 export function renderLineChart(chart: LineChart): string {
   const width = chart.width ?? 900;
-  const height = chart.height ?? 460;
+  // Tall enough for every legend entry (20 pixels each below the 40-pixel title band).
+  const legendEntries = chart.series.length + (chart.references?.length ?? 0);
+  const height = Math.max(chart.height ?? 460, 40 + 8 + legendEntries * 20 + 12);
   const scale: HorizontalScale = chart.xScale ?? { kind: "linear" };
   // Wide enough for labels such as "kstarts (per-layer selection) @ 0.98".
   const legendWidth = 290;

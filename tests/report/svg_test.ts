@@ -275,3 +275,22 @@ Deno.test("with one sparsity the methods are spread around its tick, not drawn o
   const tick = new Map(tickLabels(svg)).get("10") as number;
   assert.ok(Math.abs(centres[1] - tick) < 0.02, "the middle one sits on the tick");
 });
+
+Deno.test("the chart grows to fit a long legend", () => {
+  const chart = (count: number) =>
+    renderLineChart({
+      title: "t",
+      xLabel: "x",
+      yLabel: "y",
+      series: Array.from({ length: count }, (_, index) => ({
+        name: `method ${index}`,
+        style: BLUE,
+        points: [{ x: 1, y: index }, { x: 2, y: index + 1 }],
+      })),
+    });
+  assert.match(chart(3), /height="460"/);
+  // 30 entries: 40 + 8 + 30 * 20 + 12 = 660 pixels; the last entry sits at 48 + 29 * 20 = 628.
+  const tall = chart(30);
+  assert.match(tall, /height="660"/);
+  assert.ok(tall.includes(`y="628.00" dominant-baseline="middle">method 29</text>`));
+});
