@@ -34,37 +34,76 @@ export type {
 // Experiment files.
 export { ConfigError } from "./src/config/errors.ts";
 export type { Experiment, GridAxis } from "./src/config/experiment.ts";
-export { loadExperimentFile, parseExperimentText } from "./src/config/parse_experiment.ts";
+export type { GridPath } from "./src/config/experiment_schema.ts";
+export {
+  type ExperimentOptions,
+  loadExperimentFile,
+  parseExperimentText,
+} from "./src/config/parse_experiment.ts";
+export {
+  applySettingOverrides,
+  type OverriddenDocument,
+  parseSettingOverride,
+  type SettingOverride,
+} from "./src/config/overrides.ts";
+export type { JsonPathSegments } from "./src/config/errors.ts";
 export { expandExperiment } from "./src/config/grid.ts";
 export { canonicalJson, runId } from "./src/config/run_id.ts";
 export { experimentJsonSchema } from "./src/config/json_schema.ts";
-export { METHOD_DEFINITIONS, METHOD_NAMES } from "./src/config/method_parameters.ts";
+// The method definitions themselves hold zod schemas, an implementation detail:
+// the names are public, the parameters are documented by experimentJsonSchema.
+export { METHOD_NAMES, type MethodName } from "./src/config/method_parameters.ts";
 
 // Data.
 export { DataError } from "./src/data/errors.ts";
 export type { Dataset, Split } from "./src/data/dataset.ts";
-export { describeDataset, listDatasets, loadDataset } from "./src/data/registry.ts";
-export { parseIdx, readIdxFile } from "./src/data/idx.ts";
+export {
+  type DatasetDescription,
+  describeDataset,
+  listDatasets,
+  loadDataset,
+  type LoadDatasetOptions,
+} from "./src/data/registry.ts";
+export {
+  type IdxContents,
+  type IdxExpectation,
+  type IdxKind,
+  parseIdx,
+  readIdxFile,
+} from "./src/data/idx.ts";
 
 // Networks and training.
-export { type BackendName, initBackend } from "./src/nn/backend.ts";
-export { buildModel, initialWeights, modelArchitecture } from "./src/nn/models.ts";
+export { type BackendInfo, type BackendName, initBackend } from "./src/nn/backend.ts";
+export { buildModel, initialWeights, modelArchitecture, type ModelInput } from "./src/nn/models.ts";
 export {
+  type Activation,
   type LayerShape,
+  type LossKind,
   MaskedNetwork,
   type Masks,
   type WeightSnapshot,
 } from "./src/nn/network.ts";
 export {
+  type BatchInfo,
+  type BatchPass,
   evaluate,
   type Evaluation,
-  forwardBackward,
+  type HostSplit,
   type PreparedSplit,
   prepareSplit,
   type TrainingCallbacks,
+  type TrainingOutcome,
   TrainingSession,
 } from "./src/nn/train.ts";
-export { createOptimizer, type Optimizer } from "./src/nn/optimizers.ts";
+// The engine a training session may be asked for ("sparse" included), beside
+// the experiment setting of the same name exported above.
+export type { EngineName, EngineSetting as TrainingEngineSetting } from "./src/nn/engine_choice.ts";
+export {
+  createOptimizer,
+  type LayerGradients,
+  type Optimizer,
+  type OptimizerState,
+} from "./src/nn/optimizers.ts";
 
 // Pruning.
 export type { PruningContext, PruningMethod, PruningOutcome } from "./src/pruning/method.ts";
@@ -72,20 +111,43 @@ export { getPruningMethod, pruningMethodNames } from "./src/pruning/registry.ts"
 export { type Allocation, maskSparsity, selectByScore } from "./src/pruning/allocation.ts";
 
 // Running.
-export { cachingDataProvider, executeRun } from "./src/runner/run_one.ts";
+export {
+  cachingDataProvider,
+  type DataProvider,
+  executeRun,
+  type RunOptions,
+} from "./src/runner/run_one.ts";
 export { ResultStore } from "./src/runner/store.ts";
 export { runSweep, type SweepOptions, type SweepSummary } from "./src/runner/sweep.ts";
 export {
+  type PreparedStudy,
   prepareStudy,
   reportStudy,
+  reproductionFiles,
   runStudy,
   type StudyOptions,
+  type StudyOutcome,
   type StudyReport,
 } from "./src/runner/study.ts";
-export { benchmarkEpoch, type BenchmarkResult } from "./src/runner/benchmark.ts";
+export {
+  type PlannedExperiment,
+  type PlannedRun,
+  type PlanOptions,
+  planStudy,
+  type StudyPlan,
+} from "./src/runner/study_plan.ts";
+export { parseShard, type Shard, shardRuns } from "./src/runner/shard.ts";
+export { estimatedCoreHours, estimatedRunSeconds } from "./src/runner/cost_estimate.ts";
+export {
+  benchmarkEpoch,
+  type BenchmarkOptions,
+  type BenchmarkResult,
+} from "./src/runner/benchmark.ts";
 
 // Reporting.
 export { writeReport } from "./src/report/write_report.ts";
+export type { ReportContext } from "./src/report/report_content.ts";
+export type { PaperMethodNames } from "./src/report/claims.ts";
 
 // Randomness.
 export { Rng } from "./src/rng.ts";

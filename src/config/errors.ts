@@ -28,6 +28,8 @@ export class ConfigError extends Error {
   readonly detail: string;
 
   /**
+   * Creates the error; the message is built from the three parts.
+   *
    * @param file the experiment file, as the user named it
    * @param path JSON path of the setting at fault, or `null` when the whole file is
    * @param detail what is wrong: what was found and what is allowed, on one line

@@ -42,7 +42,7 @@ export type AllocationName = (typeof ALLOCATION_NAMES)[number];
 export const DEFAULT_LAYERWISE_ALLOCATION: AllocationName = "output-half";
 
 /** How the target sparsity is shared among layers. */
-function allocation(fallback: AllocationName) {
+function allocation(fallback: AllocationName): z.ZodType {
   return z.enum(ALLOCATION_NAMES).default(fallback).describe(
     "How the target sparsity is spread over layers: `uniform` prunes every layer to the target; " +
       "`global` ranks all prunable weights together; `output-half` prunes the output layer at " +
@@ -51,7 +51,7 @@ function allocation(fallback: AllocationName) {
   );
 }
 
-const kstartsParameters = {
+const kstartsParameters: Readonly<Record<string, z.ZodType>> = {
   k: integerSchema({ min: 1 }).default(5).describe(
     "Number of random candidate masks drawn at initialization.",
   ),
@@ -67,7 +67,7 @@ const kstartsParameters = {
   ),
 };
 
-const dissipatingParameters = {
+const dissipatingParameters: Readonly<Record<string, z.ZodType>> = {
   mode: z.enum(["target", "threshold"]).default("target").describe(
     "`target`: prune the weights that moved least (relative to their initial value) until the " +
       "target sparsity is reached; `threshold`: prune every weight whose relative change " +
@@ -87,8 +87,26 @@ const dissipatingParameters = {
   ),
 };
 
+/**
+ * Name of a method an experiment file may use. Written out rather than
+ * inferred from {@link METHOD_DEFINITIONS} so that the published types need no
+ * inference (JSR's "slow types"); a new method is added here and there.
+ */
+export type MethodName =
+  | "dense"
+  | "random"
+  | "magnitude"
+  | "kstarts"
+  | "dissipating"
+  | "kstarts+dissipating"
+  | "matched-random"
+  | "snip"
+  | "grasp"
+  | "synflow"
+  | "imp";
+
 /** Every method, by the name experiment files use for it. */
-export const METHOD_DEFINITIONS = {
+export const METHOD_DEFINITIONS: Readonly<Record<MethodName, MethodDefinition>> = {
   dense: {
     description: "No pruning: the unpruned reference. Runs once per seed, at sparsity 0.",
     parameters: {},
@@ -185,10 +203,7 @@ export const METHOD_DEFINITIONS = {
       allocation: allocation(DEFAULT_LAYERWISE_ALLOCATION),
     },
   },
-} as const satisfies Record<string, MethodDefinition>;
-
-/** Name of a method an experiment file may use. */
-export type MethodName = keyof typeof METHOD_DEFINITIONS;
+};
 
 /** Every method name, in the order the definitions list them. */
 export const METHOD_NAMES: readonly MethodName[] = Object.keys(METHOD_DEFINITIONS) as MethodName[];

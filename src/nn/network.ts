@@ -77,7 +77,13 @@ export class MaskedNetwork {
   readonly biases: Float32Array[];
   /** Host masks. */
   readonly masks: Masks;
-  /** Device tensors, refreshed by {@link upload}. */
+  /**
+   * Device tensors, refreshed by {@link upload}: the training loop's, not
+   * part of the library's documented surface (their tfjs tensor types are not
+   * re-exported).
+   *
+   * @ignore
+   */
   readonly layers: DeviceLayer[];
 
   /** Builds a network from shapes and initial weights; all masks start at one. */

@@ -21,7 +21,7 @@
 import type { RunResult, RunSpec } from "../config/types.ts";
 import { runId } from "../config/run_id.ts";
 import { ProgressDisplay } from "./progress.ts";
-import { ResultStore } from "./store.ts";
+import type { ResultStore } from "./store.ts";
 import type { WorkerRequest, WorkerResponse } from "./worker.ts";
 
 /** How to execute a sweep. */

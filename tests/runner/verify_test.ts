@@ -86,7 +86,7 @@ Deno.test("verify: genuine runs match, a tampered result is named with exit 1", 
     const lines = genuine.stdout.split("\n").filter((line) => /^[0-9a-f]{16} /.test(line));
     assert.equal(lines.length, 3);
     for (const line of lines) {
-      assert.match(line, /^[0-9a-f]{16}  smoke\/\S+ s=0\.\d+ seed=\d  match  \d+\.\d s$/);
+      assert.match(line, /^[0-9a-f]{16} {2}smoke\/\S+ s=0\.\d+ seed=\d {2}match {2}\d+\.\d s$/);
     }
 
     // Change one stored accuracy by one test image (1/500 on the synthetic test split).
@@ -105,7 +105,7 @@ Deno.test("verify: genuine runs match, a tampered result is named with exit 1", 
       /^ {2}\$\.metrics\.testAccuracy: stored [\d.]+, recomputed [\d.]+$/m,
     );
     assert.match(caught.stdout, /^ {2}\$\.primaryMetric\.value: stored /m);
-    assert.equal(caught.stdout.match(/  match  /g)?.length, 2);
+    assert.equal(caught.stdout.match(/ {2}match {2}/g)?.length, 2);
     assert.equal(
       caught.stderr.trim(),
       `verify: 1 of 3 runs differ from their stored results: ${tamperedId}`,
