@@ -64,7 +64,11 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
     "tests/report/claims*_test.ts",
   ],
 
-  "src/runner/store.ts": ["tests/runner/store*_test.ts", "tests/runner/sweep*_test.ts"],
+  "src/runner/store.ts": [
+    "tests/runner/store*_test.ts",
+    "tests/runner/result_shape*_test.ts",
+    "tests/runner/sweep*_test.ts",
+  ],
   "src/runner/claim_file.ts": ["tests/runner/store*_test.ts", "tests/runner/sweep*_test.ts"],
   "src/runner/result_shape.ts": [
     "tests/runner/result_shape*_test.ts",
