@@ -12,7 +12,10 @@
  * out of the statistics and counted.
  *
  * Each claim is one family of tests at family-wise error rate
- * {@link FAMILY_ALPHA}, corrected by Holm-Bonferroni across its cells:
+ * {@link FAMILY_ALPHA}, corrected by Holm-Bonferroni across its primary
+ * cells (for C1-C3 the comparisons of methods run under their registry
+ * names, see {@link isPrimaryPair}; variants are exploratory: tested alone,
+ * shown, never deciding the verdict):
  * - directional claims (C1-C3): a paired t test per cell; "supported" when
  *   its Holm-adjusted p-value is below α and the difference lies in the
  *   claimed direction, "not supported" when it lies the other way;
@@ -178,6 +181,12 @@ export interface ClaimCell {
   verdict: Verdict;
   /** Why the cell is kept out of the verdict (`excluded`), else `undefined`. */
   exclusion: string | undefined;
+  /**
+   * Whether the cell is one of the claim's primary comparisons (its Holm
+   * family); the others are exploratory: tested at their own level, shown,
+   * never deciding the verdict (see {@link isPrimaryPair}).
+   */
+  primary: boolean;
 }
 
 /** A claim, how it was tested, and the verdicts with the numbers behind them. */
@@ -474,6 +483,7 @@ function buildCell(definition: ClaimDefinition, first: RunGroup, second: RunGrou
     losses: higher ? comparison.firstLower : comparison.firstHigher,
     divergedPairs,
     verdict: exclusion !== undefined ? "excluded" : "not tested",
+    primary: isPrimaryPair(first, second),
     exclusion,
   };
 }
@@ -494,6 +504,29 @@ function describeMissing(definition: ClaimDefinition, groups: readonly RunGroup[
     return `${experiment}: no completed seed-matched pairs with the same dataset, model, ` +
       "training, backend and sparsity";
   });
+}
+
+/**
+ * Whether a pair of method variants is a primary comparison of a directional
+ * claim (C1-C3): both run with the settings the paper's method is known by,
+ * that is, under their registry name as label (the experiment files label
+ * variants, e.g. `random (uniform)`, `kstarts (gradient fitness)`).
+ */
+export function isPrimaryPair(first: RunGroup, second: RunGroup): boolean {
+  return first.label === first.methodName && second.label === second.methodName;
+}
+
+/**
+ * Marks the primary cells of a claim. C4 (retraining) has no variants to
+ * set aside: all its cells are primary. For C1-C3 the primary cells are the
+ * pairs {@link isPrimaryPair} accepts; when there is none (every method
+ * labelled by hand), no cell can be singled out beforehand and all are
+ * primary.
+ */
+function markPrimaryCells(definition: ClaimDefinition, cells: ClaimCell[]): void {
+  if (definition.direction === "within-margin" || !cells.some((cell) => cell.primary)) {
+    for (const cell of cells) cell.primary = true;
+  }
 }
 
 /** Cell order: dataset, model, sparsity, first, second, experiments. */
@@ -529,7 +562,8 @@ function evaluateClaim(
     }
   }
   cells.sort(compareCells);
-  const inFamily = (cell: ClaimCell) => cell.exclusion === undefined;
+  markPrimaryCells(definition, cells);
+  const inFamily = (cell: ClaimCell) => cell.primary && cell.exclusion === undefined;
   const adjusted = holmAdjust(cells.map((cell) => inFamily(cell) ? cell.pValue : undefined));
   const adjustedBeyond = holmAdjust(
     cells.map((cell) => inFamily(cell) ? cell.equivalence?.beyondMarginPValue : undefined),
@@ -540,25 +574,33 @@ function evaluateClaim(
   cells.forEach((cell, index) => {
     const sd = cell.comparison.standardDeviation;
     const pairs = cell.comparison.pairs;
+    // Exploratory cells stand alone, at the unadjusted level.
+    const alpha = cell.primary ? cellAlpha : FAMILY_ALPHA;
     cell.minimumDetectableEffect = cell.direction === "within-margin"
-      ? minimumEquivalenceMargin(sd, pairs, cellAlpha, TARGET_POWER)
-      : minimumDetectableDifference(sd, pairs, cellAlpha, TARGET_POWER);
-    if (!inFamily(cell)) return;
-    cell.adjustedPValue = adjusted[index];
-    cell.verdict = decideCell({
-      ...cell,
-      adjustedBeyondMarginPValue: adjustedBeyond[index],
-    });
+      ? minimumEquivalenceMargin(sd, pairs, alpha, TARGET_POWER)
+      : minimumDetectableDifference(sd, pairs, alpha, TARGET_POWER);
+    if (cell.exclusion !== undefined) return;
+    if (cell.primary) {
+      cell.adjustedPValue = adjusted[index];
+      cell.verdict = decideCell({ ...cell, adjustedBeyondMarginPValue: adjustedBeyond[index] });
+    } else {
+      cell.verdict = decideCell({
+        ...cell,
+        adjustedPValue: cell.pValue,
+        adjustedBeyondMarginPValue: cell.equivalence?.beyondMarginPValue,
+      });
+    }
   });
-  const verdict = combineVerdicts(cells.map((cell) => cell.verdict));
+  const verdict = combineVerdicts(
+    cells.filter((cell) => cell.primary).map((cell) => cell.verdict),
+  );
   return {
     ...base,
     verdict,
     countedCells: counted,
     cells,
-    missing: verdict !== "not tested"
-      ? []
-      : cells.length > 0 && cells.every((cell) => cell.verdict === "excluded")
+    missing: verdict !== "not tested" ? [] : cells.some((cell) => cell.primary) &&
+        cells.filter((cell) => cell.primary).every((cell) => cell.verdict === "excluded")
       ? [
         `${
           cells.length === 1 ? "the only comparison is" : `all ${cells.length} comparisons are`

@@ -76,7 +76,7 @@ function shownVerdict(verdict: string, context: ReportContext): string {
 /** Counts of a claim's cell verdicts, e.g. `3 supported, 1 underpowered`. */
 function verdictCounts(claim: ClaimVerdict): string {
   const counts = new Map<string, number>();
-  for (const claimCell of claim.cells) {
+  for (const claimCell of claim.cells.filter((candidate) => candidate.primary)) {
     counts.set(claimCell.verdict, (counts.get(claimCell.verdict) ?? 0) + 1);
   }
   const parts = [
@@ -93,6 +93,8 @@ function verdictCounts(claim: ClaimVerdict): string {
         ? `${counts.get(verdict)} no better than a constant image`
         : `${counts.get(verdict)} ${verdict}`
     );
+  const exploratory = claim.cells.filter((candidate) => !candidate.primary).length;
+  if (exploratory > 0) parts.push(`${exploratory} exploratory`);
   return parts.join(", ");
 }
 
@@ -267,7 +269,13 @@ function methodSection(content: ReportContent): string[] {
     "baselines' files share runs) give one comparison, counted once. Each claim is one " +
     `family of tests at family-wise α = ${FAMILY_ALPHA}, corrected by Holm-Bonferroni ` +
     "across its comparisons: a paired t test per comparison for C1-C3, two one-sided " +
-    "tests (TOST, the 90% CI of the paired mean difference) for C4.",
+    "tests (TOST, the 90% CI of the paired mean difference) for C4. The family of C1-C3 " +
+    "is fixed before looking at the data: the comparisons of the paper's methods run under " +
+    "their registry names (the experiment files label every variant, such as " +
+    "`random (uniform)` or `kstarts (gradient fitness)`); comparisons involving a variant " +
+    "are exploratory, tested alone at α and shown, but they do not decide the claim (when " +
+    "no method runs under its registry name, every comparison is in the family). Every " +
+    "retraining comparison of C4 is in its family.",
     "",
     `The margin of every claim is ${ACCURACY_EQUIVALENCE_MARGIN * 100} percentage point of ` +
     "test accuracy, the smallest difference the paper's tables present as one, and " +
@@ -363,7 +371,8 @@ function claimAppendix(claim: ClaimVerdict, context: ReportContext): string[] {
         formatPValue(claimCell.adjustedPValue),
         formatMetricValue(claimCell.minimumDetectableEffect, claimCell.quantity),
         `${claimCell.wins}/${claimCell.losses}`,
-        claimCell.exclusion ?? claimCell.verdict,
+        claimCell.exclusion ??
+          (claimCell.primary ? claimCell.verdict : `exploratory: ${claimCell.verdict}`),
       ]),
     ),
     "",

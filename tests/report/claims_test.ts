@@ -511,3 +511,71 @@ Deno.test("cell decisions and the claim's combination", () => {
   assert.equal(combineVerdicts(["supported", "underpowered", "inconclusive"]), "underpowered");
   assert.equal(combineVerdicts(["supported", "not supported", "underpowered"]), "not supported");
 });
+
+Deno.test("variants are exploratory: shown, tested alone, never deciding the claim", () => {
+  const results = [
+    ...at(0.9, { method: "random" }, BASE),
+    ...at(0.9, { method: "kstarts" }, shifted(BASE, 0.05, [0.01, -0.01, 0, 0.005, 0])),
+    // A variant of each, labelled as the experiment files label them; K-starts' variant
+    // clearly loses to random's.
+    ...at(0.9, {
+      method: "random",
+      label: "random (uniform)",
+      parameters: { allocation: "uniform" },
+    }, BASE),
+    ...at(
+      0.9,
+      {
+        method: "kstarts",
+        label: "kstarts (gradient fitness)",
+        parameters: { fitness: "gradient" },
+      },
+      shifted(BASE, -0.05, [0.01, -0.01, 0, 0.005, 0]),
+    ),
+  ];
+  const c1 = claim(results, "C1");
+  assert.equal(c1.cells.length, 4);
+  assert.deepEqual(
+    c1.cells.filter((cell) => cell.primary).map((cell) => [cell.first, cell.second]),
+    [["kstarts", "random"]],
+  );
+  assert.equal(c1.countedCells, 1, "the Holm family is the primary cell alone");
+  assert.equal(c1.verdict, "supported", "the losing variant does not sink the claim");
+  const exploratory = c1.cells.find((cell) =>
+    cell.first === "kstarts (gradient fitness)" &&
+    cell.second === "random"
+  );
+  assert.ok(exploratory);
+  assert.equal(exploratory.primary, false);
+  assert.equal(exploratory.verdict, "not supported");
+  assert.equal(exploratory.adjustedPValue, undefined);
+  // Tested at its own level: the minimum detectable effect uses alpha = 0.05 unadjusted.
+  assert.ok(exploratory.minimumDetectableEffect !== undefined);
+});
+
+Deno.test("without default-labelled methods every comparison is primary", () => {
+  const results = [
+    ...at(0.9, { method: "random", label: "Random dropout" }, BASE),
+    ...at(
+      0.9,
+      { method: "kstarts", label: "K-starts (k=5)" },
+      shifted(BASE, 0.05, [0, 0.01, 0, 0, 0]),
+    ),
+    ...at(0.5, { method: "random", label: "Random dropout" }, BASE),
+    ...at(
+      0.5,
+      { method: "kstarts", label: "K-starts (k=5)" },
+      shifted(BASE, 0.05, [0, 0.01, 0, 0, 0]),
+    ),
+  ];
+  const c1 = claim(results, "C1");
+  assert.ok(c1.cells.every((cell) => cell.primary));
+  assert.equal(c1.countedCells, 2);
+  // C4's retrained twins carry their own labels and are all primary.
+  const retrain = [
+    ...at(0.9, { method: "kstarts" }, BASE),
+    ...at(0.9, { method: "kstarts", label: "kstarts (retrained)", retrain: true }, BASE),
+  ];
+  assert.equal(claim(retrain, "C4").cells[0].primary, true);
+  assert.equal(claim(retrain, "C4").countedCells, 1);
+});

@@ -248,3 +248,27 @@ Deno.test("an empty store still gives a complete, valid report", () => {
   assert.match(files.get("REPORT.md") as string, /\*\*not tested\*\*/);
   assert.equal((files.get("tables/all.csv") as string).split("\n").length, 2);
 });
+
+Deno.test("exploratory comparisons are marked in REPORT.md and counted apart", () => {
+  const results = [
+    ...seedsOf({ method: "random" }, [0.80, 0.82, 0.79]),
+    ...seedsOf({ method: "kstarts" }, [0.83, 0.85, 0.82]),
+    ...seedsOf(
+      {
+        method: "kstarts",
+        label: "kstarts (gradient fitness)",
+        parameters: { fitness: "gradient" },
+      },
+      [0.70, 0.71, 0.69],
+    ),
+  ];
+  const report = buildReportFiles(results, CONTEXT).get("REPORT.md") as string;
+  assert.match(
+    report,
+    /\| C1 \| K-starts beats random pruning \| \*\*[^|]*\*\* \| 2 \| [^|]*1 exploratory \|/,
+  );
+  assert.match(
+    report,
+    /\| kstarts \(gradient fitness\) \| random \| paper \| 3 \| .* \| exploratory: /,
+  );
+});
