@@ -231,6 +231,14 @@ async function main(args: string[]): Promise<void> {
   const sandboxes = await Promise.all(
     Array.from({ length: jobs }, () => Sandbox.create(root)),
   );
+  // Interrupted (Ctrl-C, a job's time limit): leave no copy and no test run behind.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => {
+      for (const sandbox of sandboxes) sandbox.abandon();
+      console.error(`mutate: interrupted by ${signal}; temporary copies removed`);
+      Deno.exit(130);
+    });
+  }
   const allResults: MutantResult[] = [];
   const scores: ModuleScore[] = [];
   try {

@@ -71,6 +71,7 @@ export class Sandbox {
   /** The copy's repository root. */
   readonly root: string;
   readonly #parent: string;
+  #running: Deno.ChildProcess | null = null;
 
   private constructor(parent: string) {
     this.#parent = parent;
@@ -122,7 +123,9 @@ export class Sandbox {
       stdout: "piped",
       stderr: "piped",
     });
-    const { code, stdout, stderr } = await command.output();
+    const child = command.spawn();
+    this.#running = child;
+    const { code, stdout, stderr } = await child.output().finally(() => (this.#running = null));
     const seconds = (performance.now() - started) / 1000;
     const decoder = new TextDecoder();
     const output = decoder.decode(stdout) + decoder.decode(stderr);
@@ -136,5 +139,18 @@ export class Sandbox {
   /** Removes the copy. */
   async remove(): Promise<void> {
     await Deno.remove(this.#parent, { recursive: true });
+  }
+
+  /**
+   * On an interrupt: stops the test run in progress (`timeout` passes the
+   * signal on to its process group) and removes the copy, synchronously.
+   */
+  abandon(): void {
+    try {
+      this.#running?.kill("SIGTERM");
+    } catch {
+      // Already finished.
+    }
+    Deno.removeSync(this.#parent, { recursive: true });
   }
 }
