@@ -22,7 +22,7 @@ import {
   RELATIVE_ERROR_EQUIVALENCE_MARGIN,
   TARGET_POWER,
 } from "./claims.ts";
-import type { Figure } from "./figures.ts";
+import { DENSE_METHOD, type Figure } from "./figures.ts";
 import { formatCount, formatMetricValue, formatPValue, formatSetting } from "./format.ts";
 import { compareText } from "./grouping.ts";
 import { altText, interval, table } from "./markdown.ts";
@@ -118,7 +118,13 @@ function whatWasRun(content: ReportContent, context: ReportContext): string[] {
     `${experiments.length === 1 ? "" : "s"} with the \`${context.profile}\` profile: ` +
     `data ${distinctSorted(specs.map((spec) => spec.dataset)).join(", ")}; models ` +
     `${distinctSorted(content.rows.map((row) => row.model)).join(", ")}; sparsities ` +
-    `${distinctSorted(specs.map((spec) => spec.sparsity)).map(formatSetting).join(", ")}; ` +
+    `${
+      distinctSorted(
+        specs.filter((spec) => spec.method.name !== DENSE_METHOD).map((spec) => spec.sparsity),
+      ).map(formatSetting).join(", ")
+    }${
+      specs.some((spec) => spec.method.name === DENSE_METHOD) ? " (and the dense network)" : ""
+    }; ` +
     `seeds ${describeIntegers(seeds)}; ${epochs.join(", ")} epochs ` +
     `(${distinctSorted(specs.map((spec) => spec.training.optimizer)).join(", ")}).`;
   const caveats: string[] = [];

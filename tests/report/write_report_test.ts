@@ -249,6 +249,15 @@ Deno.test("an empty store still gives a complete, valid report", () => {
   assert.equal((files.get("tables/all.csv") as string).split("\n").length, 2);
 });
 
+Deno.test("what was run lists the pruned sparsities and mentions the dense network apart", () => {
+  const results = [
+    ...seedsOf({ method: "random", sparsity: 0.9 }, [0.80, 0.82]),
+    ...seedsOf({ method: "dense", sparsity: 0 }, [0.90, 0.91]),
+  ];
+  const report = buildReportFiles(results, CONTEXT).get("REPORT.md") as string;
+  assert.match(report, /; sparsities 0\.9 \(and the dense network\); seeds 1-2;/);
+});
+
 Deno.test("exploratory comparisons are marked in REPORT.md and counted apart", () => {
   const results = [
     ...seedsOf({ method: "random" }, [0.80, 0.82, 0.79]),
