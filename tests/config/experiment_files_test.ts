@@ -1,0 +1,77 @@
+/**
+ * The committed experiment files: each parses under every profile it
+ * declares, and the standard profile keeps the promises of docs/methods.md
+ * (full Fashion-MNIST, at least 20 epochs, the five sparsities, at least 5
+ * seeds, within 8 core-hours by the project's own estimate).
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { expandExperiment } from "../../src/config/grid.ts";
+import { loadExperimentFile } from "../../src/config/parse_experiment.ts";
+import { runId } from "../../src/config/run_id.ts";
+import type { RunSpec } from "../../src/config/types.ts";
+import { estimatedRunSeconds } from "../../src/runner/cost_estimate.ts";
+
+const EXPERIMENTS = fileURLToPath(new URL("../../experiments/", import.meta.url));
+
+async function experimentFiles(directory = EXPERIMENTS): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(directory)) {
+    const path = `${directory}${entry.name}`;
+    if (entry.isDirectory) files.push(...await experimentFiles(`${path}/`));
+    else if (entry.name.endsWith(".json") && entry.name !== "schema.json") files.push(path);
+  }
+  return files.sort();
+}
+
+Deno.test("every experiment file parses and expands as written and under each of its profiles", async () => {
+  const files = await experimentFiles();
+  assert.ok(files.length >= 9, `${files.length} files`);
+  for (const file of files) {
+    expandExperiment(await loadExperimentFile(file));
+    const profiles = JSON.parse(await Deno.readTextFile(file)).profiles ?? {};
+    for (const profile of Object.keys(profiles)) {
+      assert.ok(expandExperiment(await loadExperimentFile(file, { profile })).length > 0);
+    }
+  }
+});
+
+Deno.test("the standard profile: full data, 20 epochs, five sparsities, 5+ seeds, at most 8 core-hours", async () => {
+  const files = [
+    ...(await experimentFiles(`${EXPERIMENTS}paper/`)),
+    ...(await experimentFiles(`${EXPERIMENTS}baselines/`)),
+  ];
+  const runs = new Map<string, RunSpec>();
+  const kinds = new Set<string>();
+  for (const file of files) {
+    const experiment = await loadExperimentFile(file, { profile: "standard" });
+    assert.equal(experiment.profile, "standard", file);
+    assert.equal(experiment.dataset, "fashion-mnist", file);
+    assert.ok(experiment.training.epochs >= 20, file);
+    assert.ok(experiment.seeds.length >= 5, file);
+    kinds.add(experiment.model.kind);
+    for (const spec of expandExperiment(experiment)) runs.set(runId(spec), spec);
+  }
+  assert.deepEqual([...kinds].sort(), ["autoencoder", "mlp"]);
+  const sparsities = new Set([...runs.values()].map((spec) => spec.sparsity));
+  for (const sparsity of [0.5, 0.8, 0.9, 0.95, 0.98]) assert.ok(sparsities.has(sparsity));
+  const methods = new Set([...runs.values()].map((spec) => spec.method.name));
+  for (
+    const name of [
+      "random",
+      "kstarts",
+      "dissipating",
+      "kstarts+dissipating",
+      "dense",
+      "magnitude",
+      "snip",
+      "grasp",
+      "synflow",
+      "imp",
+      "matched-random",
+    ]
+  ) assert.ok(methods.has(name), name);
+  let seconds = 0;
+  for (const spec of runs.values()) seconds += estimatedRunSeconds(spec);
+  assert.ok(seconds / 3600 <= 8, `${(seconds / 3600).toFixed(2)} core-hours`);
+});
