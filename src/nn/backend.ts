@@ -4,7 +4,8 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.ts";
+import { TFJS_VERSION } from "./tf.ts";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
 /** Names of the backends a run may execute on. */
@@ -14,7 +15,7 @@ export type BackendName = "wasm" | "cpu";
 export interface BackendInfo {
   /** Backend name as tfjs reports it. */
   backend: BackendName;
-  /** Version of `@tensorflow/tfjs`. */
+  /** Version of the tfjs packages (one pinned version for all). */
   tfjsVersion: string;
 }
 
@@ -51,5 +52,5 @@ export async function initBackend(name: BackendName = "wasm"): Promise<BackendIn
     await tf.ready();
     current = name;
   }
-  return { backend: name, tfjsVersion: tf.version.tfjs };
+  return { backend: name, tfjsVersion: TFJS_VERSION };
 }

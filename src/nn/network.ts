@@ -11,7 +11,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.ts";
 
 /** Non-linearity after a dense layer. */
 export type Activation = "relu" | "sigmoid" | "linear";

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.ts";
 import type { TrainingSettings } from "../config/types.ts";
 import { Rng } from "../rng.ts";
 import type { MaskedNetwork } from "./network.ts";

@@ -54,7 +54,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../nn/tf.ts";
 import type { MaskedNetwork } from "../nn/network.ts";
 import type { PreparedSplit } from "../nn/train.ts";
 import type { Rng } from "../rng.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../nn/tf.ts";
 import type { LayerShape, MaskedNetwork, Masks } from "../nn/network.ts";
 import { batchTensors, forwardBackward, type PreparedSplit } from "../nn/train.ts";
 import type { Rng } from "../rng.ts";

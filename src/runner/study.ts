@@ -24,7 +24,7 @@ import { writeFileAtomic } from "../atomic_file.ts";
 import { ResultStore } from "./store.ts";
 import { runSweep, type SweepSummary } from "./sweep.ts";
 import { type Shard, shardRuns } from "./shard.ts";
-import * as tf from "@tensorflow/tfjs";
+import { TFJS_VERSION } from "../nn/tf.ts";
 
 /** Settings of a study. */
 export interface StudyOptions {
@@ -165,7 +165,7 @@ export async function reportStudy(
     })),
     versions: {
       tool: TOOL_VERSION,
-      tfjs: tf.version.tfjs,
+      tfjs: TFJS_VERSION,
       backend: [...new Set(prepared.specs.map((spec) => spec.backend))].sort().join(", "),
     },
   });
@@ -214,7 +214,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
         git: await readGitState(),
         deno: Deno.version.deno,
         v8: Deno.version.v8,
-        tfjs: tf.version.tfjs,
+        tfjs: TFJS_VERSION,
         backends: [...new Set(prepared.specs.map((spec) => spec.backend))].sort(),
         machine: {
           os: Deno.build.os,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../src/nn/tf.ts";
 import { type BackendName, initBackend } from "../../src/nn/backend.ts";
 import type { MaskedNetwork } from "../../src/nn/network.ts";
 import { forwardBackward } from "../../src/nn/train.ts";

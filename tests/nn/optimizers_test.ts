@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../src/nn/tf.ts";
 import { initBackend } from "../../src/nn/backend.ts";
 import { createOptimizer, type LayerGradients } from "../../src/nn/optimizers.ts";
 import { batchTensors, forwardBackward, TrainingSession } from "../../src/nn/train.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../src/nn/tf.ts";
 import type { TrainingSettings } from "../../src/config/types.ts";
 import { initBackend } from "../../src/nn/backend.ts";
 import type { LossKind, MaskedNetwork, Masks } from "../../src/nn/network.ts";
