@@ -321,16 +321,31 @@ export function evaluate(
     : { loss, reconstructionError: loss };
 }
 
+/**
+ * One evaluation trainer per network and chunk size, kept while the network
+ * lives: a run evaluates after every epoch, and a new trainer each time
+ * would allocate its tens of MiB of buffers again.
+ */
+const evaluationTrainers = new WeakMap<MaskedNetwork, { chunk: number; trainer: SparseTrainer }>();
+
 /** {@link evaluate} on the sparse engine. */
 function evaluateSparse(network: MaskedNetwork, split: PreparedSplit, chunk: number): Evaluation {
-  // The optimiser settings only size state the evaluation never touches: SGD's one slot.
-  const trainer = new SparseTrainer(network.shapes, network.loss, {
-    optimizer: "sgd",
-    learningRate: 0,
-    momentum: 0,
-    batchSize: Math.min(chunk, split.count),
-    epochs: 0,
-  });
+  const size = Math.min(chunk, split.count);
+  let cached = evaluationTrainers.get(network);
+  if (cached === undefined || cached.chunk !== size) {
+    // The optimiser settings only size state the evaluation never touches: SGD's one slot.
+    const trainer = new SparseTrainer(network.shapes, network.loss, {
+      optimizer: "sgd",
+      learningRate: 0,
+      momentum: 0,
+      batchSize: size,
+      epochs: 0,
+    });
+    cached = { chunk: size, trainer };
+    evaluationTrainers.set(network, cached);
+  }
+  const trainer = cached.trainer;
+  // Loaded at every call: the weights and masks may have changed since the last.
   trainer.load(network);
   const { lossSum, correct } = trainer.evaluate(
     split.inputs,

@@ -216,6 +216,19 @@ for (const density of [0.5, 0.1, 0.02, 0]) {
       assert.equal(sparse.reconstructionError === undefined, loss === "softmax-cross-entropy");
       // The evaluation trained nothing: the same network evaluates the same on the dense path.
       assert.deepEqual(evaluate(network, data, 16, "dense"), dense);
+      // Other weights and masks on the same network: evaluated afresh, not from the last call.
+      const other = tinyNetwork(test.widths, loss, `${seed} again`);
+      network.setMasks(masksAt(network, density === 0 ? 0 : 0.3, `${seed} again`));
+      network.setWeights(other.getWeights());
+      other.dispose();
+      const changedDense = evaluate(network, data, 16, "dense");
+      const changedSparse = evaluate(network, data, 16, "sparse");
+      assert.ok(
+        Math.abs(changedSparse.loss - changedDense.loss) <=
+          1e-5 * Math.abs(changedDense.loss) + 1e-7,
+        `after the change: loss ${changedSparse.loss} vs ${changedDense.loss}`,
+      );
+      if (density > 0) assert.notEqual(changedDense.loss, dense.loss);
       network.dispose();
     });
   }
