@@ -69,3 +69,56 @@ Deno.test("store: an unusable store's one-line error quotes the system's reason 
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("store: a diverged result's NaN metrics are stored as null and read back as NaN", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const store = new ResultStore(root);
+    const result = fakeResult(SPEC);
+    const diverged = {
+      ...result,
+      status: "diverged" as const,
+      primaryMetric: { ...result.primaryMetric, value: Number.NaN },
+      metrics: { testAccuracy: Number.NaN, testLoss: Number.NaN },
+      divergedAt: { epoch: 1, step: 3 },
+    };
+    await store.write(diverged);
+    const text = await Deno.readTextFile(store.resultPath(SPEC));
+    // The stored bytes are the result as JSON with one-space indentation and a final newline.
+    assert.equal(text, JSON.stringify(diverged, null, 1) + "\n");
+    assert.match(text, /"testAccuracy": null/);
+    const read = await store.read(SPEC);
+    assert.ok(read);
+    assert.ok(Number.isNaN(read.primaryMetric.value));
+    assert.ok(Number.isNaN(read.metrics.testAccuracy));
+    assert.ok(Number.isNaN(read.metrics.testLoss));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("store: writing a result deletes its checkpoint; a released claim is not reported lost", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const store = new ResultStore(root);
+    assert.equal(await store.claim(SPEC), true);
+    await Deno.writeTextFile(store.checkpointPath(SPEC), "{}\n");
+    await store.write(fakeResult(SPEC));
+    assert.deepEqual(await listDirectory(root), [store.resultPath(SPEC).slice(root.length + 1)]);
+    // Writing released the claim: refreshing has nothing to refresh and nothing lost.
+    assert.deepEqual(await store.refreshClaims(), []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("store: asking whether a run is stored in a store that is a file is an error", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const runs = join(root, "runs");
+    await Deno.writeTextFile(runs, "not a directory\n");
+    await assert.rejects(new ResultStore(runs).has(SPEC));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
