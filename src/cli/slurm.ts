@@ -12,7 +12,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { writeFileAtomic } from "../atomic_file.ts";
 import { formatDuration } from "../runner/progress.ts";
 import { estimatedRunSeconds } from "../runner/cost_estimate.ts";
@@ -173,7 +173,12 @@ export async function slurmCommand(args: string[]): Promise<number> {
   const mem = matchingOption("mem", values.mem, /^\d+[KMGT]?$/, "a size such as 4G or 4000M");
   const profile = stringOption(values.profile);
   const outDir = resolve(stringOption(values.out) ?? "out");
-  const files = positionals.map((file) => resolve(file));
+  // Files inside the repository stay relative to it (the tasks run there), so the report names
+  // them as a local run from the repository root does.
+  const files = positionals.map((file) => {
+    const path = resolve(file);
+    return path.startsWith(`${REPOSITORY}/`) ? relative(REPOSITORY, path) : path;
+  });
 
   const prepared = await prepareStudy(positionals, profile, stringOption(values["data-dir"]));
   const plan = planShards(prepared.specs, requestedTasks);

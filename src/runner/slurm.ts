@@ -33,7 +33,7 @@ export interface SlurmJobSettings {
   repository: string;
   /** Absolute path of the Deno executable (tasks may override it with `DENO`). */
   deno: string;
-  /** Absolute paths of the experiment files. */
+  /** The experiment files: absolute, or relative to the repository. */
   files: string[];
   /** Profile, when one is applied. */
   profile?: string;

@@ -58,6 +58,8 @@ Deno.test("slurm: a dry run prints the plan per shard and both scripts, and writ
     assert.ok(outcome.stdout.includes(`# ${join(outDir, "slurm", "smoke.sbatch")}\n#!/bin/bash\n`));
     assert.ok(outcome.stdout.includes(`# ${join(outDir, "slurm", "smoke-report.sbatch")}\n`));
     assert.match(outcome.stdout, /^#SBATCH --array=1-3$/m);
+    // A file inside the repository is named relative to it (the tasks run there), like a local run.
+    assert.match(outcome.stdout, /src\/cli\/main\.ts run experiments\/smoke\.json --out /);
     assert.match(outcome.stdout, /^#SBATCH --cpus-per-task=2$/m);
     assert.equal(outcome.stdout.match(/^#SBATCH --time=02:00:00$/gm)?.length, 2);
     // Not given, so left to the user's defaults.
