@@ -45,7 +45,7 @@ export interface StudyPlan {
   storeDir: string;
   /** The experiments and their runs. */
   experiments: PlannedExperiment[];
-  /** Runs in the plan. */
+  /** Distinct runs in the plan (a run two experiments share counts once). */
   total: number;
   /** Of which stored. */
   stored: number;
@@ -94,7 +94,12 @@ export async function planStudy(options: PlanOptions): Promise<StudyPlan> {
     }
     experiments.push({ name: experiment.name, file: experiment.file, runs });
   }
-  const all = experiments.flatMap((experiment) => experiment.runs);
+  // Experiments that ask for the same run share it (one id, computed once):
+  // the totals count each run once, as the sweep does.
+  const all = [
+    ...new Map(experiments.flatMap((experiment) => experiment.runs).map((run) => [run.runId, run]))
+      .values(),
+  ];
   const stored = all.filter((run) => run.stored).length;
   const seconds = all.filter((run) => run.computes)
     .reduce((sum, run) => sum + run.estimatedSeconds, 0);

@@ -105,3 +105,34 @@ Deno.test("dry run: core-hours keep two significant digits at every scale", () =
   assert.equal(formatCoreHours(7.96), "8");
   assert.equal(formatCoreHours(135.4), "140");
 });
+
+Deno.test("dry run: a run two experiments share is counted once, as the sweep computes it once", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const document = JSON.parse(await Deno.readTextFile(SMOKE_FILE));
+    delete document.$schema;
+    const copy = join(root, "copy.json");
+    await Deno.writeTextFile(copy, JSON.stringify({ ...document, name: "smoke-copy" }));
+    const specs = expandExperiment(await loadExperimentFile(SMOKE_FILE));
+    const outcome = await runCli([
+      "run",
+      SMOKE_FILE,
+      copy,
+      "--out",
+      join(root, "out"),
+      "--dry-run",
+    ]);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    // Both experiments list their 16 runs; the totals count the 16 distinct ones.
+    assert.match(outcome.stdout, /\nsmoke \(\S+\): 16 runs\n/);
+    assert.match(outcome.stdout, /\nsmoke-copy \(\S+\): 16 runs\n/);
+    assert.equal(
+      summaryLine(outcome.stdout),
+      `16 runs: 0 stored, 16 missing, estimated ${
+        formatCoreHours(estimatedCoreHours(specs))
+      } core-hours`,
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
