@@ -13,8 +13,9 @@
  * Time limits and preemption: the array asks for SIGUSR1 to its batch shell
  * {@link SIGNAL_SECONDS} seconds before the time limit. The shell passes
  * SIGTERM on to the harness, which stops its sweep: finished runs are
- * stored, and a long run keeps its last per-epoch checkpoint (see
- * sweep.ts); the shell then requeues its task (`scontrol requeue`), and the
+ * stored, and a checkpointed run finishes its epoch, writes its checkpoint
+ * and stops (see sweep.ts); the shell then requeues its task (`scontrol
+ * requeue`), and the
  * requeued task resumes from the checkpoints with the same results, bit for
  * bit. A preempted task gets SIGTERM from Slurm directly and is requeued by
  * `--requeue`.

@@ -34,8 +34,20 @@ export interface SweepOptions {
   dataDir?: string;
   /** Suppress the progress display. */
   quiet?: boolean;
-  /** Aborting this signal stops the sweep after ending the workers. */
+  /**
+   * Aborting this signal stops the sweep: a worker computing a checkpointed
+   * run finishes its current epoch, writes the checkpoint and stops (for at
+   * most {@link SweepOptions.stopGraceSeconds}); the other workers end at
+   * once. Finished runs are stored; started ones resume from their
+   * checkpoints when the sweep is run again.
+   */
   signal?: AbortSignal;
+  /**
+   * How long, after the signal, a checkpointed run may take to reach the
+   * end of its epoch before its worker is ended anyway (default
+   * {@link STOP_GRACE_SECONDS}).
+   */
+  stopGraceSeconds?: number;
   /**
    * Checkpoint runs at every training epoch so a killed sweep resumes them
    * mid-run. Default: only runs of at least {@link CHECKPOINT_MIN_EPOCHS}
@@ -44,6 +56,13 @@ export interface SweepOptions {
    */
   checkpoint?: boolean;
 }
+
+/**
+ * Default of {@link SweepOptions.stopGraceSeconds}: an epoch of the paper
+ * profile's largest model takes about 10 s on an idle core, and Slurm signals
+ * a task 300 s before its time limit.
+ */
+export const STOP_GRACE_SECONDS = 120;
 
 /** Runs with at least this many training epochs are checkpointed by default. */
 export const CHECKPOINT_MIN_EPOCHS = 10;
@@ -140,21 +159,31 @@ export async function runSweep(
     return claiming;
   };
   let failure: RunFailure | null = null;
-  // Fires on an interruption or on the first failure: every worker stops at once.
+  // Fires on an interruption or on the first failure. On a failure every worker stops at
+  // once; on an interruption the workers computing checkpointed runs (in `finishing`) are
+  // asked, through shared memory, to stop after their next checkpoint.
   const halt = new AbortController();
+  const stopRequest = new Int32Array(new SharedArrayBuffer(4));
+  const finishing = new Set<Worker>();
   halt.signal.addEventListener("abort", () => {
-    for (const worker of workers) worker.terminate();
+    for (const worker of workers) {
+      if (!(summary.interrupted && finishing.has(worker))) worker.terminate();
+    }
   });
   const stop = () => {
     summary.interrupted = true;
+    Atomics.store(stopRequest, 0, 1);
     halt.abort();
   };
+  const graceMilliseconds = (options.stopGraceSeconds ?? STOP_GRACE_SECONDS) * 1000;
   options.signal?.addEventListener("abort", stop, { once: true });
 
   const runOnWorker = async (slot: number): Promise<void> => {
     const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
     workers.push(worker);
-    worker.postMessage({ type: "init", dataDir: options.dataDir } satisfies WorkerRequest);
+    worker.postMessage(
+      { type: "init", dataDir: options.dataDir, stopRequest } satisfies WorkerRequest,
+    );
     try {
       while (queue.length > 0 && !summary.interrupted && failure === null) {
         const spec = queue.shift()!;
@@ -170,10 +199,21 @@ export async function runSweep(
           continue;
         }
         progress.start(slot, describeRun(spec));
+        const checkpointed = checkpointsRun(spec, options);
+        if (checkpointed) finishing.add(worker);
         const response = await new Promise<WorkerResponse | null>((resolve) => {
-          const onHalt = () => resolve(null);
+          let grace: ReturnType<typeof setTimeout> | undefined;
+          const onHalt = () => {
+            if (!(summary.interrupted && checkpointed)) return resolve(null);
+            // Let the run reach its next checkpoint; end it anyway after the grace period.
+            grace = setTimeout(() => {
+              worker.terminate();
+              resolve(null);
+            }, graceMilliseconds);
+          };
           const settle = (value: WorkerResponse) => {
             halt.signal.removeEventListener("abort", onHalt);
+            clearTimeout(grace);
             resolve(value);
           };
           if (halt.signal.aborted) return resolve(null);
@@ -187,13 +227,12 @@ export async function runSweep(
             {
               type: "run",
               spec,
-              checkpointPath: checkpointsRun(spec, options)
-                ? store.checkpointPath(spec)
-                : undefined,
+              checkpointPath: checkpointed ? store.checkpointPath(spec) : undefined,
             } satisfies WorkerRequest,
           );
         });
-        if (response === null) {
+        finishing.delete(worker);
+        if (response === null || response.type === "stopped") {
           await store.release(spec);
           return;
         }

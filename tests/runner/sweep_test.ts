@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { runId } from "../../src/config/run_id.ts";
 import type { RunResult, RunSpec } from "../../src/config/types.ts";
 import { ResultStore } from "../../src/runner/store.ts";
@@ -183,5 +184,51 @@ Deno.test("sweep: the lease of a run's claim is refreshed while the run computes
     assert.equal((await sweep).computed, 1);
     // Created, then refreshed at least once: two or more modification times.
     assert.ok(seen.size >= 2, `claim modification times seen: ${[...seen].join(", ")}`);
+  });
+});
+
+Deno.test("sweep: stopped, a checkpointed run finishes its epoch, checkpoints and resumes bit for bit", async () => {
+  await withTempDir(async (root) => {
+    // Epochs of a few tenths of a second, against a checkpoint written in milliseconds.
+    const [spec] = specsOf({
+      ...tinyExperiment({ seeds: [3], sparsities: [0.5] }),
+      model: { kind: "mlp", hidden: [256] },
+      training: { optimizer: "adam", learningRate: 0.003, batchSize: 8, epochs: 8 },
+    });
+    const reference = await runSweep([spec], new ResultStore(join(root, "reference")), {
+      workers: 1,
+      quiet: true,
+      checkpoint: true,
+    });
+    assert.equal(reference.computed, 1);
+
+    const store = new ResultStore(join(root, "stopped"));
+    const checkpoint = store.checkpointPath(spec);
+    const controller = new AbortController();
+    const sweep = runSweep([spec], store, {
+      workers: 1,
+      quiet: true,
+      checkpoint: true,
+      signal: controller.signal,
+    });
+    const modified = () => Deno.stat(checkpoint).then((info) => info.mtime!.getTime(), () => null);
+    while ((await modified()) === null) await new Promise((resolve) => setTimeout(resolve, 10));
+    const stoppedAt = Date.now();
+    controller.abort();
+    const summary = await sweep;
+    assert.equal(summary.interrupted, true);
+    assert.equal(summary.computed, 0);
+    // Written after the stop was asked for: the epoch under way was finished and checkpointed
+    // (a worker ended at once would have left the checkpoint of the epoch before).
+    const written = (await modified())!;
+    assert.ok(written >= stoppedAt, `checkpoint written ${stoppedAt - written} ms before the stop`);
+    assert.deepEqual(await listDirectory(store.root), [`${runId(spec)}.checkpoint`]);
+
+    const resumed = await runSweep([spec], store, { workers: 1, quiet: true, checkpoint: true });
+    assert.equal(resumed.computed, 1);
+    assert.deepEqual(
+      withoutWallTime((await store.read(spec))!),
+      withoutWallTime((await new ResultStore(join(root, "reference")).read(spec))!),
+    );
   });
 });
