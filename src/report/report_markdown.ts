@@ -137,7 +137,7 @@ function whatWasRun(content: ReportContent, context: ReportContext): string[] {
     } per method and sparsity`,
   );
   const excluded = content.evaluation.claims.flatMap((claim) => claim.cells)
-    .filter((claimCell) => claimCell.verdict === "excluded").length;
+    .filter((claimCell) => claimCell.primary && claimCell.verdict === "excluded").length;
   if (excluded > 0) {
     caveats.push(
       `${excluded} autoencoder comparison${excluded === 1 ? " is" : "s are"} no better ` +
