@@ -121,8 +121,8 @@ export function arrayScript(settings: SlurmJobSettings): string {
     "  exit 0",
     "}",
     "trap requeue USR1",
+    // Not --quiet: in a log the sweep prints one line per finished run, for following it.
     harnessCommand(settings, "run", [
-      "--quiet",
       "--shard",
       `"\${SLURM_ARRAY_TASK_ID}/${settings.tasks}"`,
       "--workers",

@@ -214,7 +214,7 @@ for _ in $(seq 200); do sleep 0.05; done
     assert.equal(
       (await Deno.readTextFile(join(directory, "arguments"))).trim(),
       `run --allow-all src/cli/main.ts run ${join(directory, "it's here.json")} --profile quick ` +
-        `--out ${join(directory, "out dir")} --quiet --shard 2/3 --workers 1`,
+        `--out ${join(directory, "out dir")} --shard 2/3 --workers 1`,
     );
   });
 });
