@@ -56,3 +56,37 @@ Deno.test("a path that exists but is not a readable file is not reported as miss
     await Deno.remove(folder);
   }
 });
+
+Deno.test("a budget error says where training.epochs came from: the file, a profile or a --set", () => {
+  // IMP rewinding to epoch 6 of 20 leaves 14 < 0.75 * 20 epochs for the final mask.
+  const source = {
+    ...minimalFile(),
+    training: { epochs: 20 },
+    methods: [{ name: "imp", rewindEpoch: 6 }],
+    profiles: { long: { "training.epochs": 20 } },
+  };
+  const message = (options: Parameters<typeof parseExperimentText>[2]) => {
+    try {
+      parseExperimentText(JSON.stringify(source), FILE, options);
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      return error.message;
+    }
+    assert.fail("the budget rule rejects rewindEpoch 6 of 20");
+  };
+  assert.match(message({}), /\(training\.epochs 20\)$/);
+  assert.match(message({ profile: "long" }), /\(training\.epochs 20, from profile "long"\)$/);
+  assert.match(
+    message({ set: [{ path: "training.epochs", value: 20 }] }),
+    /\(training\.epochs 20, from --set training\.epochs\)$/,
+  );
+  // A --set of another setting leaves the source of the epochs where it was.
+  assert.match(
+    message({ profile: "long", set: [{ path: "training.batchSize", value: 32 }] }),
+    /\(training\.epochs 20, from profile "long"\)$/,
+  );
+  assert.match(
+    message({ set: [{ path: "training.batchSize", value: 32 }] }),
+    /\(training\.epochs 20\)$/,
+  );
+});
