@@ -42,6 +42,7 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
   "src/pruning/sanity_checks.ts": ["tests/pruning/sanity_checks*_test.ts"],
   "src/pruning/scoring.ts": [
     "tests/pruning/scoring*_test.ts",
+    "tests/pruning/parameter_checks_test.ts",
     "tests/pruning/snip*_test.ts",
     "tests/pruning/grasp*_test.ts",
     "tests/pruning/synflow*_test.ts",
