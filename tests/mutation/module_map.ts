@@ -51,7 +51,11 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
   "src/pruning/synflow.ts": ["tests/pruning/synflow*_test.ts"],
 
   "src/nn/backend.ts": ["tests/nn/"],
-  "src/nn/models.ts": ["tests/nn/models*_test.ts", "tests/nn/determinism*_test.ts"],
+  "src/nn/models.ts": [
+    "tests/nn/models*_test.ts",
+    "tests/nn/bias_initialization_test.ts",
+    "tests/nn/determinism*_test.ts",
+  ],
   "src/nn/network.ts": ["tests/nn/"],
   "src/nn/optimizers.ts": ["tests/nn/optimizers*_test.ts", "tests/nn/gradients*_test.ts"],
   "src/nn/train.ts": ["tests/nn/"],
