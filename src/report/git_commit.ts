@@ -13,7 +13,11 @@ import { fileURLToPath } from "node:url";
 export interface GitState {
   /** Full hash of `HEAD`. */
   commit: string;
-  /** Whether tracked files differ from `HEAD` (the numbers may come from uncommitted code). */
+  /**
+   * Whether tracked files outside `results/` differ from `HEAD` (the numbers
+   * may come from uncommitted code). Committed results are left out: a study
+   * rewrites them, and that is output, not code.
+   */
   dirty: boolean;
 }
 
@@ -60,6 +64,9 @@ export async function readGitState(
     "status",
     "--porcelain",
     "--untracked-files=no",
+    "--",
+    ".",
+    ":(exclude)results",
   ]);
   return { commit, dirty: status === undefined ? true : status !== "" };
 }

@@ -45,8 +45,16 @@ Deno.test({
       // An untracked file does not make the source dirty; a modified tracked file does.
       await Deno.writeTextFile(join(root, "notes.txt"), "scratch\n");
       assert.equal((await readGitState(root))?.dirty, false);
+      // A rewritten committed result is output, not code: still clean.
+      await Deno.mkdir(join(root, "results"));
+      await Deno.writeTextFile(join(root, "results", "table.csv"), "a\n");
+      await git(root, "add", "results/table.csv");
+      await git(root, "commit", "-q", "-m", "results");
+      const withResults = await git(root, "log", "-1", "--format=%H");
+      await Deno.writeTextFile(join(root, "results", "table.csv"), "b\n");
+      assert.deepEqual(await readGitState(root), { commit: withResults, dirty: false });
       await Deno.writeTextFile(join(root, "file.txt"), "two\n");
-      assert.deepEqual(await readGitState(root), { commit: expected, dirty: true });
+      assert.deepEqual(await readGitState(root), { commit: withResults, dirty: true });
     } finally {
       await Deno.remove(root, { recursive: true });
     }
