@@ -25,7 +25,7 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
     "tests/pruning/kstarts_dissipating*_test.ts",
   ],
   "src/pruning/grasp.ts": ["tests/pruning/grasp*_test.ts"],
-  "src/pruning/imp.ts": ["tests/pruning/imp*_test.ts"],
+  "src/pruning/imp.ts": ["tests/pruning/imp*_test.ts", "tests/pruning/parameter_checks_test.ts"],
   "src/pruning/kstarts.ts": ["tests/pruning/kstarts*_test.ts"],
   "src/pruning/kstarts_dissipating.ts": ["tests/pruning/kstarts_dissipating*_test.ts"],
   "src/pruning/magnitude.ts": [

@@ -6,6 +6,7 @@
  */
 
 import assert from "node:assert/strict";
+import { impRoundSparsities } from "../../src/pruning/imp.ts";
 import { parameter } from "../../src/pruning/method.ts";
 import { loadScoringBatches } from "../../src/pruning/scoring.ts";
 import { Rng } from "../../src/rng.ts";
@@ -30,4 +31,14 @@ Deno.test("loadScoringBatches: an empty training split is an error, not an empty
     () => loadScoringBatches(empty as never, 10, 1, new Rng(1)),
     /cannot score on an empty training split/,
   );
+});
+
+Deno.test("impRoundSparsities: a prune fraction or a target of 1 is a range error", () => {
+  // A prune fraction of 1 prunes everything in the first round; a target of 1
+  // is never reached by 1 - (1 - f)^r. Both ends are excluded.
+  assert.throws(() => impRoundSparsities(0.9, 1), /pruneFraction must be in \(0, 1\), got 1/);
+  assert.throws(() => impRoundSparsities(0.9, 1.5), /pruneFraction must be in \(0, 1\), got 1.5/);
+  assert.throws(() => impRoundSparsities(1, 0.2), /target sparsity must be in \[0, 1\), got 1/);
+  // 1 - 0.8^r: 0.2 then 0.36 reaches the target 0.36 in two rounds.
+  assert.equal(impRoundSparsities(0.36, 0.2).length, 2);
 });
