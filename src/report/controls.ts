@@ -17,10 +17,16 @@
  * @module
  */
 
-import type { MethodSettings, RunResult } from "../config/types.ts";
+import type { MethodSettings } from "../config/types.ts";
 import { DEFAULT_PAPER_METHOD_NAMES, type PaperMethodNames } from "./claims.ts";
-import { canonicalJson, compareText, type RunGroup } from "./grouping.ts";
-import { comparePaired, type MatchedPair, type PairedComparison } from "./statistics.ts";
+import {
+  bucketByPairingKey,
+  canonicalJson,
+  compareText,
+  matchSeeds,
+  type RunGroup,
+} from "./grouping.ts";
+import { comparePaired, type PairedComparison } from "./statistics.ts";
 
 /** Registry name of the matched-random control. */
 export const MATCHED_RANDOM_METHOD = "matched-random";
@@ -54,22 +60,6 @@ export interface ControlRow {
   outcome: string;
 }
 
-/** Seed-matched primary-metric values of two groups, completed runs only. */
-function pairBySeed(first: RunGroup, second: RunGroup): MatchedPair[] {
-  const secondBySeed = new Map<number, RunResult>(
-    second.runs.map((run) => [run.spec.seed, run]),
-  );
-  const pairs: MatchedPair[] = [];
-  for (const run of first.runs) {
-    const partner = secondBySeed.get(run.spec.seed);
-    if (partner === undefined || run.status !== "completed" || partner.status !== "completed") {
-      continue;
-    }
-    pairs.push({ first: run.primaryMetric.value, second: partner.primaryMetric.value });
-  }
-  return pairs;
-}
-
 /** The reference group of a control: same settings as its embedded `referenceMethod`. */
 function findReference(control: RunGroup, bucket: readonly RunGroup[]): RunGroup | undefined {
   const reference = control.runs[0].spec.method.referenceMethod as MethodSettings | undefined;
@@ -90,7 +80,9 @@ function controlRow(
   first: RunGroup,
   second: RunGroup,
 ): ControlRow {
-  const comparison = comparePaired(pairBySeed(first, second));
+  const comparison = comparePaired(
+    matchSeeds(first, second, (run) => run.primaryMetric.value).pairs,
+  );
   const higherIsBetter = first.runs[0].primaryMetric.higherIsBetter;
   let outcome = "no detectable difference";
   if (comparison.pairs === 0) outcome = "not tested";
@@ -124,14 +116,8 @@ export function evaluateControls(
   merged: readonly RunGroup[],
   names: PaperMethodNames = DEFAULT_PAPER_METHOD_NAMES,
 ): ControlRow[] {
-  const buckets = new Map<string, RunGroup[]>();
-  for (const group of merged) {
-    const bucket = buckets.get(group.pairingKey) ?? [];
-    bucket.push(group);
-    buckets.set(group.pairingKey, bucket);
-  }
   const rows: ControlRow[] = [];
-  for (const bucket of buckets.values()) {
+  for (const bucket of bucketByPairingKey(merged)) {
     const randoms = bucket.filter((group) =>
       names.random.includes(group.methodName) && !group.retrain && group.sanityCheck === "none"
     );
