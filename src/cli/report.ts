@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { prepareStudy, reportStudy, reproductionFiles } from "../runner/study.ts";
 import { ResultStore } from "../runner/store.ts";
-import { type CommandHelp, parseCommandLine, stringOption } from "./options.ts";
+import { type CommandHelp, type OptionValue, parseCommandLine, stringOption } from "./options.ts";
 import { runId } from "../config/run_id.ts";
 import type { RunSpec } from "../config/types.ts";
 import { describeRun } from "../runner/sweep.ts";
@@ -23,6 +23,22 @@ export const REPORT_HELP: CommandHelp = {
   summary: "Rewrites REPORT.md, tables/ and figures/ from the runs stored in DIR/runs, " +
     "computing nothing. Without files it reports the reproduce study.",
 };
+
+/**
+ * The study that `report` and `verify` read from a store: the named files
+ * (no profile and `out` unless given), or without files the `reproduce`
+ * study (profile `quick` and its results folder unless given).
+ */
+export async function storedStudy(
+  positionals: string[],
+  values: Record<string, OptionValue>,
+): Promise<{ files: string[]; profile: string | undefined; outDir: string }> {
+  const files = positionals.length > 0 ? positionals : await reproductionFiles("experiments");
+  const profile = stringOption(values.profile) ?? (positionals.length > 0 ? undefined : "quick");
+  const outDir = stringOption(values.out) ??
+    (positionals.length > 0 ? "out" : defaultResultsDir(profile ?? "quick"));
+  return { files, profile, outDir };
+}
 
 /** Runs the command; returns the exit code. */
 export async function reportCommand(args: string[]): Promise<number> {
@@ -56,10 +72,7 @@ export async function reportCommand(args: string[]): Promise<number> {
     true,
     REPORT_HELP,
   );
-  const files = positionals.length > 0 ? positionals : await reproductionFiles("experiments");
-  const profile = stringOption(values.profile) ?? (positionals.length > 0 ? undefined : "quick");
-  const outDir = stringOption(values.out) ??
-    (positionals.length > 0 ? "out" : defaultResultsDir(profile ?? "quick"));
+  const { files, profile, outDir } = await storedStudy(positionals, values);
   const prepared = await prepareStudy(
     files,
     profile,

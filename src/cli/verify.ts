@@ -12,12 +12,12 @@
 import { join } from "node:path";
 import { cachingDataProvider } from "../runner/run_one.ts";
 import { ResultStore } from "../runner/store.ts";
-import { prepareStudy, reproductionFiles } from "../runner/study.ts";
+import { prepareStudy } from "../runner/study.ts";
 import { describeRun } from "../runner/sweep.ts";
 import { sampleRuns, storedRuns, verifyRun } from "../runner/verify.ts";
 import { runId } from "../config/run_id.ts";
 import { type OptionValue, parseCommandLine, positiveInteger, stringOption } from "./options.ts";
-import { defaultResultsDir } from "./reproduce.ts";
+import { storedStudy } from "./report.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Runs verified when `--sample` is not given. */
@@ -84,10 +84,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
   );
   const sample = positiveInteger("verify", "sample", values.sample) ?? DEFAULT_SAMPLE;
   const seed = seedOption(values.seed);
-  const files = positionals.length > 0 ? positionals : await reproductionFiles("experiments");
-  const profile = stringOption(values.profile) ?? (positionals.length > 0 ? undefined : "quick");
-  const outDir = stringOption(values.out) ??
-    (positionals.length > 0 ? "out" : defaultResultsDir(profile ?? "quick"));
+  const { files, profile, outDir } = await storedStudy(positionals, values);
   const dataDir = stringOption(values["data-dir"]);
   const prepared = await prepareStudy(files, profile, dataDir, false);
   const storeDir = join(outDir, "runs");
