@@ -289,19 +289,12 @@ export function comparePaired(pairs: readonly MatchedPair[]): PairedComparison {
 }
 
 /**
- * Upper tail of Student's t, `P(T >= t)`, computed from the incomplete beta
- * function directly (not as `1 - cdf`), so that small tail probabilities keep
- * their precision.
+ * Upper tail of Student's t, `P(T >= t)`: by symmetry the CDF at `-t`, which
+ * takes it from the incomplete beta function directly (not as `1 - cdf`), so
+ * that small tail probabilities keep their precision.
  */
 export function studentTUpperTail(t: number, degreesOfFreedom: number): number {
-  if (!(degreesOfFreedom > 0)) {
-    throw new RangeError(`degrees of freedom must be > 0, got ${degreesOfFreedom}`);
-  }
-  if (t === Infinity) return 0;
-  if (t === -Infinity) return 1;
-  const x = degreesOfFreedom / (degreesOfFreedom + t * t);
-  const tail = 0.5 * regularizedIncompleteBeta(x, degreesOfFreedom / 2, 0.5);
-  return t >= 0 ? tail : 1 - tail;
+  return studentTCdf(-t, degreesOfFreedom);
 }
 
 /**
