@@ -32,3 +32,8 @@ export function interval(
 export function altText(text: string): string {
   return text.replaceAll("[", "\\[").replaceAll("]", "\\]");
 }
+
+/** A figure: the image, its caption in italics below it, each followed by a blank line. */
+export function figureLines(figure: { caption: string; path: string }): string[] {
+  return [`![${altText(figure.caption)}](${figure.path})`, "", `*${altText(figure.caption)}*`, ""];
+}

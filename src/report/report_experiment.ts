@@ -17,8 +17,19 @@ import {
   formatSetting,
 } from "./format.ts";
 import { compareText } from "./grouping.ts";
-import { altText, interval, table } from "./markdown.ts";
+import { figureLines, interval, table } from "./markdown.ts";
 import type { ReportContent } from "./report_content.ts";
+import type { PairedComparison } from "./statistics.ts";
+
+/** A paired comparison's pairs, mean difference, 95% CI and p-value, as table cells. */
+function comparisonCells(comparison: PairedComparison, metric: string): string[] {
+  return [
+    formatCount(comparison.pairs),
+    formatMetricValue(comparison.meanDifference, metric),
+    interval(comparison.ci95Low, comparison.ci95High, (value) => formatMetricValue(value, metric)),
+    formatPValue(comparison.pValue),
+  ];
+}
 
 /** One experiment's results (Appendix B). */
 export function experimentAppendix(experiment: string, content: ReportContent): string[] {
@@ -68,12 +79,7 @@ export function experimentAppendix(experiment: string, content: ReportContent): 
 
   const figures = content.figures.filter((figure) => figure.experiment === experiment);
   for (const figure of figures) {
-    lines.push(
-      `![${altText(figure.caption)}](${figure.path})`,
-      "",
-      `*${altText(figure.caption)}*`,
-      "",
-    );
+    lines.push(...figureLines(figure));
   }
 
   lines.push("#### Ranking", "");
@@ -134,14 +140,7 @@ export function experimentAppendix(experiment: string, content: ReportContent): 
           formatSetting(row.sparsity),
           row.method,
           row.sanityCheck,
-          formatCount(row.comparison.pairs),
-          formatMetricValue(row.comparison.meanDifference, row.metric),
-          interval(
-            row.comparison.ci95Low,
-            row.comparison.ci95High,
-            (value) => formatMetricValue(value, row.metric),
-          ),
-          formatPValue(row.comparison.pValue),
+          ...comparisonCells(row.comparison, row.metric),
           `${row.worse}/${row.better}`,
           row.outcome,
         ]),
@@ -183,14 +182,7 @@ export function experimentAppendix(experiment: string, content: ReportContent): 
           row.effect,
           row.first,
           row.second,
-          formatCount(row.comparison.pairs),
-          formatMetricValue(row.comparison.meanDifference, row.metric),
-          interval(
-            row.comparison.ci95Low,
-            row.comparison.ci95High,
-            (value) => formatMetricValue(value, row.metric),
-          ),
-          formatPValue(row.comparison.pValue),
+          ...comparisonCells(row.comparison, row.metric),
           row.outcome,
         ]),
       ),

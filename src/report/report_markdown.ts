@@ -25,7 +25,7 @@ import {
 import { DENSE_METHOD, type Figure } from "./figures.ts";
 import { formatCount, formatMetricValue, formatPValue, formatSetting } from "./format.ts";
 import { compareText } from "./grouping.ts";
-import { altText, interval, table } from "./markdown.ts";
+import { figureLines, interval, table } from "./markdown.ts";
 import type { ReportContent, ReportContext } from "./report_content.ts";
 import { experimentAppendix } from "./report_experiment.ts";
 
@@ -234,12 +234,7 @@ function summarySection(content: ReportContent, context: ReportContext): string[
   if (headline.length > 0) {
     lines.push("### Headline figures", "");
     for (const figure of headline) {
-      lines.push(
-        `![${altText(figure.caption)}](${figure.path})`,
-        "",
-        `*${altText(figure.caption)}*`,
-        "",
-      );
+      lines.push(...figureLines(figure));
     }
   }
   lines.push(
