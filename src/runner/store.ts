@@ -106,15 +106,14 @@ export class ResultStore {
    */
   async #removeStaleClaims(): Promise<void> {
     for await (const entry of Deno.readDir(this.root)) {
-      if (!entry.isFile) continue;
+      const isClaim = entry.name.endsWith(".claim");
+      // Results and checkpoints are never read here: only claims and takeover leftovers.
+      if (!entry.isFile || !(isClaim || /\.claim\.stale-[0-9a-f]{8}$/.test(entry.name))) continue;
       const path = join(this.root, entry.name);
       const observed = await observeClaim(path);
       if (observed === undefined || !claimIsStale(observed, this.leaseSeconds)) continue;
-      if (entry.name.endsWith(".claim")) {
-        await removeStaleClaim(path, observed, this.leaseSeconds);
-      } else if (/\.claim\.stale-[0-9a-f]{8}$/.test(entry.name)) {
-        await Deno.remove(path).catch(() => {});
-      }
+      if (isClaim) await removeStaleClaim(path, observed, this.leaseSeconds);
+      else await Deno.remove(path).catch(() => {});
     }
   }
 
