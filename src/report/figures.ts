@@ -19,6 +19,7 @@ import type { AggregateRow } from "./aggregate.ts";
 import type { DissipationPoint } from "./dissipation.ts";
 import { describeMetric, fileSafeName, formatSetting } from "./format.ts";
 import { compareText } from "./grouping.ts";
+import { mean } from "./statistics.ts";
 import { DASHES, MARKERS, type SeriesStyle } from "./styles.ts";
 import {
   type ChartPoint,
@@ -85,11 +86,7 @@ function metricAxisTitle(metric: string): string {
 
 /** The mean of the values that are defined, or `undefined`. */
 function meanOfDefined(values: readonly (number | undefined)[]): number | undefined {
-  const defined = values.filter((value): value is number => value !== undefined);
-  if (defined.length === 0) return undefined;
-  let sum = 0;
-  for (const value of defined) sum += value;
-  return sum / defined.length;
+  return mean(values.filter((value): value is number => value !== undefined));
 }
 
 /**
