@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import type { MethodSettings } from "../../src/config/types.ts";
 import { initBackend } from "../../src/nn/backend.ts";
-import { TrainingSession } from "../../src/nn/train.ts";
+import type { MaskedNetwork } from "../../src/nn/network.ts";
+import {
+  type TrainingCallbacks,
+  type TrainingOutcome,
+  TrainingSession,
+} from "../../src/nn/train.ts";
 import {
   type CandidateFitness,
   fitnessScores,
@@ -10,7 +15,15 @@ import {
   KStartsPruning,
   runKStarts,
 } from "../../src/pruning/kstarts.ts";
-import { prunedCounts, syntheticContext } from "../nn/fixtures.ts";
+import type { PruningContext } from "../../src/pruning/method.ts";
+import { Rng } from "../../src/rng.ts";
+import {
+  prunedCounts,
+  randomSplit,
+  syntheticContext,
+  tinyNetwork,
+  trainingSettings,
+} from "../nn/fixtures.ts";
 
 /** Three candidates of two layers with fitness chosen by hand. */
 const candidates: CandidateFitness[] = [
@@ -212,4 +225,101 @@ Deno.test("K-starts: every candidate starts training from the run's initial weig
     assert.deepEqual(start.biases, context.initialWeights.biases, `candidate ${candidate}`);
   });
   selection.session.network.dispose();
+});
+
+/**
+ * A session that trains nothing: each epoch it reports two steps, each with
+ * the kernel gradients {@link SCRIPTED_GRADIENTS} (one array per layer) and a
+ * bias gradient of 100 everywhere (the fitness must ignore biases). It records
+ * the masks its network holds when training starts.
+ */
+class ScriptedSession extends TrainingSession {
+  readonly #trainedMasks: Float32Array[][];
+
+  constructor(network: MaskedNetwork, context: PruningContext, trainedMasks: Float32Array[][]) {
+    super(network, context.trainData, context.training, 1);
+    this.#trainedMasks = trainedMasks;
+  }
+
+  override trainEpochs(count: number, callbacks: TrainingCallbacks = {}): TrainingOutcome {
+    this.#trainedMasks.push(this.network.getMasks());
+    for (let offset = 0; offset < count; offset++) {
+      const epoch = this.epochsDone + 1;
+      for (const step of [1, 2]) {
+        const gradients = SCRIPTED_GRADIENTS.map((kernel, layer) => ({
+          kernel: Float32Array.from(kernel),
+          bias: new Float32Array(this.network.shapes[layer].outputSize).fill(100),
+        }));
+        callbacks.onBatchEnd?.({ epoch, step, loss: 1, gradients });
+      }
+      this.startAtEpoch(epoch);
+    }
+    return { epochLosses: new Array(count).fill(1) };
+  }
+}
+
+/**
+ * Kernel gradients of a 3-2-2 network's two layers (6 and 4 positions), the
+ * same for every candidate and step: |g| is 1 everywhere but at each layer's
+ * first position (index 0), 5 and 3.
+ */
+const SCRIPTED_GRADIENTS: number[][] = [[-5, 1, 1, 1, 1, 1], [-3, 1, 1, 1]];
+
+/**
+ * A K-starts context on a 3-2-2 classifier at sparsity 0.5 (3 of 6 and 2 of
+ * 4 kernel weights kept) whose sessions replay {@link SCRIPTED_GRADIENTS}.
+ */
+function scriptedContext(selection: "network" | "layer") {
+  const network = () => tinyNetwork([3, 2, 2], "softmax-cross-entropy", "scripted");
+  const initial = network();
+  const initialWeights = initial.getWeights();
+  initial.dispose();
+  const trainedMasks: Float32Array[][] = [];
+  const rng = new Rng("kstarts first weight 0");
+  const context: PruningContext = {
+    method: kstartsSettings({ k: 3, selectionEpochs: 1, fitness: "gradient", selection }),
+    targetSparsity: 0.5,
+    training: trainingSettings(),
+    initialWeights,
+    createNetwork: network,
+    createSession: (created) => new ScriptedSession(created, context, trainedMasks),
+    trainData: randomSplit(4, 3, 2, false, "scripted"),
+    rng: rng.fork("pruning/kstarts"),
+    methodRng: (name) => rng.fork(`pruning/${name}`),
+  };
+  return { context, trainedMasks };
+}
+
+const asMask = (bits: string) => Float32Array.from(bits, Number);
+
+Deno.test("K-starts gradient fitness counts the first kept kernel position of each layer: here it decides the winning mask", async () => {
+  await initBackend("wasm");
+  const network = scriptedContext("network");
+  const selection = runKStarts(network.context, kstartsOptions(network.context, 0.5));
+  // The masks this seed draws (layer 0 / layer 1, position 0 first): only
+  // candidate 1 keeps layer 0's first weight, only candidate 0 layer 1's.
+  const drawn = [
+    [asMask("001011"), asMask("1001")],
+    [asMask("100101"), asMask("0011")],
+    [asMask("010011"), asMask("0110")],
+  ];
+  assert.deepEqual(network.trainedMasks, drawn);
+  // Per step, |g| over kept positions: 5 or 3 for a kept first weight, 1 for
+  // each other kept weight; two steps. Layer 0 (3 kept): 2 * (5 + 1 + 1) = 14
+  // with the first weight, 2 * 3 = 6 without; layer 1 (2 kept): 2 * (3 + 1) = 8
+  // or 2 * 2 = 4. Biases (gradient 100) do not count.
+  assert.deepEqual(selection.fitness.map(({ gradient }) => gradient), [[6, 8], [14, 4], [6, 4]]);
+  // Network: 14, 18, 10, so candidate 1 wins with its mask. (Skipping the
+  // first weights would score [6, 2], [4, 4], [6, 4]: candidate 2 would win.)
+  assert.deepEqual(selection.winners, [1]);
+  assert.deepEqual(selection.session.network.masks, drawn[1]);
+  selection.session.network.dispose();
+
+  // Per layer: layer 0 from candidate 1 (14 against 6 and 6), layer 1 from
+  // candidate 0 (8 against 4 and 4). (Skipping the first weights: 0 then 1.)
+  const layer = scriptedContext("layer");
+  const composite = runKStarts(layer.context, kstartsOptions(layer.context, 0.5));
+  assert.deepEqual(composite.winners, [1, 0]);
+  assert.deepEqual(composite.session.network.masks, [drawn[1][0], drawn[0][1]]);
+  composite.session.network.dispose();
 });
