@@ -21,8 +21,9 @@ export interface ReportContext {
   /** Versions of the tool and its runtime, e.g. `{ tool, deno, tfjs, backend }`. */
   versions: Record<string, string>;
   /**
-   * Runs the study has, stored or not; when more than the results given, the
-   * report says "N of M runs stored" and is marked incomplete.
+   * Distinct runs the study has, stored or not; when more than the distinct
+   * runs among the results given, the report says "N of M runs stored" and
+   * is marked incomplete.
    */
   expectedRuns?: number;
 }

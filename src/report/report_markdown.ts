@@ -23,6 +23,7 @@ import {
   TARGET_POWER,
 } from "./claims.ts";
 import { DENSE_METHOD, type Figure } from "./figures.ts";
+import type { RunResult } from "../config/types.ts";
 import { formatCount, formatMetricValue, formatPValue, formatSetting } from "./format.ts";
 import { compareText } from "./grouping.ts";
 import { figureLines, interval, table } from "./markdown.ts";
@@ -103,18 +104,29 @@ function quoteNames(names: readonly string[]): string {
   return names.map((name) => `\`${name}\``).join(" or ");
 }
 
+/** How many distinct runs (by run id) `results` holds. */
+function distinctRuns(results: readonly RunResult[]): number {
+  return new Set(results.map((result) => result.runId)).size;
+}
+
 /** "What was run" and "caveats": one sentence each. */
 function whatWasRun(content: ReportContent, context: ReportContext): string[] {
   const results = content.results;
   if (results.length === 0) return ["No run results were found."];
-  const completed = results.filter((result) => result.status === "completed").length;
   const specs = results.map((result) => result.spec);
   const epochs = distinctSorted(specs.map((spec) => spec.training.epochs));
   const seeds = distinctSorted(specs.map((spec) => spec.seed));
   const experiments = distinctSorted(specs.map((spec) => spec.experiment));
   const seedsPerCell = distinctSorted(content.rows.map((row) => row.n));
-  const what = `**What was run:** ${results.length} runs (${completed} completed, ` +
-    `${results.length - completed} diverged) of ${experiments.length} experiment` +
+  const distinct = distinctRuns(results);
+  const distinctCompleted = distinctRuns(results.filter((result) => result.status === "completed"));
+  // Experiments share runs (the paper's and the baselines' files ask for the same ones); a
+  // shared run is one computation, counted once as --dry-run counts it.
+  const shared = results.length > distinct
+    ? `; ${results.length} counting each experiment's copy of the runs they share`
+    : "";
+  const what = `**What was run:** ${distinct} distinct runs (${distinctCompleted} completed, ` +
+    `${distinct - distinctCompleted} diverged${shared}) of ${experiments.length} experiment` +
     `${experiments.length === 1 ? "" : "s"} with the \`${context.profile}\` profile: ` +
     `data ${distinctSorted(specs.map((spec) => spec.dataset)).join(", ")}; models ` +
     `${distinctSorted(content.rows.map((row) => row.model)).join(", ")}; sparsities ` +
@@ -195,7 +207,7 @@ function headlineFigures(content: ReportContent): Figure[] {
 /** The summary: what was run, the verdicts, the headline figures, where the details are. */
 function summarySection(content: ReportContent, context: ReportContext): string[] {
   const lines: string[] = [];
-  const stored = content.results.length;
+  const stored = distinctRuns(content.results);
   if (context.expectedRuns !== undefined && stored < context.expectedRuns) {
     lines.push(
       `> **Incomplete: ${stored} of ${context.expectedRuns} runs stored.** The missing runs ` +

@@ -14,7 +14,7 @@ import { expandExperiment } from "../config/grid.ts";
 import type { Experiment } from "../config/experiment.ts";
 import { loadExperimentFile } from "../config/parse_experiment.ts";
 import type { SettingOverride } from "../config/overrides.ts";
-import { sha256Hex } from "../config/run_id.ts";
+import { runId, sha256Hex } from "../config/run_id.ts";
 import type { RunResult, RunSpec } from "../config/types.ts";
 import { loadDataset } from "../data/registry.ts";
 import { writeReport } from "../report/write_report.ts";
@@ -125,9 +125,9 @@ export async function readStudyResults(
 export interface StudyReport {
   /** Files written (relative to the output directory). */
   files: string[];
-  /** Runs of the study found in the store. */
+  /** Distinct runs of the study found in the store. */
   stored: number;
-  /** Runs the study has. */
+  /** Distinct runs the study has (a run two experiments share counts once, as in `--dry-run`). */
   expected: number;
 }
 
@@ -144,8 +144,10 @@ export async function reportStudy(
   profile: string | undefined,
 ): Promise<StudyReport> {
   const results = await readStudyResults(prepared.specs, store);
-  const expected = prepared.specs.length;
-  if (results.length === 0) {
+  // Counted as --dry-run counts them: a run that two experiments share is one run.
+  const expected = new Set(prepared.specs.map(runId)).size;
+  const stored = new Set(results.map((result) => result.runId)).size;
+  if (stored === 0) {
     throw Object.assign(
       new Error(
         `no stored runs in ${store.root}: none of the study's ${expected} runs has a result ` +
@@ -169,7 +171,7 @@ export async function reportStudy(
       backend: [...new Set(prepared.specs.map((spec) => spec.backend))].sort().join(", "),
     },
   });
-  return { files, stored: results.length, expected };
+  return { files, stored, expected };
 }
 
 /** Runs a study: validate, sweep, report, manifest. */

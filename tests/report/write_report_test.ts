@@ -177,6 +177,35 @@ Deno.test("REPORT.md has the claims, tables, figures, rankings, sanity checks an
   }
 });
 
+Deno.test("REPORT.md counts a run two experiments share once, as --dry-run does", () => {
+  const own = sampleResults();
+  // The baselines file asks for the same random and K-starts runs (same run ids) as paper-mlp:
+  // 2 sparsities x 2 methods x 3 seeds = 12 shared runs, and one run of its own.
+  const shared = own
+    .filter((result) =>
+      result.spec.experiment === "paper-mlp" && result.status === "completed" &&
+      result.spec.method.label === result.spec.method.name &&
+      result.spec.method.retrain === undefined && result.spec.method.sanityCheck === undefined &&
+      ["random", "kstarts"].includes(result.spec.method.name)
+    )
+    .map((result) => ({ ...result, spec: { ...result.spec, experiment: "baselines-mlp" } }));
+  assert.equal(shared.length, 12);
+  const results = [...own, ...shared];
+  const report = buildReportFiles(results, { ...CONTEXT, expectedRuns: 43 }).get(
+    "REPORT.md",
+  ) as string;
+  assert.match(
+    report,
+    /^\*\*What was run:\*\* 41 distinct runs \(40 completed, 1 diverged; 53 counting each experiment's copy of the runs they share\) of 3 experiments/m,
+  );
+  assert.match(report, /^> \*\*Incomplete: 41 of 43 runs stored\.\*\*/m);
+  // Complete when every distinct run is stored, however many copies the experiments hold.
+  const complete = buildReportFiles(results, { ...CONTEXT, expectedRuns: 41 }).get(
+    "REPORT.md",
+  ) as string;
+  assert.doesNotMatch(complete, /Incomplete/);
+});
+
 Deno.test("REPORT.md opens with the summary; per-comparison tables are in an appendix", () => {
   const report = buildReportFiles(sampleResults(), CONTEXT).get("REPORT.md") as string;
   const position = (text: string) => {
@@ -186,7 +215,7 @@ Deno.test("REPORT.md opens with the summary; per-comparison tables are in an app
   };
   const order = [
     "## Summary",
-    "**What was run:** 41 runs (40 completed, 1 diverged) of 2 experiments",
+    "**What was run:** 41 distinct runs (40 completed, 1 diverged) of 2 experiments",
     "**Caveats:**",
     "| claim | statement | verdict | distinct comparisons |",
     "### Headline figures",
