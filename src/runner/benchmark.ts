@@ -106,6 +106,25 @@ function timeEpoch(
   return { seconds, meanLoss: outcome.epochLosses[0], automaticChoice };
 }
 
+/**
+ * The process's largest resident set so far: the kernel's high-water mark
+ * (`VmHWM` in /proc/self/status) where Linux keeps one, else the resident
+ * set now. Reading `rss` once after the epochs would miss a peak that the
+ * garbage collector has already given back.
+ */
+export function peakResidentBytes(status?: string): number {
+  let text = status;
+  if (text === undefined) {
+    try {
+      text = Deno.readTextFileSync("/proc/self/status");
+    } catch {
+      return Deno.memoryUsage().rss;
+    }
+  }
+  const kibibytes = /^VmHWM:\s+(\d+) kB$/m.exec(text)?.[1];
+  return kibibytes === undefined ? Deno.memoryUsage().rss : Number(kibibytes) * 1024;
+}
+
 /** Trains one epoch on the chosen engine and one on the dense path, and measures both. */
 export async function benchmarkEpoch(options: BenchmarkOptions): Promise<BenchmarkResult> {
   await initBackend(options.backend);
@@ -122,7 +141,7 @@ export async function benchmarkEpoch(options: BenchmarkOptions): Promise<Benchma
   const sparse = timeEpoch(options, prepared, dataset, "sparse");
   const dense = timeEpoch(options, prepared, dataset, "dense");
   const chosen = sparse.automaticChoice === "sparse" ? sparse : dense;
-  const peak = Deno.memoryUsage().rss;
+  const peak = peakResidentBytes();
   const widths = [dataset.inputSize, ...options.model.hidden];
   widths.push(autoencoder ? dataset.inputSize : dataset.classes);
   const round = (value: number) => Math.round(value * 1000) / 1000;
