@@ -7,6 +7,7 @@
  * ```
  * deno task mutate [--module PATH]... [--tests ENTRY]... [--max N] [--seed S]
  *                  [--jobs N] [--report FILE] [--rerun FILE] [--list]
+ *                  [--ledger FILE] [--propose FILE]
  * ```
  *
  * - `--module` a source file or folder (default: the modules of issue 13:
@@ -20,10 +21,18 @@
  * - `--report FILE` also writes every mutant and its outcome as JSON.
  * - `--rerun FILE` runs only the mutants that survived in an earlier report.
  * - `--list` prints the mutants without running anything.
+ * - `--ledger FILE` the equivalent-mutant ledger (default
+ *   `tests/mutation/equivalent_mutants.json`, see `ledger.ts`).
+ * - `--propose FILE` writes a ledger entry (reason to fill in) for each
+ *   survivor the ledger does not name, or with `--list` for each listed mutant.
  *
  * A mutant is killed when a test fails, survives when all pass, and counts as
  * timed out (a kill: the bug made the tests hang) past three times the
- * unmutated run's time. The score is (killed + timed out) / tested.
+ * unmutated run's time. A survivor the ledger names is equivalent. The raw
+ * score is (killed + timed out) / tested; the adjusted score leaves the
+ * documented equivalent mutants out: (killed + timed out) / (tested - equivalent).
+ * A ledger entry whose mutant was killed is a ledger error (exit status 1);
+ * a malformed ledger is a usage error (exit status 2).
  *
  * @module
  */
@@ -32,7 +41,15 @@ import { parseArgs } from "node:util";
 import { join, relative, resolve } from "node:path";
 import { Rng } from "../../src/rng.ts";
 import { NOT_MUTATED, testsForModule } from "./module_map.ts";
-import { applyMutant, findMutants, type Mutant } from "./operators.ts";
+import { applyMutant, findMutants, type Mutant, OPERATOR_NAMES } from "./operators.ts";
+import {
+  DEFAULT_LEDGER_PATH,
+  entryFor,
+  type LedgerEntry,
+  LedgerError,
+  matchLedger,
+  parseLedger,
+} from "./ledger.ts";
 import { type MutantOutcome, resolveTestFiles, Sandbox } from "./sandbox.ts";
 
 /** The modules mutated when no `--module` is given. */
@@ -54,6 +71,8 @@ export interface MutantResult extends Mutant {
   outcome: MutantOutcome;
   /** Wall time of the test run, in seconds. */
   seconds: number;
+  /** For a survivor the ledger names: the ledger's reason why it is equivalent. */
+  equivalent?: string;
 }
 
 /** The counts of one module's pass. */
@@ -64,31 +83,87 @@ export interface ModuleScore {
   mutants: number;
   /** Mutants a test failed on. */
   killed: number;
-  /** Mutants every test passed with. */
+  /** Mutants every test passed with that the ledger does not name. */
   survived: number;
+  /** Mutants every test passed with that the ledger documents as equivalent. */
+  equivalent: number;
   /** Mutants whose tests ran past the timeout. */
   timedOut: number;
   /** Mutants that did not parse (a tool bug; reported, never counted). */
   invalid: number;
 }
 
-/** (killed + timed out) / tested, in percent; 100 when nothing was tested. */
+/** The raw score: (killed + timed out) / tested, in percent; 100 when nothing was tested. */
 export function scorePercent(score: ModuleScore): number {
   return score.mutants === 0 ? 100 : (100 * (score.killed + score.timedOut)) / score.mutants;
 }
 
-/** Counts outcomes per file. */
+/**
+ * The score excluding documented equivalent mutants:
+ * (killed + timed out) / (tested - equivalent), in percent; 100 when nothing else was tested.
+ */
+export function adjustedScorePercent(score: ModuleScore): number {
+  const counted = score.mutants - score.equivalent;
+  return counted === 0 ? 100 : (100 * (score.killed + score.timedOut)) / counted;
+}
+
+/** Counts outcomes per file; a survivor with an `equivalent` reason counts as equivalent. */
 export function scoreResults(file: string, results: readonly MutantResult[]): ModuleScore {
   const count = (outcome: MutantOutcome) => results.filter((r) => r.outcome === outcome).length;
   const invalid = count("invalid");
+  const equivalent =
+    results.filter((r) => r.outcome === "survived" && r.equivalent !== undefined).length;
   return {
     file,
     mutants: results.length - invalid,
     killed: count("killed"),
-    survived: count("survived"),
+    survived: count("survived") - equivalent,
+    equivalent,
     timedOut: count("timed out"),
     invalid,
   };
+}
+
+/**
+ * Marks each survivor the ledger names as equivalent and returns the ledger
+ * errors: the entries whose mutant a test killed (or hung), so it was not
+ * equivalent after all.
+ *
+ * @param results the outcomes of the tested mutants (a sample or rerun is fine)
+ * @param byMutant the ledger entry naming a mutant, keyed by {@link mutantKey}
+ */
+export function applyLedger(
+  results: MutantResult[],
+  byMutant: ReadonlyMap<string, LedgerEntry>,
+): LedgerEntry[] {
+  const errors: LedgerEntry[] = [];
+  for (const result of results) {
+    const entry = byMutant.get(mutantKey(result));
+    if (entry === undefined) continue;
+    if (result.outcome === "survived") result.equivalent = entry.reason;
+    else if (result.outcome === "killed" || result.outcome === "timed out") errors.push(entry);
+  }
+  return errors;
+}
+
+/** One row of the summary table, or its header when `score` is omitted. */
+export function summaryRow(score?: ModuleScore): string {
+  const cells = score === undefined
+    ? ["module", "mutants", "killed", "survived", "timeout", "equivalent", "raw", "adjusted"]
+    : [
+      score.file,
+      String(score.mutants),
+      String(score.killed),
+      String(score.survived),
+      String(score.timedOut),
+      String(score.equivalent),
+      `${scorePercent(score).toFixed(1)}%`,
+      `${adjustedScorePercent(score).toFixed(1)}%`,
+    ];
+  const widths = [40, 7, 6, 8, 7, 10, 6, 8];
+  return cells.map((cell, index) =>
+    index === 0 ? cell.padEnd(widths[0]) : cell.padStart(widths[index])
+  ).join(" ");
 }
 
 /**
@@ -103,7 +178,7 @@ export function sampleMutants(mutants: readonly Mutant[], max: number, seed: str
 }
 
 /** A key that identifies a mutant across runs on the same source text. */
-function mutantKey(mutant: Mutant): string {
+export function mutantKey(mutant: Mutant): string {
   return `${mutant.file}:${mutant.start}:${mutant.end}:${mutant.replacement}`;
 }
 
@@ -160,6 +235,8 @@ async function main(args: string[]): Promise<void> {
         report: { type: "string" },
         rerun: { type: "string" },
         list: { type: "boolean", default: false },
+        ledger: { type: "string" },
+        propose: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -186,6 +263,19 @@ async function main(args: string[]): Promise<void> {
     }
   }
 
+  // The default ledger may be absent (no equivalent mutant documented yet); one named on the
+  // command line must exist.
+  const ledgerPath = options.ledger ?? join(root, DEFAULT_LEDGER_PATH);
+  let ledger: LedgerEntry[] = [];
+  try {
+    ledger = parseLedger(await Deno.readTextFile(ledgerPath), ledgerPath, OPERATOR_NAMES);
+  } catch (error) {
+    if (error instanceof LedgerError) usageError(error.message);
+    if (!(error instanceof Deno.errors.NotFound) || options.ledger !== undefined) {
+      usageError(`--ledger ${ledgerPath}: ${(error as Error).message}`);
+    }
+  }
+
   const files: string[] = [];
   for (const module of options.module ?? DEFAULT_MODULES) {
     try {
@@ -196,13 +286,23 @@ async function main(args: string[]): Promise<void> {
   }
 
   const plans: { file: string; text: string; mutants: Mutant[]; tests: string[] }[] = [];
+  const ledgerByMutant = new Map<string, LedgerEntry>();
+  const staleEntries: LedgerEntry[] = [];
   for (const file of files) {
     if (NOT_MUTATED[file]) {
       console.log(`${file}: not mutated (${NOT_MUTATED[file]})`);
       continue;
     }
     const text = await Deno.readTextFile(join(root, file));
-    let mutants = findMutants(file, text);
+    const allMutants = findMutants(file, text);
+    // Matched against every mutant of the file, so an entry is stale only when
+    // the file as it is now has no such mutant, whatever --max or --rerun select.
+    const match = matchLedger(ledger, file, text, allMutants);
+    for (const [index, entry] of match.byMutant) {
+      ledgerByMutant.set(mutantKey(allMutants[index]), entry);
+    }
+    staleEntries.push(...match.stale);
+    let mutants = allMutants;
     if (rerunKeys) mutants = mutants.filter((mutant) => rerunKeys.has(mutantKey(mutant)));
     mutants = sampleMutants(mutants, max, `${options.seed}/${file}`);
     let tests: string[];
@@ -214,17 +314,38 @@ async function main(args: string[]): Promise<void> {
     plans.push({ file, text, mutants, tests });
   }
 
+  const printStale = () => {
+    for (const entry of staleEntries) {
+      console.log(
+        `  LEDGER STALE ${entry.file}:${entry.line}:${entry.column} [${entry.operator}] ` +
+          `${JSON.stringify(entry.original)} -> ${JSON.stringify(entry.replacement)} ` +
+          `in ${JSON.stringify(entry.source)}: no such mutant in the file now`,
+      );
+    }
+  };
+  const propose = async (mutants: { plan: { text: string }; mutant: Mutant }[]) => {
+    if (!options.propose) return;
+    const entries = mutants.map(({ plan, mutant }) => entryFor(plan.text, mutant, "TODO"));
+    await Deno.writeTextFile(options.propose, JSON.stringify(entries, null, 2) + "\n");
+    console.log(`${entries.length} proposed ledger entries written to ${options.propose}`);
+  };
+
   if (options.list) {
+    const unlisted: { plan: { text: string }; mutant: Mutant }[] = [];
     for (const plan of plans) {
       console.log(`${plan.file}: ${plan.mutants.length} mutants; tests ${plan.tests.join(" ")}`);
       for (const mutant of plan.mutants) {
+        const isEquivalent = ledgerByMutant.has(mutantKey(mutant));
+        if (!isEquivalent) unlisted.push({ plan, mutant });
         console.log(
-          `  ${mutant.line}:${mutant.column} [${mutant.operator}] ${
-            describeChange(plan.text, mutant)
-          }`,
+          `  ${mutant.line}:${mutant.column} [${mutant.operator}]${
+            isEquivalent ? " (equivalent, in the ledger)" : ""
+          } ${describeChange(plan.text, mutant)}`,
         );
       }
     }
+    printStale();
+    await propose(unlisted);
     return;
   }
 
@@ -241,6 +362,8 @@ async function main(args: string[]): Promise<void> {
   }
   const allResults: MutantResult[] = [];
   const scores: ModuleScore[] = [];
+  const ledgerErrors: LedgerEntry[] = [];
+  const unlistedSurvivors: { plan: { text: string }; mutant: Mutant }[] = [];
   try {
     for (const plan of plans) {
       if (plan.mutants.length === 0) {
@@ -278,13 +401,24 @@ async function main(args: string[]): Promise<void> {
         await sandbox.write(plan.file, plan.text);
       };
       await Promise.all(sandboxes.map(worker));
+      const errors = applyLedger(results, ledgerByMutant);
+      ledgerErrors.push(...errors);
       allResults.push(...results);
       const score = scoreResults(plan.file, results);
       scores.push(score);
       for (const result of results.filter((r) => r.outcome === "survived")) {
+        if (result.equivalent === undefined) unlistedSurvivors.push({ plan, mutant: result });
         console.log(
-          `  SURVIVED ${result.file}:${result.line}:${result.column} [${result.operator}] ` +
+          `  ${result.equivalent === undefined ? "SURVIVED" : "EQUIVALENT"} ` +
+            `${result.file}:${result.line}:${result.column} [${result.operator}] ` +
             describeChange(plan.text, result),
+        );
+      }
+      for (const entry of errors) {
+        console.log(
+          `  LEDGER ERROR ${entry.file}:${entry.line}:${entry.column} [${entry.operator}] ` +
+            `${JSON.stringify(entry.original)} -> ${JSON.stringify(entry.replacement)} ` +
+            `in ${JSON.stringify(entry.source)}: listed as equivalent, but a test killed it`,
         );
       }
       for (const result of results.filter((r) => r.outcome === "invalid")) {
@@ -298,12 +432,15 @@ async function main(args: string[]): Promise<void> {
   if (options.report) {
     await Deno.writeTextFile(options.report, JSON.stringify(allResults, null, 1) + "\n");
   }
-  console.log("\nmodule                                   mutants killed survived timeout score");
+  await propose(unlistedSurvivors);
+  printStale();
+  console.log("\n" + summaryRow());
   const total: ModuleScore = {
     file: "total",
     mutants: 0,
     killed: 0,
     survived: 0,
+    equivalent: 0,
     timedOut: 0,
     invalid: 0,
   };
@@ -312,14 +449,18 @@ async function main(args: string[]): Promise<void> {
       total.mutants += score.mutants;
       total.killed += score.killed;
       total.survived += score.survived;
+      total.equivalent += score.equivalent;
       total.timedOut += score.timedOut;
       total.invalid += score.invalid;
     }
-    console.log(
-      `${score.file.padEnd(40)} ${String(score.mutants).padStart(7)} ` +
-        `${String(score.killed).padStart(6)} ${String(score.survived).padStart(8)} ` +
-        `${String(score.timedOut).padStart(7)} ${scorePercent(score).toFixed(1).padStart(5)}%`,
+    console.log(summaryRow(score));
+  }
+  if (ledgerErrors.length > 0) {
+    console.error(
+      `mutate: ${ledgerErrors.length} ledger entries name mutants a test killed; ` +
+        `remove them from ${ledgerPath}`,
     );
+    Deno.exit(1);
   }
 }
 

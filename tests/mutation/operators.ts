@@ -34,6 +34,25 @@ export interface Mutant {
   operator: string;
 }
 
+/** The name of every operator {@link findMutants} uses, as mutants and the ledger spell it. */
+export const OPERATOR_NAMES: readonly string[] = [
+  "arithmetic",
+  "boundary",
+  "comparison",
+  "equality",
+  "logical",
+  "assignment",
+  "negation removed",
+  "sign removed",
+  "update",
+  "boolean literal",
+  "numeric literal",
+  "return value",
+  "statement removed",
+  "condition true",
+  "condition false",
+];
+
 /** Binary operators and what each one is mutated into. */
 const BINARY_REPLACEMENTS: ReadonlyMap<ts.SyntaxKind, readonly [string, string][]> = new Map<
   ts.SyntaxKind,

@@ -110,6 +110,7 @@ Deno.test("scoreResults: timeouts count as kills, invalid mutants are not counte
     mutants: 3,
     killed: 1,
     survived: 1,
+    equivalent: 0,
     timedOut: 1,
     invalid: 1,
   });
@@ -123,7 +124,7 @@ Deno.test("resolveTestFiles: files, folders and patterns; an entry matching noth
     "tests/mutation/operators*_test.ts",
     "tests/mutation/operators_test.ts",
   ]);
-  assert.deepEqual(files, ["tests/mutation/operators_test.ts"]);
+  assert.deepEqual(files, ["tests/mutation/ledger_test.ts", "tests/mutation/operators_test.ts"]);
   await assert.rejects(
     resolveTestFiles(root, ["tests/mutation/nothing*_test.ts"]),
     /tests\/mutation\/nothing\*_test\.ts matches no test file/,
