@@ -101,6 +101,44 @@ Deno.test("selectByScorePerLayer prunes exactly the given count of each layer, n
     f32(1, 0, 1, 1, 1, 0),
     f32(1, 1, 1, 1),
   ]);
+  // A whole layer may go (matched random copies the per-layer counts of a method that collapsed
+  // a layer), but not one weight more, nor a negative count.
+  assert.deepEqual(selectByScorePerLayer(scores, denseMasks([6, 4]), [6, 0]), [
+    f32(0, 0, 0, 0, 0, 0),
+    f32(1, 1, 1, 1),
+  ]);
   assert.throws(() => selectByScorePerLayer(scores, denseMasks([6, 4]), [7, 0]), RangeError);
+  assert.throws(() => selectByScorePerLayer(scores, denseMasks([6, 4]), [-1, 0]), RangeError);
   assert.throws(() => selectByScorePerLayer(scores, denseMasks([6, 4]), [1]), /expected 2/);
+});
+
+Deno.test("layerRates: uniform uses the target itself, so a count on a .5 boundary rounds up", () => {
+  // 0.35 * 10 = 3.5 exactly in float64, so uniform prunes round(3.5) = 4 of the 10 weights.
+  // Solving r * 12 = 0.35 * 12 instead gives 4.199999999999999 / 12 = 0.3499999999999999 (one
+  // ulp low), and 10 weights at that rate round to 3: the rate must not be recomputed.
+  assert.deepEqual(layerRates([10, 2], 0.35, "uniform"), [0.35, 0.35]);
+  const masks = selectByScore(
+    [f32(10, 1, 9, 2, 8, 3, 7, 4, 6, 5), f32(2, 1)],
+    denseMasks([10, 2]),
+    0.35,
+    "uniform",
+  );
+  // Layer 0 loses its four lowest (1, 2, 3, 4); the output round(0.7) = 1 (score 1).
+  assert.deepEqual(masks, [f32(1, 0, 1, 0, 1, 0, 1, 0, 1, 1), f32(1, 0)]);
+});
+
+Deno.test("a one-layer network is pruned at the target under every layer-wise allocation", () => {
+  // With no other layer to move the output layer's share onto, the only layer is pruned at
+  // the target; maximumSparsity says the same (any sparsity below 1 is reachable).
+  assert.equal(maximumSparsity([10], "output-unpruned"), 1);
+  assert.deepEqual(layerRates([10], 0.5, "output-unpruned"), [0.5]);
+  assert.deepEqual(layerRates([10], 0.5, "output-half"), [0.5]);
+  const masks = selectByScore(
+    [f32(10, 1, 9, 2, 8, 3, 7, 4, 6, 5)],
+    denseMasks([10]),
+    0.5,
+    "output-unpruned",
+  );
+  // round(0.5 * 10) = 5 pruned: scores 1 to 5.
+  assert.deepEqual(masks, [f32(1, 0, 1, 0, 1, 0, 1, 0, 1, 0)]);
 });

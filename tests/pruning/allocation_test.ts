@@ -22,6 +22,16 @@ Deno.test("prunedCount rounds sparsity * count; sparsities count zeros", () => {
   assert.deepEqual(denseMasks([2, 1]), [f32(1, 1), f32(1)]);
 });
 
+Deno.test("layerSparsity counts a zero in every position, including the first, and an empty mask is 0", () => {
+  // One zero of four, at position 0: 1 / 4.
+  assert.equal(layerSparsity(f32(0, 1, 1, 1)), 0.25);
+  // A one-weight layer that is pruned is wholly sparse: 1 / 1.
+  assert.equal(layerSparsity(f32(0)), 1);
+  assert.equal(layerSparsity(f32(1)), 0);
+  // No weights: nothing is pruned (0, as maskSparsity([]) is), not 0 / 0 = NaN.
+  assert.equal(layerSparsity(new Float32Array(0)), 0);
+});
+
 Deno.test("uniform allocation prunes each layer's lowest scores to the exact count", () => {
   const scores = [f32(5, 1, 4, 2, 3, 9, 8, 0, 7, 6), f32(0.3, 0.1, 0.2, 0.7, 0.6, 0.5, 0.4)];
   const masks = selectByScore(scores, denseMasks([10, 7]), 0.5, "uniform");
@@ -49,6 +59,17 @@ Deno.test("ties are broken by position: earlier positions (and earlier layers) a
   assert.deepEqual(uniform, [f32(0, 0, 1, 1, 1), f32(0, 0, 1, 1)]);
   const global = selectByScore([f32(1, 1, 1), f32(1, 1, 1)], denseMasks([3, 3]), 0.5, "global");
   assert.deepEqual(global, [f32(0, 0, 0), f32(1, 1, 1)]);
+});
+
+Deno.test("a tie at the threshold prunes only as many tied weights as the count needs", () => {
+  // Two of three go (round(0.6 * 3) = 2): the 0, which is below the threshold 1, and the first
+  // of the two tied 1s; the second 1 stays although it equals the threshold.
+  assert.deepEqual(selectByScore([f32(0, 1, 1)], denseMasks([3]), 0.6, "uniform"), [f32(0, 0, 1)]);
+  // Across layers: round(0.5 * 6) = 3 go: 0 and 0.5 (below the threshold 2) and the first 2.
+  assert.deepEqual(
+    selectByScore([f32(0, 2, 2), f32(0.5, 2, 3)], denseMasks([3, 3]), 0.5, "global"),
+    [f32(0, 0, 1), f32(0, 1, 1)],
+  );
 });
 
 Deno.test("already-pruned weights are never revived, whatever their score", () => {
