@@ -3,6 +3,7 @@ import type { MethodSettings } from "../../src/config/types.ts";
 import { initBackend } from "../../src/nn/backend.ts";
 import type { Masks } from "../../src/nn/network.ts";
 import type { TrainingSession } from "../../src/nn/train.ts";
+import { selectByScore } from "../../src/pruning/allocation.ts";
 import {
   absoluteChange,
   dissipationOptions,
@@ -92,6 +93,12 @@ Deno.test("criterion gradient: prunes the weights with the smallest |dL/dw| summ
   let previous: Masks = sizes.map((size) => new Float32Array(size).fill(1));
   after.forEach((masks, epoch) => {
     assert.ok(prunesLowest(gradientSums[epoch], previous, masks), `epoch ${epoch + 1}`);
+    // Exactly the masks the sums observed outside the method select: the schedule is 0.6 / 2 =
+    // 0.3 after epoch 1 and 0.6 after epoch 2, and the sums are added in the same order in
+    // float64 on both sides, then rounded to float32 once, so equality is exact.
+    const scores = gradientSums[epoch].map((sum) => Float32Array.from(sum));
+    const expected = selectByScore(scores, previous, [0.3, 0.6][epoch], "uniform");
+    assert.deepEqual(masks, expected, `epoch ${epoch + 1}`);
     previous = masks;
   });
 });

@@ -55,29 +55,38 @@ async function observeDissipation(method: MethodSettings, targetSparsity: number
   const before: WeightSnapshot[] = [];
   const after: Masks[] = [];
   const epochs: number[] = [];
-  context.onFinalNetworkEpoch = (network, epoch) => {
+  const reportedLosses: (number | undefined)[] = [];
+  context.onFinalNetworkEpoch = (network, epoch, loss) => {
     after.push(network.getMasks());
     epochs.push(epoch);
+    reportedLosses.push(loss);
   };
   const session: TrainingSession = context.createSession(context.createNetwork());
+  const trainedLosses: number[] = [];
   const train = session.trainEpochs.bind(session);
   session.trainEpochs = (count, callbacks) => {
     const outcome = train(count, callbacks);
     before.push(session.network.getWeights());
+    trainedLosses.push(...outcome.epochLosses);
     return outcome;
   };
   const outcome = runDissipation(context, session, dissipationOptions(context, targetSparsity));
-  return { outcome, before, after, epochs, weights, session };
+  return { outcome, before, after, epochs, weights, session, reportedLosses, trainedLosses };
 }
 
 Deno.test("dissipation, threshold mode: prunes exactly the kept weights within the fraction, epoch after epoch", async () => {
   await initBackend("wasm");
   const fraction = 0.05;
-  const { outcome, before, after, epochs, weights, session } = await observeDissipation(
-    dissipatingSettings({ mode: "threshold", fraction, pruningEpochs: 2 }),
-    0.9,
-  );
+  const { outcome, before, after, epochs, weights, session, reportedLosses, trainedLosses } =
+    await observeDissipation(
+      dissipatingSettings({ mode: "threshold", fraction, pruningEpochs: 2 }),
+      0.9,
+    );
   assert.deepEqual(epochs, [1, 2]);
+  // Each epoch's mean training loss reaches the run's loss curve (a number for every epoch).
+  assert.equal(trainedLosses.length, 2);
+  assert.ok(trainedLosses.every((loss) => Number.isFinite(loss) && loss > 0), `${trainedLosses}`);
+  assert.deepEqual(reportedLosses, trainedLosses);
   let previous: Masks = weights.kernels.map((kernel) => new Float32Array(kernel.length).fill(1));
   before.forEach((snapshot, index) => {
     const change = relativeChange(snapshot.kernels, weights.kernels);
@@ -146,5 +155,51 @@ Deno.test("DissipatingPruning: trains the dense network pruningEpochs epochs and
     Math.round(0.9 * total),
   );
   assert.equal(outcome.report.reachedSparsity, outcome.sparsityByEpoch?.at(-1));
+  outcome.session.network.dispose();
+});
+
+Deno.test("dissipation stops at a diverged epoch: no pruning after it, the divergence reported", async () => {
+  await initBackend("wasm");
+  const { context } = await syntheticContext(dissipatingSettings({ pruningEpochs: 3 }), {
+    targetSparsity: 0.6,
+  });
+  const epochs: number[] = [];
+  context.onFinalNetworkEpoch = (_network, epoch) => epochs.push(epoch);
+  const session: TrainingSession = context.createSession(context.createNetwork());
+  // Epoch 1 trains for real; epoch 2 reports a divergence at its third step, as trainEpochs
+  // does when a loss is not finite (it has then trained that epoch as far as it got).
+  const train = session.trainEpochs.bind(session);
+  let calls = 0;
+  session.trainEpochs = (count, callbacks) => {
+    calls++;
+    if (calls < 2) return train(count, callbacks);
+    return { epochLosses: [Number.NaN], divergedAt: { epoch: 2, step: 3 } };
+  };
+  const outcome = runDissipation(context, session, dissipationOptions(context, 0.6));
+  assert.equal(calls, 2, "no epoch after the diverged one");
+  assert.deepEqual(outcome.divergedAt, { epoch: 2, step: 3 });
+  // Only epoch 1 pruned: the schedule's 0.6 / 3 = 0.2 of each layer (784 * 12 and 12 * 10
+  // weights: round(1881.6) = 1882 and 24).
+  const sizes = context.initialWeights.kernels.map((kernel) => kernel.length);
+  const firstEpoch = sizes.map((size) => Math.round(0.2 * size));
+  assert.deepEqual(prunedCounts(session.network.masks), firstEpoch);
+  assert.equal(outcome.sparsityByEpoch.length, 1);
+  assert.deepEqual(epochs, [1]);
+  session.network.dispose();
+});
+
+Deno.test("DissipatingPruning that diverges in its first epoch reports the dense network it has", async () => {
+  await initBackend("wasm");
+  // Plain SGD at a learning rate of 1e30 makes the loss overflow within the first epoch.
+  const { context } = await syntheticContext(dissipatingSettings({ pruningEpochs: 2 }), {
+    targetSparsity: 0.6,
+    training: { optimizer: "sgd", learningRate: 1e30 },
+  });
+  const outcome = new DissipatingPruning().prune(context);
+  assert.equal(outcome.divergedAt?.epoch, 1);
+  assert.deepEqual(outcome.sparsityByEpoch, []);
+  // Nothing was pruned, so the reached sparsity is 0, not the target or 1.
+  assert.equal(outcome.report.reachedSparsity, 0);
+  assert.equal(maskSparsity(outcome.session.network.masks), 0);
   outcome.session.network.dispose();
 });
