@@ -98,3 +98,27 @@ Deno.test("combination: an explicit intermediate sparsity and global allocation"
   assert.equal(outcome.pruningEpochs, 2 * 1 + 2);
   network.dispose();
 });
+
+Deno.test("combination: a diverged K-starts winner is not dissipated; the run reports the K-starts divergence", async () => {
+  await initBackend("wasm");
+  // Plain SGD at a learning rate of 1e30 makes every candidate's loss overflow in its first
+  // (selection) epoch, so the winner (candidate 0: every score is NaN) diverged.
+  const { context, sessions } = await syntheticContext(combinationSettings({ k: 2 }), {
+    targetSparsity: 0.75,
+    training: { optimizer: "sgd", learningRate: 1e30 },
+  });
+  const outcome = new KStartsDissipatingPruning().prune(context);
+  assert.equal(outcome.report.winners, "0");
+  assert.equal(outcome.divergedAt?.epoch, 1, "the divergence of the selection epoch");
+  // No dissipation epoch ran: the winner stopped in epoch 1 at its K-starts mask (0.5).
+  assert.equal(outcome.session.epochsDone, 1);
+  assert.deepEqual(outcome.sparsityByEpoch, []);
+  assert.equal(outcome.report.reachedSparsity, 0.5);
+  const sizes = outcome.session.network.masks.map((mask) => mask.length);
+  assert.deepEqual(
+    prunedCounts(outcome.session.network.masks),
+    sizes.map((size) => Math.round(0.5 * size)),
+  );
+  assert.equal(sessions.length, 2);
+  outcome.session.network.dispose();
+});

@@ -62,6 +62,10 @@ Deno.test("fitnessScores: combined adds each criterion divided by its mean over 
   // A criterion that is zero for everyone contributes nothing (no 0/0).
   const flat = [{ magnitude: [2], gradient: [0] }, { magnitude: [6], gradient: [0] }];
   assertCloseList(fitnessScores(flat, "combined"), [0.5, 1.5]);
+  // Means below 1 are divided by all the same: magnitude mean 0.4 gives 0.5 and 1.5, gradient
+  // mean 0.02 gives 0.5 and 1.5, so 1 and 3 (not 0 and 0).
+  const small = [{ magnitude: [0.2], gradient: [0.01] }, { magnitude: [0.6], gradient: [0.03] }];
+  assertCloseList(fitnessScores(small, "combined"), [1, 3]);
 });
 
 Deno.test("indexOfBest picks the fittest: the earliest on ties, never NaN", () => {
