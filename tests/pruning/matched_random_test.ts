@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { MethodSettings } from "../../src/config/types.ts";
 import { initBackend } from "../../src/nn/backend.ts";
-import { denseMasks } from "../../src/pruning/allocation.ts";
+import { denseMasks, selectByScorePerLayer } from "../../src/pruning/allocation.ts";
 import { DissipatingPruning } from "../../src/pruning/dissipating.ts";
 import { matchedRandomMasks, MatchedRandomPruning } from "../../src/pruning/matched_random.ts";
 import { getPruningMethod } from "../../src/pruning/registry.ts";
@@ -38,6 +38,18 @@ Deno.test("matchedRandomMasks: exactly the given count per layer, random positio
   const next = matchedRandomMasks(current, [3, 1], new Rng(2));
   assert.ok(keepsSubset(next, current));
   assert.deepEqual(prunedCounts(next), [3, 1]);
+});
+
+Deno.test("matchedRandomMasks: the mask is the seed's draw, one float per weight, layer by layer in position order", () => {
+  // As for the random baseline, a run's control mask is a fixed function of its seed: the
+  // scores are the generator's floats in order, 6 for layer 0 then 4 for layer 1 (rounded to
+  // float32), and each layer's lowest go.
+  const rng = new Rng("matched draw order");
+  const scores = [6, 4].map((size) => Float32Array.from({ length: size }, () => rng.nextFloat()));
+  assert.deepEqual(
+    matchedRandomMasks(denseMasks([6, 4]), [2, 3], new Rng("matched draw order")),
+    selectByScorePerLayer(scores, denseMasks([6, 4]), [2, 3]),
+  );
 });
 
 Deno.test("matched-random copies the per-layer counts of global magnitude, worked out independently", async () => {

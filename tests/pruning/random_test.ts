@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../../src/nn/backend.ts";
-import { denseMasks } from "../../src/pruning/allocation.ts";
+import { denseMasks, selectByScore } from "../../src/pruning/allocation.ts";
 import { randomMasks, RandomPruning } from "../../src/pruning/random.ts";
 import { Rng } from "../../src/rng.ts";
 import { keepsSubset, prunedCounts, syntheticContext } from "../nn/fixtures.ts";
@@ -72,5 +72,20 @@ Deno.test("RandomPruning: installs an exact-sparsity mask at no training cost", 
   );
   for (const session of [...sessions, ...again.sessions, ...otherSeed.sessions]) {
     session.network.dispose();
+  }
+});
+
+Deno.test("randomMasks: the mask is the seed's draw, one float per weight, layer by layer in position order", () => {
+  // A run's random masks (the random baseline, every K-starts candidate) are a fixed function
+  // of its seed, so that a rerun reproduces the committed results: the scores are the
+  // generator's floats in order, 200 for layer 0, then 50, then 7, rounded to float32.
+  const rng = new Rng("draw order");
+  const scores = sizes.map((size) => Float32Array.from({ length: size }, () => rng.nextFloat()));
+  for (const allocation of ["uniform", "global"] as const) {
+    assert.deepEqual(
+      randomMasks(denseMasks(sizes), 0.6, allocation, new Rng("draw order")),
+      selectByScore(scores, denseMasks(sizes), 0.6, allocation),
+      allocation,
+    );
   }
 });
