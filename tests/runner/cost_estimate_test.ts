@@ -12,8 +12,14 @@ import {
   estimatedEvaluationSeconds,
   estimatedRunEpochs,
   estimatedRunSeconds,
+  finalMaskDensity,
   modelWeightCount,
 } from "../../src/runner/cost_estimate.ts";
+import { modelLayerSizes } from "../../src/config/allocation_limits.ts";
+import { chooseEngine, maskDensity } from "../../src/nn/engine_choice.ts";
+import { type Allocation, denseMasks } from "../../src/pruning/allocation.ts";
+import { randomMasks } from "../../src/pruning/random.ts";
+import { Rng } from "../../src/rng.ts";
 import { cachingDataProvider, executeRun } from "../../src/runner/run_one.ts";
 import { specsOf } from "./fixtures.ts";
 
@@ -109,10 +115,55 @@ Deno.test("cost estimate: epoch seconds scale with batch size, weights, examples
   assertClose(estimatedEpochSeconds(specOf({ sparsity: 0.5 })), 4.5);
 });
 
+Deno.test("cost estimate: the final density is the masks' own, rounded per layer, so the engine guess matches the rule", () => {
+  // LeNet-300-100 at 0.5 with output-half: rate r = 0.5 x 266200 / (266200 - 1000 + 500) =
+  // 0.500941; pruned round(235200 r) + round(30000 r) + round(1000 r / 2) = 117821 + 15028 +
+  // 250 = 133099 of 266200, so the density is 133101 / 266200 = 0.5000038 > 0.5: dense.
+  const outputHalf = specOf({
+    sparsity: 0.5,
+    engine: "auto",
+    method: { name: "random", allocation: "output-half" },
+  });
+  assert.equal(finalMaskDensity(outputHalf), 133101 / 266200);
+  assertClose(estimatedEpochSeconds(outputHalf), 4.5);
+  const cases = [
+    outputHalf,
+    specOf({ sparsity: 0.5, engine: "auto" }),
+    specOf({
+      sparsity: 0.9,
+      engine: "auto",
+      method: { name: "random", allocation: "output-half" },
+    }),
+    specOf({ sparsity: 0.5, engine: "auto", method: { name: "random", allocation: "global" } }),
+    specOf({
+      model: { kind: "autoencoder", hidden: [256, 64, 256] },
+      sparsity: 0.5,
+      engine: "auto",
+    }),
+  ];
+  const engines = new Set<string>();
+  for (const spec of cases) {
+    // The masks random pruning draws for this spec: the density the engine rule sees.
+    const allocation = (spec.method as unknown as { allocation: Allocation }).allocation;
+    const masks = randomMasks(
+      denseMasks(modelLayerSizes(spec.model)),
+      spec.sparsity,
+      allocation,
+      new Rng(7),
+    );
+    assert.equal(finalMaskDensity(spec), maskDensity(masks), JSON.stringify(spec.method));
+    engines.add(chooseEngine("auto", masks));
+  }
+  // The cases straddle the threshold: some run dense, some sparse.
+  assert.deepEqual([...engines].sort(), ["dense", "sparse"]);
+});
+
 Deno.test("cost estimate: on the sparse engine an epoch costs a fixed part plus the kept weights", () => {
   // LeNet at 90% sparsity: 4.5 s x (0.04 + 0.78 x 0.1).
   assertClose(estimatedEpochSeconds(specOf({ engine: "auto" })), 4.5 * (0.04 + 0.078));
-  // The autoencoder at 98%: 9 s x (0.14 + 0.5 x 0.02).
+  // The autoencoder at 98%: 9 s x (0.14 + 0.5 x density), the density rounded per layer: the
+  // two 200704-weight layers keep 200704 - round(0.98 x 200704) = 4014 each, the two 16384-weight
+  // layers 16384 - 16056 = 328 each: 8684 of 434176.
   assertClose(
     estimatedEpochSeconds(
       specOf({
@@ -121,7 +172,7 @@ Deno.test("cost estimate: on the sparse engine an epoch costs a fixed part plus 
         engine: "auto",
       }),
     ),
-    9 * (0.14 + 0.01),
+    9 * (0.14 + 0.5 * 8684 / 434176),
   );
   // Density 0.5 is the rule's last sparse density; 0.4 sparsity (density 0.6) stays dense.
   assertClose(
