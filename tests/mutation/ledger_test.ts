@@ -8,13 +8,21 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { findMutants, OPERATOR_NAMES } from "./operators.ts";
-import { entryFor, type LedgerEntry, LedgerError, matchLedger, parseLedger } from "./ledger.ts";
+import { findMutants, type Mutant, OPERATOR_NAMES } from "./operators.ts";
+import {
+  entryFor,
+  type LedgerEntry,
+  LedgerError,
+  matchLedger,
+  parseLedger,
+  sourceLine,
+} from "./ledger.ts";
 import {
   adjustedScorePercent,
   applyLedger,
   mutantKey,
   type MutantResult,
+  rerunPlan,
   scorePercent,
   scoreResults,
   summaryRow,
@@ -82,6 +90,19 @@ Deno.test("parseLedger: a malformed ledger is an error naming the file and the e
   rejects(ledgerText([VALID, { ...VALID }]), /entry 2 .*same mutant as entry 1/);
 });
 
+/** The mutants of each text, found once: a type-checked parse takes a second or more. */
+const MUTANTS = new Map<string, Mutant[]>();
+
+/** Every mutant of `text` as file `m.ts`. */
+function mutantsOf(text: string): Mutant[] {
+  let mutants = MUTANTS.get(text);
+  if (mutants === undefined) {
+    mutants = findMutants("m.ts", text);
+    MUTANTS.set(text, mutants);
+  }
+  return mutants;
+}
+
 /** A small module whose mutants the matching tests look up. */
 const MODULE = [
   "export function clamp(value: number, limit: number): number {",
@@ -96,7 +117,7 @@ const MODULE = [
 
 /** The mutant of `text` at 1-based `line` and `column` made by `operator`. */
 function mutantAt(text: string, line: number, column: number, operator: string) {
-  const found = findMutants("m.ts", text).filter((mutant) =>
+  const found = mutantsOf(text).filter((mutant) =>
     mutant.line === line && mutant.column === column && mutant.operator === operator
   );
   assert.equal(found.length, 1, `one ${operator} mutant at ${line}:${column}`);
@@ -105,7 +126,7 @@ function mutantAt(text: string, line: number, column: number, operator: string) 
 
 /** The matched mutants of `text` as "line:column operator", in ledger order of their entries. */
 function matched(entries: LedgerEntry[], text: string): string[] {
-  const mutants = findMutants("m.ts", text);
+  const mutants = mutantsOf(text);
   const { byMutant } = matchLedger(entries, "m.ts", text, mutants);
   return entries.map((entry) => {
     const index = [...byMutant].find(([, candidate]) => candidate === entry)?.[0];
@@ -139,7 +160,7 @@ Deno.test("matchLedger: identical lines and operators are told apart by the line
   // whichever order the entries come in.
   const firstLine = entryFor(MODULE, mutantAt(MODULE, 2, 13, "boundary"), reason);
   const oneFunction = MODULE.split("\n").slice(0, 4).join("\n");
-  const mutants = findMutants("m.ts", oneFunction);
+  const mutants = mutantsOf(oneFunction);
   for (const entries of [[firstLine, secondLine], [secondLine, firstLine]]) {
     const { byMutant, stale } = matchLedger(entries, "m.ts", oneFunction, mutants);
     assert.deepEqual([...byMutant.values()], [firstLine]);
@@ -150,7 +171,7 @@ Deno.test("matchLedger: identical lines and operators are told apart by the line
 Deno.test("matchLedger: an entry whose line changed, or of another operator, is stale", () => {
   const reason = "a reason long enough to pass";
   const entry = entryFor(MODULE, mutantAt(MODULE, 3, 16, "arithmetic"), reason);
-  const mutants = findMutants("m.ts", MODULE);
+  const mutants = mutantsOf(MODULE);
   const otherFile = { ...entry, file: "n.ts" };
   const otherOperator = { ...entry, operator: "boundary" };
   const result = matchLedger([entry, otherFile, otherOperator], "m.ts", MODULE, mutants);
@@ -158,7 +179,7 @@ Deno.test("matchLedger: an entry whose line changed, or of another operator, is 
   // Entries of other files are neither matched nor stale here.
   assert.deepEqual(result.stale, [otherOperator]);
   const edited = MODULE.replace("return value - limit - 1;", "return value - limit - 2;");
-  const after = matchLedger([entry], "m.ts", edited, findMutants("m.ts", edited));
+  const after = matchLedger([entry], "m.ts", edited, mutantsOf(edited));
   assert.deepEqual(after.stale, [entry]);
 });
 
@@ -166,7 +187,7 @@ Deno.test("applyLedger and scores: equivalents leave the adjusted score, a kille
   // Ten mutants: 6 killed, 1 timed out, 2 survivors in the ledger, 1 survivor not, plus 1
   // invalid mutant that counts nowhere. Raw score 7/10 = 70%; adjusted 7/(10-2) = 87.5%.
   const text = "f(1, 2, 3, 4, 5, 6);";
-  const mutants = findMutants("m.ts", text);
+  const mutants = mutantsOf(text);
   assert.ok(mutants.length >= 11);
   const outcomes = [
     "killed",
@@ -213,6 +234,55 @@ Deno.test("applyLedger and scores: equivalents leave the adjusted score, a kille
     "m.ts".padEnd(40) + "      10      6        1       1          2  70.0%    87.5%",
   );
   assert.equal(adjustedScorePercent({ ...score, mutants: 2, killed: 0, timedOut: 0 }), 100);
+});
+
+Deno.test("rerunPlan: after an edit, survivors, timeouts and new code are tested, kills carried", () => {
+  const mutants = mutantsOf(MODULE);
+  // The earlier report: every mutant killed but two survivors and one timeout.
+  const outcomeAt = new Map([["3:24 arithmetic", "survived"], ["6:13 boundary", "survived"], [
+    "2:7 condition true",
+    "timed out",
+  ]]);
+  const earlier: MutantResult[] = mutants.map((mutant) => ({
+    ...mutant,
+    source: sourceLine(MODULE, mutant),
+    outcome: (outcomeAt.get(`${mutant.line}:${mutant.column} ${mutant.operator}`) ??
+      "killed") as MutantResult["outcome"],
+    seconds: 1,
+  }));
+  assert.equal(earlier.filter((result) => result.outcome !== "killed").length, 3);
+  // A comment on top moves every line down by one; line 7 ("return 0;", two numeric
+  // literal mutants) becomes "return 0 + limit;" (new code: four mutants).
+  const edited = "// a new comment\n" + MODULE.replace("return 0;", "return 0 + limit;");
+  const now = mutantsOf(edited);
+  const plan = rerunPlan(earlier, edited, now);
+  const describe = (index: number) =>
+    `${now[index].line}:${now[index].column} ${now[index].operator}`;
+  assert.deepEqual([...plan.rerun].map(describe), [
+    "3:7 condition true",
+    "4:24 arithmetic",
+    "7:13 boundary",
+    "8:10 return value",
+    "8:10 numeric literal",
+    "8:10 numeric literal",
+    "8:12 arithmetic",
+  ]);
+  assert.equal(plan.gone, 2, "the two numeric literal mutants of the old line 7");
+  assert.equal(plan.carried.size, now.length - 7);
+  for (const [index, result] of plan.carried) {
+    assert.equal(result.outcome, "killed");
+    assert.equal(result.start, now[index].start, "carried results take the mutant's new place");
+  }
+  // A report of an older version (no source line) is matched by offsets: on the same
+  // text its survivors are rerun and its kills carried; on an edited text nothing
+  // matches and every mutant is tested again.
+  const old = earlier.map(({ source: _, ...result }) => result);
+  const same = rerunPlan(old, MODULE, mutants);
+  assert.equal(same.rerun.size, 3);
+  assert.equal(same.carried.size, mutants.length - 3);
+  const changed = rerunPlan(old, edited, now);
+  assert.equal(changed.rerun.size, now.length);
+  assert.equal(changed.gone, mutants.length);
 });
 
 /** Runs the tool on the fixture module with `args`; returns its exit code and output. */
@@ -311,23 +381,24 @@ Deno.test("mutate: ledger survivors are equivalent, a killed entry is an error, 
       ["killed", undefined],
     ]);
 
-    // The rerun tests only the earlier survivor, still equivalent; a ledger entry for
-    // the killed `<` mutant is an error, exit status 1.
+    // The rerun tests only the earlier survivor, still equivalent, and carries over the four
+    // kills. A ledger entry for the killed `<` mutant is an error, even carried over: exit 1.
     const wrong = { ...FIXTURE_EQUIVALENT, replacement: "<", operator: "comparison" };
     await Deno.writeTextFile(ledger, ledgerText([FIXTURE_EQUIVALENT, wrong]));
     const rerun = await runTool(["--ledger", ledger, "--rerun", report]);
-    assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
-    assert.match(rerun.stdout, /larger\.ts: 1 mutants/);
-    assert.match(rerun.stdout, /larger\.ts +1 +0 +0 +0 +1 +0\.0% +100\.0%/);
+    assert.equal(rerun.code, 1, rerun.stdout + rerun.stderr);
+    assert.match(rerun.stdout, /larger\.ts: --rerun tests 1 mutants .* carries over 4 earlier/);
+    assert.match(rerun.stdout, /larger\.ts: 1 mutants, tests/);
+    // The summary scores the whole file: the four kills carried over and the equivalent.
+    assert.match(rerun.stdout, /Scores include 4 kills carried over/);
+    assert.match(rerun.stdout, /larger\.ts +5 +4 +0 +0 +1 +80\.0% +100\.0%/);
     // The `<` mutant was not rerun, but it exists: its entry is not stale.
     assert.doesNotMatch(rerun.stdout, /LEDGER STALE/);
-    const all = await runTool(["--ledger", ledger]);
-    assert.equal(all.code, 1);
     assert.match(
-      all.stdout,
+      rerun.stdout,
       /LEDGER ERROR tests\/mutation\/fixtures\/larger\.ts:13:16 \[comparison\]/,
     );
-    assert.match(all.stderr, /1 ledger entries name mutants a test killed/);
+    assert.match(rerun.stderr, /1 ledger entries name mutants a test killed/);
   } finally {
     await Deno.remove(folder, { recursive: true });
   }

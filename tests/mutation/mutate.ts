@@ -19,7 +19,10 @@
  *   default 1); the sample is printed in source order, the same every run.
  * - `--jobs N` parallel copies of the repository (default 1: the machine is shared).
  * - `--report FILE` also writes every mutant and its outcome as JSON.
- * - `--rerun FILE` runs only the mutants that survived in an earlier report.
+ * - `--rerun FILE` tests again only the survivors and timeouts of an earlier
+ *   report, and the mutants it lacks (new code), found again like ledger
+ *   entries (by operator, text and source line); its kills are carried over
+ *   into the scores.
  * - `--list` prints the mutants without running anything.
  * - `--ledger FILE` the equivalent-mutant ledger (default
  *   `tests/mutation/equivalent_mutants.json`, see `ledger.ts`).
@@ -49,6 +52,7 @@ import {
   LedgerError,
   matchLedger,
   parseLedger,
+  sourceLine,
 } from "./ledger.ts";
 import { type MutantOutcome, resolveTestFiles, Sandbox } from "./sandbox.ts";
 
@@ -71,6 +75,11 @@ export interface MutantResult extends Mutant {
   outcome: MutantOutcome;
   /** Wall time of the test run, in seconds. */
   seconds: number;
+  /**
+   * The trimmed source line the mutant starts on, so that `--rerun` finds the
+   * mutant again after the file was edited (absent in reports of older versions).
+   */
+  source?: string;
   /** For a survivor the ledger names: the ledger's reason why it is equivalent. */
   equivalent?: string;
 }
@@ -177,6 +186,80 @@ export function sampleMutants(mutants: readonly Mutant[], max: number, seed: str
   return chosen.map((index) => mutants[index]);
 }
 
+/** What `--rerun` does with each mutant of a file, given an earlier report. */
+export interface RerunPlan {
+  /** Indices of the mutants to test again: earlier survivors and timeouts, and mutants the
+   * earlier report does not have (new or changed code). */
+  rerun: Set<number>;
+  /** The earlier outcome of each other mutant (killed, invalid), by index, carried over. */
+  carried: Map<number, MutantResult>;
+  /** Earlier results that match no mutant of the file now (their code changed or went). */
+  gone: number;
+}
+
+/**
+ * Matches an earlier report's results for one file with the file's mutants
+ * now: like ledger entries (by operator, text and source line, nearest their
+ * old line and column) when the report recorded source lines, else (reports
+ * of older versions) by offsets, which hold only while the file is unchanged.
+ * Survivors and timeouts (suspect on a loaded machine) are tested again, and
+ * so is every mutant the report does not have; a kill is carried over.
+ *
+ * @param earlier the earlier results of this file
+ * @param text the file's source text now
+ * @param mutants every mutant of the file now
+ */
+export function rerunPlan(
+  earlier: readonly MutantResult[],
+  text: string,
+  mutants: readonly Mutant[],
+): RerunPlan {
+  const matched = new Map<number, MutantResult>();
+  const located = earlier.filter((result) => result.source !== undefined);
+  const entries: LedgerEntry[] = located.map((result) => ({
+    file: result.file,
+    operator: result.operator,
+    original: result.original,
+    replacement: result.replacement,
+    source: result.source as string,
+    line: result.line,
+    column: result.column,
+    reason: "an earlier outcome",
+  }));
+  const resultOf = new Map(entries.map((entry, index) => [entry, located[index]]));
+  for (const file of new Set(entries.map((entry) => entry.file))) {
+    for (const [index, entry] of matchLedger(entries, file, text, mutants).byMutant) {
+      matched.set(index, resultOf.get(entry) as MutantResult);
+    }
+  }
+  const byKey = new Map(
+    earlier.filter((result) => result.source === undefined).map((result) => [
+      mutantKey(result),
+      result,
+    ]),
+  );
+  mutants.forEach((mutant, index) => {
+    const result = byKey.get(mutantKey(mutant));
+    if (result !== undefined && !matched.has(index)) matched.set(index, result);
+  });
+  const rerun = new Set<number>();
+  const carried = new Map<number, MutantResult>();
+  mutants.forEach((mutant, index) => {
+    const result = matched.get(index);
+    if (result === undefined || result.outcome === "survived" || result.outcome === "timed out") {
+      rerun.add(index);
+    } else {
+      carried.set(index, {
+        ...mutant,
+        source: sourceLine(text, mutant),
+        outcome: result.outcome,
+        seconds: result.seconds,
+      });
+    }
+  });
+  return { rerun, carried, gone: earlier.length - matched.size };
+}
+
 /** A key that identifies a mutant across runs on the same source text. */
 export function mutantKey(mutant: Mutant): string {
   return `${mutant.file}:${mutant.start}:${mutant.end}:${mutant.replacement}`;
@@ -253,11 +336,10 @@ async function main(args: string[]): Promise<void> {
   const jobs = Number(options.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) usageError(`--jobs must be a positive integer`);
 
-  let rerunKeys: Set<string> | null = null;
+  let earlierResults: MutantResult[] | null = null;
   if (options.rerun) {
     try {
-      const earlier = JSON.parse(await Deno.readTextFile(options.rerun)) as MutantResult[];
-      rerunKeys = new Set(earlier.filter((r) => r.outcome === "survived").map(mutantKey));
+      earlierResults = JSON.parse(await Deno.readTextFile(options.rerun)) as MutantResult[];
     } catch (error) {
       usageError(`--rerun ${options.rerun}: ${(error as Error).message}`);
     }
@@ -285,7 +367,14 @@ async function main(args: string[]): Promise<void> {
     }
   }
 
-  const plans: { file: string; text: string; mutants: Mutant[]; tests: string[] }[] = [];
+  const plans: {
+    file: string;
+    text: string;
+    mutants: Mutant[];
+    tests: string[];
+    /** Outcomes carried over from the `--rerun` report, not tested again. */
+    carried: MutantResult[];
+  }[] = [];
   const ledgerByMutant = new Map<string, LedgerEntry>();
   const staleEntries: LedgerEntry[] = [];
   for (const file of files) {
@@ -303,7 +392,21 @@ async function main(args: string[]): Promise<void> {
     }
     staleEntries.push(...match.stale);
     let mutants = allMutants;
-    if (rerunKeys) mutants = mutants.filter((mutant) => rerunKeys.has(mutantKey(mutant)));
+    let carried: MutantResult[] = [];
+    if (earlierResults) {
+      const plan = rerunPlan(
+        earlierResults.filter((result) => result.file === file),
+        text,
+        allMutants,
+      );
+      mutants = allMutants.filter((_, index) => plan.rerun.has(index));
+      carried = [...plan.carried.values()];
+      console.log(
+        `${file}: --rerun tests ${plan.rerun.size} mutants (earlier survivors and timeouts, ` +
+          `and mutants the earlier report lacks) and carries over ${carried.length} earlier ` +
+          `kills; ${plan.gone} earlier results match no mutant now (their code changed)`,
+      );
+    }
     mutants = sampleMutants(mutants, max, `${options.seed}/${file}`);
     let tests: string[];
     try {
@@ -311,7 +414,7 @@ async function main(args: string[]): Promise<void> {
     } catch (error) {
       usageError(`${file}: ${(error as Error).message}`);
     }
-    plans.push({ file, text, mutants, tests });
+    plans.push({ file, text, mutants, tests, carried });
   }
 
   const printStale = () => {
@@ -367,7 +470,9 @@ async function main(args: string[]): Promise<void> {
   try {
     for (const plan of plans) {
       if (plan.mutants.length === 0) {
-        scores.push(scoreResults(plan.file, []));
+        ledgerErrors.push(...applyLedger(plan.carried, ledgerByMutant));
+        allResults.push(...plan.carried);
+        scores.push(scoreResults(plan.file, plan.carried));
         continue;
       }
       const baseline = await sandboxes[0].runTests(plan.tests, 600);
@@ -383,7 +488,7 @@ async function main(args: string[]): Promise<void> {
         `${plan.file}: ${plan.mutants.length} mutants, tests ${plan.tests.join(" ")} ` +
           `(unmutated ${baseline.seconds.toFixed(1)} s, timeout ${timeout.toFixed(0)} s)`,
       );
-      const results: MutantResult[] = new Array(plan.mutants.length);
+      const tested: MutantResult[] = new Array(plan.mutants.length);
       let next = 0;
       const worker = async (sandbox: Sandbox) => {
         while (next < plan.mutants.length) {
@@ -391,7 +496,12 @@ async function main(args: string[]): Promise<void> {
           const mutant = plan.mutants[index];
           await sandbox.write(plan.file, applyMutant(plan.text, mutant));
           const run = await sandbox.runTests(plan.tests, timeout);
-          results[index] = { ...mutant, outcome: run.outcome, seconds: run.seconds };
+          tested[index] = {
+            ...mutant,
+            source: sourceLine(plan.text, mutant),
+            outcome: run.outcome,
+            seconds: run.seconds,
+          };
           console.log(
             `  [${index + 1}/${plan.mutants.length}] ${run.outcome.padEnd(9)} ` +
               `${mutant.line}:${mutant.column} ${mutant.operator}: ` +
@@ -401,6 +511,10 @@ async function main(args: string[]): Promise<void> {
         await sandbox.write(plan.file, plan.text);
       };
       await Promise.all(sandboxes.map(worker));
+      // A rerun scores the whole file: the new outcomes with the kills carried over.
+      const results = [...tested, ...plan.carried].sort((first, second) =>
+        first.start - second.start || first.end - second.end
+      );
       const errors = applyLedger(results, ledgerByMutant);
       ledgerErrors.push(...errors);
       allResults.push(...results);
@@ -434,6 +548,13 @@ async function main(args: string[]): Promise<void> {
   }
   await propose(unlistedSurvivors);
   printStale();
+  const carriedCount = plans.reduce((sum, plan) => sum + plan.carried.length, 0);
+  if (earlierResults) {
+    console.log(
+      `\nScores include ${carriedCount} kills carried over from ${options.rerun} ` +
+        `(a rerun against that report, not a full pass).`,
+    );
+  }
   console.log("\n" + summaryRow());
   const total: ModuleScore = {
     file: "total",
