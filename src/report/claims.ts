@@ -231,10 +231,8 @@ interface ClaimDefinition {
   dropped?: string;
   /** Roles whose absence makes the claim untestable in an experiment. */
   roles: Role[];
-  /** Pairs of groups, sharing a pairing key, to compare. */
+  /** Pairs of groups, sharing a pairing key, to compare (every claim is about every sparsity). */
   pairsToCompare(groups: RunGroup[]): Array<[RunGroup, RunGroup]>;
-  /** Sparsities the claim is about. */
-  includesSparsity(sparsity: number): boolean;
 }
 
 /** Role: a paper method by registry name, not retrained, without sanity check. */
@@ -270,7 +268,6 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
   const kstarts = paperRole(names.kstarts, "K-starts");
   const dissipating = paperRole(names.dissipating, "dissipating gradients");
   const combination = paperRole(names.combination, "K-starts + dissipating gradients");
-  const everySparsity = () => true;
   const ciRule = "a paired t test per comparison, Holm-Bonferroni across the claim's " +
     "comparisons; supported when every comparison favours the first method";
   const retrained: Role = {
@@ -289,7 +286,6 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
       direction: "higher",
       roles: [kstarts, random],
       pairsToCompare: crossPairs(kstarts, random),
-      includesSparsity: everySparsity,
     },
     {
       id: "C2",
@@ -298,7 +294,6 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
       direction: "higher",
       roles: [dissipating, random, kstarts],
       pairsToCompare: allPairs(crossPairs(dissipating, random), crossPairs(dissipating, kstarts)),
-      includesSparsity: everySparsity,
     },
     {
       id: "C3",
@@ -312,7 +307,6 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
         crossPairs(combination, kstarts),
         crossPairs(combination, dissipating),
       ),
-      includesSparsity: everySparsity,
     },
     {
       id: "C4",
@@ -330,7 +324,6 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
         retrained.matches,
         notRetrained.matches,
       ),
-      includesSparsity: everySparsity,
     },
     {
       id: "C5",
@@ -340,7 +333,6 @@ function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
       dropped: C5_DROPPED_REASON,
       roles: [],
       pairsToCompare: () => [],
-      includesSparsity: () => false,
     },
   ];
 }
@@ -482,7 +474,8 @@ function buildCell(definition: ClaimDefinition, first: RunGroup, second: RunGrou
     wins: higher ? comparison.firstHigher : comparison.firstLower,
     losses: higher ? comparison.firstLower : comparison.firstHigher,
     divergedPairs,
-    verdict: exclusion !== undefined ? "excluded" : "not tested",
+    // Decided in evaluateClaim, once the claim's family is known.
+    verdict: "not tested",
     primary: isPrimaryPair(first, second),
     exclusion,
   };
@@ -497,9 +490,6 @@ function describeMissing(definition: ClaimDefinition, groups: readonly RunGroup[
     const absent = definition.roles.filter((role) => !inExperiment.some(role.matches));
     if (absent.length > 0) {
       return `${experiment}: no runs of ${absent.map((role) => role.description).join("; ")}`;
-    }
-    if (!inExperiment.some((group) => definition.includesSparsity(group.sparsity))) {
-      return `${experiment}: no run at a sparsity the claim is about`;
     }
     return `${experiment}: no completed seed-matched pairs with the same dataset, model, ` +
       "training, backend and sparsity";
@@ -556,7 +546,6 @@ function evaluateClaim(
   }
   const cells: ClaimCell[] = [];
   for (const bucket of bucketByPairingKey(merged)) {
-    if (!definition.includesSparsity(bucket[0].sparsity)) continue;
     for (const [first, second] of definition.pairsToCompare(bucket)) {
       cells.push(buildCell(definition, first, second));
     }
@@ -579,7 +568,10 @@ function evaluateClaim(
     cell.minimumDetectableEffect = cell.direction === "within-margin"
       ? minimumEquivalenceMargin(sd, pairs, alpha, TARGET_POWER)
       : minimumDetectableDifference(sd, pairs, alpha, TARGET_POWER);
-    if (cell.exclusion !== undefined) return;
+    if (cell.exclusion !== undefined) {
+      cell.verdict = "excluded";
+      return;
+    }
     if (cell.primary) {
       cell.adjustedPValue = adjusted[index];
       cell.verdict = decideCell({ ...cell, adjustedBeyondMarginPValue: adjustedBeyond[index] });
