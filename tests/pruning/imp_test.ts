@@ -146,3 +146,36 @@ Deno.test("ImpPruning: epochsPerRound defaults to training.epochs; target 0 trai
   });
   assert.throws(() => new ImpPruning().prune(invalid.context), /rewindEpoch/);
 });
+
+Deno.test("ImpPruning: a divergence while training to the rewind point stops IMP there and is reported", async () => {
+  await initBackend("wasm");
+  const method = {
+    name: "imp",
+    label: "imp",
+    allocation: "uniform",
+    pruneFraction: 0.5,
+    rewindEpoch: 1,
+    epochsPerRound: 3,
+  };
+  const built = baselineContext(method, { targetSparsity: 0.75 });
+  // The session reports a divergence at step 2 of epoch 1, as trainEpochs does when a loss is
+  // not finite: that is before the rewind point (epoch 1) is reached.
+  const createSession = built.context.createSession;
+  let calls = 0;
+  built.context.createSession = (network) => {
+    const session = createSession(network);
+    session.trainEpochs = () => {
+      calls++;
+      return { epochLosses: [Number.NaN], divergedAt: { epoch: 1, step: 2 } };
+    };
+    return session;
+  };
+  const outcome = new ImpPruning().prune(built.context);
+  assert.equal(calls, 1, "nothing trained after the divergence");
+  assert.deepEqual(outcome.divergedAt, { epoch: 1, step: 2 });
+  // No round finished and nothing was pruned; the rewind phase's one epoch is the cost.
+  assert.equal(outcome.report.rounds, 0);
+  assert.equal(outcome.pruningEpochs, 1);
+  assert.deepEqual(prunedCounts(outcome.session.network.masks), [0, 0, 0]);
+  outcome.session.network.dispose();
+});

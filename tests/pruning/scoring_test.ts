@@ -24,7 +24,13 @@ Deno.test("loadScoringBatches: seeded batches, capped at the examples there are"
   assert.deepEqual(again[0].inputs.arraySync(), batches[0].inputs.arraySync());
   const other = loadScoringBatches(data, 8, 1, new Rng("b"));
   assert.notDeepEqual(other[0].inputs.arraySync(), batches[0].inputs.arraySync());
-  for (const set of [batches, again, other]) disposeScoringBatches(set);
+  // Exactly the batches asked for when there are more examples: 2 of 8, not a third.
+  const two = loadScoringBatches(data, 8, 2, new Rng("a"));
+  assert.deepEqual(two.map((batch) => batch.size), [8, 8]);
+  // 16 examples fill two batches of 8 exactly: a third would be empty, so there is none.
+  const exact = loadScoringBatches(randomData(16, 3, 2, false), 8, 3, new Rng("a"));
+  assert.deepEqual(exact.map((batch) => batch.size), [8, 8]);
+  for (const set of [batches, again, other, two, exact]) disposeScoringBatches(set);
 });
 
 Deno.test("collapsedLayers: names the layers with no weight left", () => {
