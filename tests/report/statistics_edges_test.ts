@@ -159,3 +159,20 @@ Deno.test("equivalenceTest is symmetric: mirrored differences give the same p-va
   assert.ok(forward.beyondMarginPValue < 0.05, "the mean 0.475 lies clearly beyond 0.2");
   assertClose(backward.ci90Low, -forward.ci90High, 1e-12);
 });
+
+Deno.test("sampleStandardDeviation: deviations are squared, not the values' difference of squares", () => {
+  // 1e6 + 0.1, 0.2, 0.3: standard deviation 0.1. The doubles nearest these values are
+  // 2^-33 (1.2e-10) apart, so the deviations, and the result, are within about 2e-10 of
+  // the decimal ones. Summing (value + mean)(value - mean), equal in exact arithmetic,
+  // loses it to cancellation: products near 2e5 summing to 0.02 give 0.1023.
+  assertClose(sampleStandardDeviation([1e6 + 0.1, 1e6 + 0.2, 1e6 + 0.3]), 0.1, 1e-9);
+});
+
+Deno.test("two-sided p-values are defined from one degree of freedom, and not below it", () => {
+  // One degree of freedom is the Cauchy distribution: P(|T| >= 1) = 1 - 2 atan(1) / pi = 0.5.
+  assertClose(studentTTwoSidedPValue(1, 1), 0.5, 1e-12);
+  assert.throws(() => studentTTwoSidedPValue(1, 0), RangeError);
+  // The median needs no search, but zero degrees of freedom is still no distribution.
+  assert.equal(studentTQuantile(0.5, 1), 0);
+  assert.throws(() => studentTQuantile(0.5, 0), /degrees of freedom must be > 0, got 0/);
+});
