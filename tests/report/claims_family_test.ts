@@ -9,31 +9,14 @@
  */
 
 import assert from "node:assert/strict";
-import type { RunResult } from "../../src/config/types.ts";
-import { type ClaimVerdict, evaluateClaims } from "../../src/report/claims.ts";
 import { groupRuns } from "../../src/report/grouping.ts";
 import {
   minimumDetectableDifference,
   minimumEquivalenceMargin,
 } from "../../src/report/statistics.ts";
-import { type ResultOptions, seedsOf } from "./fixtures.ts";
+import { at, claim, type ResultOptions, type seedsOf, shifted } from "./fixtures.ts";
 
 const BASE = [0.80, 0.82, 0.78, 0.81, 0.79];
-
-/** `values` shifted by `by`, plus per-seed `noise`. */
-function shifted(values: number[], by: number, noise: number[]): number[] {
-  return values.map((value, index) => value + by + noise[index]);
-}
-
-function claim(results: RunResult[], id: string): ClaimVerdict {
-  const found = evaluateClaims(results).claims.find((candidate) => candidate.id === id);
-  assert.ok(found, `claim ${id} is evaluated`);
-  return found;
-}
-
-function at(sparsity: number, options: ResultOptions, values: number[]): RunResult[] {
-  return seedsOf({ ...options, sparsity }, values);
-}
 
 /** K-starts' variant as the experiment files label one: not a primary comparison. */
 const KSTARTS_VARIANT = {

@@ -1,30 +1,10 @@
 import assert from "node:assert/strict";
-import type { RunResult } from "../../src/config/types.ts";
-import {
-  type ClaimVerdict,
-  combineVerdicts,
-  decideCell,
-  evaluateClaims,
-} from "../../src/report/claims.ts";
+import { combineVerdicts, decideCell, evaluateClaims } from "../../src/report/claims.ts";
 import { constantImageError } from "../../src/report/constant_image.ts";
 import { comparePaired } from "../../src/report/statistics.ts";
-import { makeResult, permute, type ResultOptions, seedsOf } from "./fixtures.ts";
+import { at, claim, makeResult, permute, seedsOf, shifted } from "./fixtures.ts";
 
 const BASE = [0.80, 0.82, 0.78, 0.81, 0.79];
-
-function shifted(values: number[], by: number, noise: number[] = [0, 0, 0, 0, 0]): number[] {
-  return values.map((value, index) => value + by + noise[index]);
-}
-
-function claim(results: RunResult[], id: string): ClaimVerdict {
-  const found = evaluateClaims(results).claims.find((candidate) => candidate.id === id);
-  assert.ok(found, `claim ${id} is evaluated`);
-  return found;
-}
-
-function at(sparsity: number, options: ResultOptions, values: number[]): RunResult[] {
-  return seedsOf({ ...options, sparsity }, values);
-}
 
 Deno.test("C1: clearly better K-starts is supported at every sparsity", () => {
   const results = [0.5, 0.9].flatMap((sparsity) => [

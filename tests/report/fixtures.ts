@@ -5,7 +5,9 @@
  */
 
 import { createHash } from "node:crypto";
+import assert from "node:assert/strict";
 import type { CurvePoint, RunResult } from "../../src/config/types.ts";
+import { type ClaimVerdict, evaluateClaims } from "../../src/report/claims.ts";
 
 /** What a test wants to set on a result; everything else gets a plain default. */
 export interface ResultOptions {
@@ -133,4 +135,21 @@ export function permute<T>(items: readonly T[]): T[] {
     if (index + half < reversed.length) out.push(reversed[index + half]);
   }
   return out;
+}
+
+/** `values` shifted by `by`, plus per-seed `noise` (none by default). */
+export function shifted(values: number[], by: number, noise: number[] = [0, 0, 0, 0, 0]): number[] {
+  return values.map((value, index) => value + by + noise[index]);
+}
+
+/** The verdict of claim `id` over `results`; fails the test when it is not evaluated. */
+export function claim(results: RunResult[], id: string): ClaimVerdict {
+  const found = evaluateClaims(results).claims.find((candidate) => candidate.id === id);
+  assert.ok(found, `claim ${id} is evaluated`);
+  return found;
+}
+
+/** One result per value, seeds 1, 2, ..., at `sparsity`. */
+export function at(sparsity: number, options: ResultOptions, values: number[]): RunResult[] {
+  return seedsOf({ ...options, sparsity }, values);
 }
