@@ -40,6 +40,7 @@ import {
   bucketByPairingKey,
   compareText,
   groupRuns,
+  joinExperiments,
   matchSeeds,
   mergeExperiments,
   type RunGroup,
@@ -449,8 +450,8 @@ function buildCell(definition: ClaimDefinition, first: RunGroup, second: RunGrou
   const higher = reference.higherIsBetter;
   return {
     claim: definition.id,
-    experiments: first.experiment.split(", "),
-    experiment: first.experiment,
+    experiments: joinExperiments(first, second).split(", "),
+    experiment: joinExperiments(first, second),
     dataset: first.dataset,
     model: first.model,
     sparsity: first.sparsity,

@@ -23,6 +23,7 @@ import {
   bucketByPairingKey,
   canonicalJson,
   compareText,
+  joinExperiments,
   matchSeeds,
   type RunGroup,
 } from "./grouping.ts";
@@ -94,7 +95,7 @@ function controlRow(
     }
   }
   return {
-    experiment: first.experiment,
+    experiment: joinExperiments(first, second),
     dataset: first.dataset,
     model: first.model,
     sparsity: first.sparsity,

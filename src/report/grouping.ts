@@ -297,6 +297,16 @@ export function mergeExperiments(groups: readonly RunGroup[]): RunGroup[] {
 }
 
 /**
+ * The experiments that ask for the runs of any of `groups`, sorted and joined
+ * by ", ": a comparison of two groups draws on the runs of both, and the
+ * second may come from an experiment the first is not in.
+ */
+export function joinExperiments(...groups: readonly RunGroup[]): string {
+  const experiments = new Set(groups.flatMap((group) => group.experiment.split(", ")));
+  return [...experiments].sort(compareText).join(", ");
+}
+
+/**
  * Pairs each variant that differs from another only in `key` (and label):
  * `first` has the key set as `isFirst` says, `second` is its plain twin.
  */

@@ -13,6 +13,7 @@ import {
   bucketByPairingKey,
   canonicalJson,
   compareText,
+  joinExperiments,
   matchSeeds,
   type RunGroup,
   twinPairs,
@@ -90,7 +91,7 @@ export function evaluateSanityChecks(groups: readonly RunGroup[]): SanityCheckRo
         outcome = "better with sanity check";
       }
       rows.push({
-        experiment: plain.experiment,
+        experiment: joinExperiments(plain, variant),
         dataset: plain.dataset,
         model: plain.model,
         sparsity: plain.sparsity,

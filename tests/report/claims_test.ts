@@ -324,6 +324,22 @@ Deno.test("runs shared by two experiments count once per claim", () => {
   assert.equal(claim([...results, ...other], "C1").cells.length, 1);
 });
 
+Deno.test("a comparison lists the experiments of both methods' runs", () => {
+  // K-starts runs only in the baselines file, random only in the ablations file: the
+  // comparison pairs runs of both, so both experiments are named, sorted.
+  const results = [
+    ...at(0.9, { experiment: "paper-mlp", method: "random" }, BASE),
+    ...at(0.9, { experiment: "ablations-mlp", method: "random", label: "random (uniform)" }, BASE),
+    ...at(0.9, { experiment: "baselines-mlp", method: "kstarts" }, shifted(BASE, 0.05)),
+  ];
+  const cells = claim(results, "C1").cells;
+  assert.deepEqual(cells.map((cell) => [cell.second, cell.experiment]), [
+    ["random", "baselines-mlp, paper-mlp"],
+    ["random (uniform)", "ablations-mlp, baselines-mlp"],
+  ]);
+  assert.deepEqual(cells[1].experiments, ["ablations-mlp", "baselines-mlp"]);
+});
+
 Deno.test("pairs are matched by seed, never by position", () => {
   // random has seeds 1-5; K-starts has seeds 2, 3, 5, 7 (seed 7 has no partner).
   const results = [

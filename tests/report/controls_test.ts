@@ -49,6 +49,15 @@ Deno.test("a control whose reference did not run still compares with random; sha
   assert.equal(shared.length, 2);
   assert.equal(shared[0].experiment, "baselines, paper");
   assert.equal(shared[0].comparison.pairs, 3);
+  // Random pruning from another experiment: the row names the experiments of both sides.
+  const across = evaluateControls(mergeExperiments(groupRuns([
+    ...results("baselines").filter((run) => run.spec.method.name !== "random"),
+    ...seedsOf({ experiment: "ablations", method: "random" }, [0.70, 0.72, 0.71]),
+  ])));
+  assert.deepEqual(across.map((row) => [row.effect, row.experiment]), [
+    ["how many per layer", "ablations, baselines"],
+    ["which weights", "baselines"],
+  ]);
   // Seeds, not positions: random ran seeds 2 and 3 only.
   const partial = [
     ...seedsOf(CONTROL, [0.84, 0.84, 0.83]),
