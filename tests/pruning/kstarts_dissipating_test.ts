@@ -68,7 +68,12 @@ Deno.test("combination: K-starts to the intermediate sparsity, dissipation to th
 Deno.test("combination: an explicit intermediate sparsity and global allocation", async () => {
   await initBackend("wasm");
   const { context, sessions } = await syntheticContext(
-    combinationSettings({ intermediateSparsity: 0.2, allocation: "global", k: 2 }),
+    combinationSettings({
+      intermediateSparsity: 0.2,
+      allocation: "global",
+      k: 2,
+      selectionEpochs: 2,
+    }),
     { targetSparsity: 0.9 },
   );
   // Record each candidate's mask as K-starts installs it (its first setMasks).
@@ -95,7 +100,9 @@ Deno.test("combination: an explicit intermediate sparsity and global allocation"
   assert.equal(sum(prunedCounts(network.masks)), Math.round(0.9 * total));
   // Dissipation only removed weights from the K-starts winner's mask.
   assert.ok(keepsSubset(network.masks, installed[Number(outcome.report.winners)]));
-  assert.equal(outcome.pruningEpochs, 2 * 1 + 2);
+  // Two selection epochs per candidate: 2 * 2 + 2 epochs in all, 2 + 2 of the winner's budget.
+  assert.equal(outcome.pruningEpochs, 2 * 2 + 2);
+  assert.equal(outcome.budgetEpochsUsed, 2 + 2);
   network.dispose();
 });
 

@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import type { MethodSettings } from "../../src/config/types.ts";
+import { methodDefinition, methodSettingsSchema } from "../../src/config/method_parameters.ts";
+import { initBackend } from "../../src/nn/backend.ts";
+import * as tf from "../../src/nn/tf.ts";
+import { getPruningMethod, pruningMethodNames } from "../../src/pruning/registry.ts";
+import { syntheticContext } from "../nn/fixtures.ts";
+
+/** Small values for the parameters that set a method's cost; defaults for the rest. */
+const CHEAP: Readonly<Record<string, unknown>> = {
+  k: 2,
+  selectionEpochs: 1,
+  pruningEpochs: 2,
+  rounds: 2,
+  batches: 1,
+};
+
+/** A method's settings as an experiment file with only `name` and `label` parses them. */
+function cheapSettings(name: string, extra: Record<string, unknown> = {}): MethodSettings {
+  const input: Record<string, unknown> = { name, label: name, ...extra };
+  for (const key of Object.keys(methodDefinition(name as never).parameters)) {
+    if (key in CHEAP) input[key] = CHEAP[key];
+  }
+  return methodSettingsSchema(name as never).parse(input) as MethodSettings;
+}
+
+function settingsFor(name: string): MethodSettings {
+  if (name !== "matched-random") return cheapSettings(name);
+  const reference = cheapSettings("snip");
+  return { ...cheapSettings(name, { reference: "snip" }), referenceMethod: reference };
+}
+
+// A study runs hundreds of prunings in one process: a method that leaves a discarded
+// candidate network, scoring batch or gradient tensor behind grows the heap run by run.
+// After pruning, the only tensors left must be those of the outcome's network.
+for (const name of pruningMethodNames()) {
+  Deno.test(`${name}: after pruning, the outcome's network holds the only tensors left`, async () => {
+    await initBackend("wasm");
+    const { context } = await syntheticContext(settingsFor(name), {
+      targetSparsity: 0.8,
+      training: { epochs: 4 },
+    });
+    const probe = context.createNetwork();
+    const perNetwork = tf.memory().numTensors;
+    probe.dispose();
+    const before = tf.memory().numTensors;
+    assert.ok(perNetwork > before, "a network holds tensors, so a leaked one is visible");
+    const outcome = getPruningMethod(name).prune(context);
+    assert.equal(tf.memory().numTensors - before, perNetwork - before);
+    outcome.session.network.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+}
