@@ -5,6 +5,7 @@
  * @module
  */
 import type { MethodSettings, TrainingSettings } from "../../src/config/types.ts";
+import type { EngineSetting } from "../../src/nn/engine_choice.ts";
 import { loadDataset } from "../../src/data/registry.ts";
 import { initialWeights, modelArchitecture } from "../../src/nn/models.ts";
 import {
@@ -101,6 +102,8 @@ export async function syntheticContext(
     trainCount?: number;
     seed?: number;
     training?: Partial<TrainingSettings>;
+    /** The sessions' engine (default `dense`, as a session without options). */
+    engine?: EngineSetting;
   },
 ): Promise<RecordingContext> {
   const dataset = await loadDataset("synthetic");
@@ -131,7 +134,9 @@ export async function syntheticContext(
     initialWeights: weights,
     createNetwork: () => new MaskedNetwork(shapes, weights, loss),
     createSession: (network) => {
-      const session = new TrainingSession(network, train, training, seed);
+      const session = new TrainingSession(network, train, training, seed, {
+        engine: options.engine,
+      });
       sessions.push(session);
       return session;
     },

@@ -17,6 +17,11 @@ Deno.test("impRoundSparsities: rounds of 1 - (1 - p)^r, the last exactly the tar
   assert.deepEqual(impRoundSparsities(0.1, 0.2), [0.1]);
   assert.deepEqual(impRoundSparsities(0, 0.2), []);
   assert.throws(() => impRoundSparsities(0.5, 0), RangeError);
+  assert.throws(
+    () => impRoundSparsities(-0.5, 0.2),
+    /target sparsity must be in \[0, 1\), got -0.5/,
+  );
+  assert.throws(() => impRoundSparsities(1, 0.2), /got 1$/);
 });
 
 Deno.test("impPruningEpochs: the first round from initialization, later ones from the rewind point", () => {
@@ -177,5 +182,80 @@ Deno.test("ImpPruning: a divergence while training to the rewind point stops IMP
   assert.equal(outcome.report.rounds, 0);
   assert.equal(outcome.pruningEpochs, 1);
   assert.deepEqual(prunedCounts(outcome.session.network.masks), [0, 0, 0]);
+  outcome.session.network.dispose();
+});
+
+Deno.test("ImpPruning: a divergence in a later round stops IMP after the rounds that finished", async () => {
+  await initBackend("wasm");
+  const method = {
+    name: "imp",
+    label: "imp",
+    allocation: "uniform",
+    pruneFraction: 0.5,
+    rewindEpoch: 0,
+    epochsPerRound: 2,
+  };
+  const built = baselineContext(method, { targetSparsity: 0.9 });
+  // Round 1 trains and prunes normally; round 2's training reports a divergence.
+  const createSession = built.context.createSession;
+  let calls = 0;
+  let resets = 0;
+  built.context.createSession = (network) => {
+    const session = createSession(network);
+    const trainEpochs = session.trainEpochs.bind(session);
+    const resetOptimizer = session.resetOptimizer.bind(session);
+    session.trainEpochs = (count, callbacks) => {
+      calls++;
+      if (calls === 2) return { epochLosses: [0.5, Number.NaN], divergedAt: { epoch: 2, step: 3 } };
+      return trainEpochs(count, callbacks);
+    };
+    session.resetOptimizer = () => {
+      resets++;
+      resetOptimizer();
+    };
+    return session;
+  };
+  const outcome = new ImpPruning().prune(built.context);
+  assert.equal(calls, 2, "nothing trained after the divergence");
+  assert.deepEqual(outcome.divergedAt, { epoch: 2, step: 3 });
+  assert.equal(outcome.report.rounds, 1);
+  assert.equal(outcome.pruningEpochs, 4);
+  // Only the finished round pruned (half of each layer), and it restarted the optimizer once.
+  assert.deepEqual(prunedCounts(outcome.session.network.masks), uniformCounts(built.shapes, 0.5));
+  assert.equal(resets, 1);
+  outcome.session.network.dispose();
+});
+
+Deno.test("ImpPruning: every round rewinds the optimizer state with the weights", async () => {
+  await initBackend("wasm");
+  const method = {
+    name: "imp",
+    label: "imp",
+    allocation: "uniform",
+    pruneFraction: 0.5,
+    rewindEpoch: 0,
+    epochsPerRound: 1,
+  };
+  const built = baselineContext(method, { targetSparsity: 0.75 });
+  // Adam's moments belong to the weights trained in the round: a round that kept them would
+  // start its rewound weights with momentum from the pruned trajectory.
+  const createSession = built.context.createSession;
+  const events: string[] = [];
+  built.context.createSession = (network) => {
+    const session = createSession(network);
+    const trainEpochs = session.trainEpochs.bind(session);
+    const resetOptimizer = session.resetOptimizer.bind(session);
+    session.trainEpochs = (count, callbacks) => {
+      events.push(`train ${count}`);
+      return trainEpochs(count, callbacks);
+    };
+    session.resetOptimizer = () => {
+      events.push("reset");
+      resetOptimizer();
+    };
+    return session;
+  };
+  const outcome = new ImpPruning().prune(built.context);
+  assert.deepEqual(events, ["train 1", "reset", "train 1", "reset"]);
   outcome.session.network.dispose();
 });

@@ -145,6 +145,24 @@ Deno.test("K-starts (network selection) on synthetic data keeps the fittest of k
   outcome.session.network.dispose();
 });
 
+Deno.test("K-starts: candidates whose masks are sparse enough train on the sparse engine", async () => {
+  await initBackend("wasm");
+  // The fitness callback reads only kept positions, so it must not force the dense path
+  // (about 10 times slower at 98% sparsity); at density 0.2 the auto rule picks sparse.
+  const { context, sessions } = await syntheticContext(kstartsSettings(), {
+    targetSparsity: 0.8,
+    engine: "auto",
+  });
+  const selection = runKStarts(context, kstartsOptions(context, 0.8));
+  assert.equal(sessions.length, 3);
+  for (const session of sessions) assert.deepEqual(session.epochsByEngine, { sparse: 2, dense: 0 });
+  // The sparse engine still reports the kept gradients the fitness sums.
+  for (const candidate of selection.fitness) {
+    assert.ok(candidate.gradient.every((value) => value > 0));
+  }
+  selection.session.network.dispose();
+});
+
 Deno.test("K-starts (layer selection) assembles each layer from its fittest candidate", async () => {
   await initBackend("wasm");
   const { context, sessions } = await syntheticContext(

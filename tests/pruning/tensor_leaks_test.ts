@@ -33,10 +33,19 @@ function settingsFor(name: string): MethodSettings {
 // A study runs hundreds of prunings in one process: a method that leaves a discarded
 // candidate network, scoring batch or gradient tensor behind grows the heap run by run.
 // After pruning, the only tensors left must be those of the outcome's network.
-for (const name of pruningMethodNames()) {
-  Deno.test(`${name}: after pruning, the outcome's network holds the only tensors left`, async () => {
+/** Every registered method, and K-starts with layer selection (it frees its candidates apart). */
+const CASES: { title: string; settings: MethodSettings }[] = [
+  ...pruningMethodNames().map((name) => ({ title: name, settings: settingsFor(name) })),
+  {
+    title: "kstarts (layer selection)",
+    settings: cheapSettings("kstarts", { selection: "layer" }),
+  },
+];
+
+for (const { title, settings } of CASES) {
+  Deno.test(`${title}: after pruning, the outcome's network holds the only tensors left`, async () => {
     await initBackend("wasm");
-    const { context } = await syntheticContext(settingsFor(name), {
+    const { context } = await syntheticContext(settings, {
       targetSparsity: 0.8,
       training: { epochs: 4 },
     });
@@ -45,7 +54,7 @@ for (const name of pruningMethodNames()) {
     probe.dispose();
     const before = tf.memory().numTensors;
     assert.ok(perNetwork > before, "a network holds tensors, so a leaked one is visible");
-    const outcome = getPruningMethod(name).prune(context);
+    const outcome = getPruningMethod(settings.name).prune(context);
     assert.equal(tf.memory().numTensors - before, perNetwork - before);
     outcome.session.network.dispose();
     assert.equal(tf.memory().numTensors, before);
