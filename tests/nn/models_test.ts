@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../../src/nn/backend.ts";
 import { buildModel, initialWeights, modelArchitecture } from "../../src/nn/models.ts";
+import type { LayerShape } from "../../src/nn/network.ts";
 import { Rng } from "../../src/rng.ts";
 
 const input = { inputSize: 784, classes: 10 };
@@ -60,4 +61,25 @@ Deno.test("initial weights are uniform within ±1/sqrt(fan_in), seeded, and buil
   const same = initialWeights(shapes, new Rng(2));
   assert.deepEqual(initialWeights(shapes, new Rng(2)), same);
   assert.notDeepEqual(initialWeights(shapes, new Rng(3)).kernels[0], same.kernels[0]);
+});
+
+Deno.test("initial weights: each layer's generator draws its kernel in position order, then its bias", () => {
+  // The draw order is part of every committed result: a run's weights are a fixed function
+  // of its seed. Layer l draws from rng.fork(name); kernel entry i is the i-th draw mapped to
+  // (2u - 1) times 1 / sqrt(fan-in), rounded to float32, and the bias continues the same stream.
+  const shapes: LayerShape[] = [
+    { name: "dense_1", inputSize: 3, outputSize: 2, activation: "relu" },
+    { name: "dense_2", inputSize: 2, outputSize: 1, activation: "linear" },
+  ];
+  const weights = initialWeights(shapes, new Rng("draw order"));
+  const root = new Rng("draw order");
+  shapes.forEach((shape, layer) => {
+    const stream = root.fork(shape.name);
+    const bound = 1 / Math.sqrt(shape.inputSize);
+    const draw = () => Math.fround((stream.nextFloat() * 2 - 1) * bound);
+    const kernel = Array.from({ length: shape.inputSize * shape.outputSize }, draw);
+    const bias = Array.from({ length: shape.outputSize }, draw);
+    assert.deepEqual([...weights.kernels[layer]], kernel, `${shape.name} kernel`);
+    assert.deepEqual([...weights.biases[layer]], bias, `${shape.name} bias`);
+  });
 });

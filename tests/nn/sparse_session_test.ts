@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../../src/nn/backend.ts";
-import { chooseEngine, SPARSE_ENGINE_MAX_DENSITY } from "../../src/nn/engine_choice.ts";
+import {
+  chooseEngine,
+  maskDensity,
+  SPARSE_ENGINE_MAX_DENSITY,
+} from "../../src/nn/engine_choice.ts";
 import type { MaskedNetwork, Masks } from "../../src/nn/network.ts";
 import { type SessionOptions, TrainingSession } from "../../src/nn/train.ts";
 import { randomMasks } from "../../src/pruning/random.ts";
@@ -149,6 +153,20 @@ Deno.test("engine choice: auto trains sparse at or below the crossover density, 
   assert.equal(chooseEngine("sparse", all), "sparse");
   sparse.network.dispose();
   dense.network.dispose();
+});
+
+Deno.test("maskDensity: kept weights over all weights, pooled across layers; 1 without weights", () => {
+  // Pooled, not the mean of per-layer densities: 3 of 4 and 1 of 8 keep 4 of 12, not 7/16.
+  assert.equal(
+    maskDensity([Float32Array.of(1, 0, 1, 1), Float32Array.of(0, 0, 1, 0, 0, 0, 0, 0)]),
+    4 / 12,
+  );
+  assert.equal(maskDensity([Float32Array.of(0, 0)]), 0);
+  assert.equal(maskDensity([Float32Array.of(1)]), 1);
+  // A network without weights trains like a dense one (there is nothing to skip).
+  assert.equal(maskDensity([]), 1);
+  assert.equal(maskDensity([new Float32Array(0)]), 1);
+  assert.equal(chooseEngine("auto", []), "dense");
 });
 
 Deno.test("sparse engine: a callback reading only kept gradients gets each step's gradients, zero where pruned, as the dense path computes them", async () => {
