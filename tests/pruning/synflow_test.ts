@@ -79,6 +79,33 @@ Deno.test("synflowScores: one score by hand on a 2-2-1 chain", () => {
   assert.ok(Math.abs(scores[1][1] * scale - 36) < 1e-9);
 });
 
+Deno.test("synflowScores: a 3-2-1 network (input wider than the hidden layer), every score by hand", () => {
+  // |W1| rows are inputs: [[1, 3], [3, 4], [5, 6]], |W2| = [2, 1] (signs must not matter).
+  // Hidden flow: [1 + 3 + 5, 3 + 4 + 6] = [9, 13]; R = 9 * 2 + 13 * 1 = 31.
+  // Score of W1[r][c] = |W1[r][c]| * |W2[c]|; of W2[c] = hidden flow c * |W2[c]|.
+  const shapes = [{ inputSize: 3, outputSize: 2 }, { inputSize: 2, outputSize: 1 }];
+  const kernels = [Float32Array.of(1, -3, 3, 4, -5, 6), Float32Array.of(2, -1)];
+  const { scores, flow, logScale } = synflowScores(shapes, kernels, denseMasks([6, 2]));
+  const scale = Math.exp(logScale);
+  // Relative error of a few float64 products, sums and one exp(log()) round trip.
+  const close = (actual: number, expected: number, what: string) =>
+    assert.ok(Math.abs(actual - expected) <= 1e-12 * expected, `${what}: ${actual} vs ${expected}`);
+  close(flow * scale, 31, "R");
+  [2, 3, 6, 4, 10, 6].forEach((expected, index) =>
+    close(scores[0][index] * scale, expected, `W1 ${index}`)
+  );
+  [18, 13].forEach((expected, index) => close(scores[1][index] * scale, expected, `W2 ${index}`));
+  // One round at 1/6 of each layer: layer 0 loses its lowest score (position 0, score 2),
+  // layer 1 keeps both (round(2 / 6) = 0).
+  const masks = synflowMasks(shapes, kernels, denseMasks([6, 2]), {
+    sparsity: 1 / 6,
+    rounds: 1,
+    schedule: "exponential",
+    allocation: "uniform",
+  });
+  assert.deepEqual(masks, [Float32Array.of(0, 1, 1, 1, 1, 1), Float32Array.of(1, 1)]);
+});
+
 Deno.test("synflowScores: deep products with huge weights stay finite; a dead layer gives zeros", () => {
   const widths = new Array(21).fill(30);
   const shapes = shapesOf(widths, "softmax-cross-entropy");
@@ -104,6 +131,10 @@ Deno.test("synflowScores: deep products with huge weights stay finite; a dead la
 Deno.test("synflowDensity: exponential and linear schedules end exactly at the target", () => {
   assert.equal(synflowDensity(0.9, 100, 100, "exponential"), 1 - 0.9);
   assert.equal(synflowDensity(0.9, 100, 100, "linear"), 1 - 0.9);
+  // The last round returns 1 - target itself, not the schedule's formula, which is a hair
+  // off for some targets: 1 - 0.7 * 3 / 3 = 0.30000000000000016, 1 - 0.7 = 0.30000000000000004.
+  assert.equal(synflowDensity(0.7, 3, 3, "linear"), 1 - 0.7);
+  assert.equal(synflowDensity(0.98, 5, 5, "linear"), 1 - 0.98);
   assert.ok(Math.abs(synflowDensity(0.99, 50, 100, "exponential") - 0.1) < 1e-12);
   assert.ok(Math.abs(synflowDensity(0.9, 50, 100, "linear") - 0.55) < 1e-12);
   assert.ok(Math.abs(synflowDensity(0.9, 1, 4, "exponential") - Math.pow(0.1, 0.25)) < 1e-12);
