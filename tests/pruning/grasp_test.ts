@@ -174,10 +174,56 @@ for (
     assert.deepEqual(network.kernels, before);
     const again = forwardBackward(network, batches[0].inputs, batches[0].targets);
     assert.ok(relativeDifference(again.gradients.map((g) => g.kernel), reference.gradient) < 1e-5);
+    // The loss reported is the batch's mean loss at the unperturbed weights (float32 graph).
+    assert.ok(
+      Math.abs(product.loss - again.loss) <= 1e-6 * Math.abs(again.loss),
+      `loss ${product.loss} vs ${again.loss}`,
+    );
     disposeScoringBatches(batches);
     network.dispose();
   });
 }
+
+Deno.test("hessianGradientProduct: pruned positions get 0; with no kept gradient it takes no step", async () => {
+  await initBackend("wasm");
+  const { context, data } = baselineContext({ name: "grasp", label: "grasp" }, {
+    targetSparsity: 0.5,
+    widths: [8, 6, 5, 4],
+    loss: "softmax-cross-entropy",
+    count: 16,
+  });
+  const batches = loadScoringBatches(data, 16, 1, new Rng("batches"));
+  const network = context.createNetwork();
+  // The weights from inputs 4-7 (positions 24-47 of the 8 x 6 kernel) pruned: those
+  // positions have no H g.
+  network.setMasks([
+    Float32Array.from({ length: 48 }, (_, index) => (index < 24 ? 1 : 0)),
+    new Float32Array(30).fill(1),
+    new Float32Array(20).fill(1),
+  ]);
+  const product = hessianGradientProduct(network, batches);
+  assert.ok(product.step > 0);
+  for (let index = 24; index < 48; index++) {
+    assert.equal(product.hessianGradient[0][index], 0, `pruned position ${index}`);
+    assert.equal(product.gradient[0][index], 0, `pruned position ${index}`);
+  }
+  assert.ok(product.hessianGradient[0].some((value, index) => index < 24 && value !== 0));
+  // The output layer pruned away: nothing reaches the loss, every kept gradient is 0 while
+  // the kept weights are not. A step of relativeStep * ||w|| / 0 would be infinite (and the
+  // perturbed weights NaN), so none is taken and H g is 0.
+  network.setMasks([
+    new Float32Array(48).fill(1),
+    new Float32Array(30).fill(1),
+    new Float32Array(20),
+  ]);
+  const collapsed = hessianGradientProduct(network, batches);
+  assert.equal(collapsed.step, 0);
+  for (const values of [...collapsed.gradient, ...collapsed.hessianGradient]) {
+    assert.ok(values.every((value) => value === 0));
+  }
+  disposeScoringBatches(batches);
+  network.dispose();
+});
 
 Deno.test("hessianGradientProduct: freezing the ReLU pattern ignores kinks a step crosses", async () => {
   await initBackend("wasm");
