@@ -117,7 +117,9 @@ for (const test of CASES) {
         Math.abs(sparseLoss - dense.loss) <= 1e-5 * Math.abs(dense.loss) + 1e-7,
         `${where}: loss ${sparseLoss} vs ${dense.loss}`,
       );
-      trainer.readGradients().forEach((gradient, layer) => {
+      const gradients = trainer.readGradients();
+      assert.equal(gradients.length, network.shapes.length, `${where}: one entry per layer`);
+      gradients.forEach((gradient, layer) => {
         assertClose(
           gradient.kernel,
           maskedGradient(dense.gradients[layer].kernel, masks[layer]),
@@ -381,3 +383,28 @@ for (const optimizer of ["adam", "sgd"] as const) {
     });
   }
 }
+
+Deno.test("sparse engine: a state of another layout and an empty or oversized batch are refused", async () => {
+  await initBackend("wasm");
+  const network = tinyNetwork([6, 4, 3], "softmax-cross-entropy", "refusals");
+  const settings = trainingSettings({ batchSize: 4 });
+  const trainer = new SparseTrainer(network.shapes, network.loss, settings);
+  const state = createOptimizer(settings, network).saveState();
+  assert.throws(
+    () => trainer.load(network, { ...state, slots: state.slots.slice(1) }),
+    /optimizer state has 7 slots, expected another count/,
+  );
+  trainer.load(network, state);
+  const data = randomSplit(8, 6, 3, false);
+  const order = Int32Array.from({ length: 8 }, (_, index) => index);
+  assert.throws(
+    () => trainer.computeGradients(data.inputs, data.targets, order, 2, 2),
+    /batch of 0 examples; the trainer takes 1 to 4/,
+  );
+  assert.throws(
+    () => trainer.computeGradients(data.inputs, data.targets, order, 0, 5),
+    /batch of 5 examples; the trainer takes 1 to 4/,
+  );
+  assert.ok(Number.isFinite(trainer.computeGradients(data.inputs, data.targets, order, 0, 1)));
+  network.dispose();
+});
