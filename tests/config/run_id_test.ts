@@ -17,6 +17,13 @@ Deno.test("canonicalJson sorts keys recursively and drops whitespace", () => {
   assert.equal(canonicalJson("é\n"), '"é\\n"');
   assert.throws(() => canonicalJson({ a: NaN }), TypeError);
   assert.throws(() => canonicalJson([undefined]), TypeError);
+  // Functions, symbols and bigints have no JSON form: an error, never an empty object "{}".
+  for (const value of [() => 1, Symbol("s"), 1n, undefined]) {
+    assert.throws(
+      () => canonicalJson({ setting: [value] }),
+      /^TypeError: canonicalJson: cannot encode a value of type (function|symbol|bigint|undefined)$/,
+    );
+  }
 });
 
 Deno.test("sha256Hex matches the known digest", () => {
