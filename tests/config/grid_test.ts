@@ -132,3 +132,58 @@ Deno.test("a file's grid values are validated like the rest of the file", () => 
     includes: ["expected at least 1 item, found []"],
   });
 });
+
+Deno.test("every kind of grid path writes its own setting, with single-value axes", () => {
+  const experiment = experimentFrom({
+    grid: {
+      dataset: ["mnist"],
+      backend: ["cpu"],
+      engine: ["dense"],
+      "model.hidden": [[40, 20]],
+      "training.momentum": [0.5],
+    },
+  });
+  const specs = expandExperiment(experiment);
+  // Axes of one value each multiply nothing.
+  assert.equal(specs.length, expandExperiment(experimentFrom({})).length);
+  for (const spec of specs) {
+    assert.equal(spec.dataset, "mnist");
+    assert.equal(spec.backend, "cpu");
+    assert.equal(spec.engine, "dense");
+    assert.deepEqual(spec.model, { kind: "mlp", hidden: [40, 20] });
+    // Nothing strays into the training settings.
+    assert.deepEqual(spec.training, {
+      optimizer: "adam",
+      learningRate: 0.001,
+      momentum: 0.5,
+      batchSize: 64,
+      epochs: 20,
+    });
+  }
+  const model = expandExperiment(
+    experimentFrom({ grid: { model: [{ kind: "autoencoder", hidden: [32, 8, 32] }] } }),
+  );
+  assert.ok(model.length > 0);
+  for (const run of model) {
+    assert.deepEqual(run.model, { kind: "autoencoder", hidden: [32, 8, 32] });
+  }
+});
+
+Deno.test("a hand-built experiment with an empty grid axis is a ConfigError naming the axis", () => {
+  const experiment = experimentFrom({});
+  assertConfigError(
+    () =>
+      expandExperiment({
+        ...experiment,
+        grid: [
+          { path: "training.epochs", values: [5] },
+          { path: "training.batchSize", values: [] },
+        ],
+      }),
+    {
+      file: FILE,
+      path: '$.grid["training.batchSize"]',
+      includes: ["expected a non-empty array of values (axis 2)"],
+    },
+  );
+});
