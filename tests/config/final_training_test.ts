@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { maskEpochUse } from "../../src/config/epoch_budget.ts";
+import {
+  epochRequirement,
+  finalTrainingProblem,
+  maskEpochUse,
+} from "../../src/config/epoch_budget.ts";
 import { parseExperimentText } from "../../src/config/parse_experiment.ts";
 import { assertConfigError, minimalFile } from "./helpers.ts";
 
@@ -29,6 +33,13 @@ Deno.test("maskEpochUse: the epochs spent on the final network before its mask i
     },
   );
   assert.deepEqual(maskEpochUse(method({ name: "imp", rewindEpoch: 2 }))?.epochs, 2);
+  assert.deepEqual(maskEpochUse(method({ name: "imp", rewindEpoch: 1 })), {
+    parameter: "rewindEpoch",
+    epochs: 1,
+    expression: "rewindEpoch = 1",
+  });
+  // A name the registry does not know (the schema reports it elsewhere) needs nothing.
+  assert.equal(maskEpochUse(method({ name: "no-such-method" })), null);
   assert.equal(maskEpochUse(method({ name: "imp", rewindEpoch: 0 })), null);
   assert.equal(maskEpochUse(method({ name: "random" })), null);
   // A restart trains the whole budget on the final mask.
@@ -40,6 +51,39 @@ Deno.test("maskEpochUse: the epochs spent on the final network before its mask i
     maskEpochUse(method({ name: "kstarts", selectionEpochs: 9, sanityCheck: "shuffle-layer" })),
     null,
   );
+});
+
+Deno.test("epochRequirement: what each method asks of training.epochs, by hand", () => {
+  const method = (settings: Record<string, unknown>) => ({ label: "m", ...settings }) as never;
+  assert.deepEqual(epochRequirement(method({ name: "kstarts", selectionEpochs: 4 })), {
+    parameter: "selectionEpochs",
+    minimumEpochs: 4,
+    expression: "selectionEpochs",
+    comparison: "<=",
+    found: "4",
+  });
+  assert.deepEqual(
+    epochRequirement(method({ name: "kstarts+dissipating", selectionEpochs: 2, pruningEpochs: 3 })),
+    {
+      parameter: "pruningEpochs",
+      minimumEpochs: 5,
+      expression: "selectionEpochs + pruningEpochs",
+      comparison: "<=",
+      found: "2 + 3 = 5",
+    },
+  );
+  // IMP rounds of training.epochs each: the rewind point must lie before a round's end.
+  assert.deepEqual(epochRequirement(method({ name: "imp", rewindEpoch: 3 })), {
+    parameter: "rewindEpoch",
+    minimumEpochs: 4,
+    expression: "rewindEpoch",
+    comparison: "<",
+    found: "3",
+  });
+  // Rounds of their own length, methods without epochs of their own, unknown names: nothing.
+  assert.equal(epochRequirement(method({ name: "imp", rewindEpoch: 3, epochsPerRound: 5 })), null);
+  assert.equal(epochRequirement(method({ name: "random" })), null);
+  assert.equal(epochRequirement(method({ name: "no-such-method" })), null);
 });
 
 Deno.test("the final mask must train 15 of 20 epochs by default: 5 dissipation epochs pass, 6 fail", () => {
