@@ -150,3 +150,45 @@ Deno.test("overrides: applySettingOverrides creates missing objects and leaves t
   assert.equal(applied.locate(["training", "batchSize"]), "$.training.batchSize");
   assert.equal(applied.locate(["training", "epochs"]), "--set training.epochs");
 });
+
+Deno.test("overrides: an array index must be a whole number inside the array; the last one is written", () => {
+  const source = { sparsities: [0.5, 0.9], methods: [{ name: "random" }] };
+  const set = (path: string, value: unknown) =>
+    applySettingOverrides(source, [{ path, value }], "f.json").document;
+  assert.deepEqual(set("sparsities.1", 0.8), { ...source, sparsities: [0.5, 0.8] });
+  assert.deepEqual(set("sparsities.0", 0.3), { ...source, sparsities: [0.3, 0.9] });
+  assert.deepEqual(set("methods.0.name", "kstarts"), { ...source, methods: [{ name: "kstarts" }] });
+  for (const segment of ["2", "-1", "x"]) {
+    assert.throws(
+      () => set(`sparsities.${segment}`, 0.1),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message ===
+          `f.json: --set sparsities.${segment}: "${segment}" is not an index of $.sparsities ` +
+            "(an array of 2)",
+      segment,
+    );
+  }
+});
+
+Deno.test("overrides: a problem is named after the most specific --set, or the one it lies on the way to", () => {
+  const applied = applySettingOverrides(
+    {},
+    [
+      { path: "grid", value: { "training.learningRate": [1, 2] } },
+      { path: "grid.training.learningRate", value: [3, 4] },
+      { path: "trainig.epochs", value: 5 },
+    ],
+    "f.json",
+  );
+  // Both the whole grid and its key were set: the key's --set is the one to name.
+  assert.equal(
+    applied.locate(["grid", "training.learningRate", 1]),
+    "--set grid.training.learningRate[1]",
+  );
+  // The misspelt key "trainig" exists only because a --set made it on the way.
+  assert.equal(applied.locate(["trainig"]), "--set trainig.epochs");
+  // Settings no --set touched or passed through keep their place in the file.
+  assert.equal(applied.locate(["methods"]), "$.methods");
+  assert.equal(applied.locate(["trainig", "batchSize"]), "$.trainig.batchSize");
+});
