@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { methodAllocation } from "../../src/config/consistency.ts";
 import { expandExperiment } from "../../src/config/grid.ts";
 import { parseExperimentText } from "../../src/config/parse_experiment.ts";
 import type { Experiment } from "../../src/config/experiment.ts";
@@ -186,4 +187,32 @@ Deno.test("a hand-built experiment with an empty grid axis is a ConfigError nami
       includes: ["expected a non-empty array of values (axis 2)"],
     },
   );
+});
+
+Deno.test("a grid axis may not repeat a value, and a method may use the whole of a grid's epochs", () => {
+  assertConfigError(
+    () => experimentFrom({ grid: { "training.learningRate": [0.01, 0.001, 0.01] } }),
+    {
+      file: FILE,
+      path: '$.grid["training.learningRate"][2]',
+      includes: ['duplicate of $.grid["training.learningRate"][0] (0.01)'],
+    },
+  );
+  // K-starts may spend every epoch on selection when it retrains (the final mask then trains
+  // the whole budget again): 3 selection epochs fit a budget of 3, not of 2.
+  const method = { name: "kstarts", selectionEpochs: 3, retrain: true };
+  const fits = experimentFrom({ methods: [method], grid: { "training.epochs": [3, 4] } });
+  assert.ok(expandExperiment(fits).length > 0);
+  assertConfigError(
+    () => experimentFrom({ methods: [method], grid: { "training.epochs": [2, 4] } }),
+    { file: FILE, path: '$.grid["training.epochs"][0]', includes: ["expected an integer >= 3"] },
+  );
+});
+
+Deno.test("methodAllocation: only an allocation's name is one", () => {
+  assert.equal(methodAllocation("global"), "global");
+  assert.equal(methodAllocation("output-half"), "output-half");
+  assert.equal(methodAllocation("layerwise"), null);
+  assert.equal(methodAllocation(undefined), null);
+  assert.equal(methodAllocation(0.5), null);
 });
