@@ -225,6 +225,42 @@ Deno.test("hessianGradientProduct: pruned positions get 0; with no kept gradient
   network.dispose();
 });
 
+Deno.test("hessianGradientProduct: small weights still take a step; zero weights take none", async () => {
+  await initBackend("wasm");
+  const widths = [8, 6, 5, 4];
+  const { context, data, weights } = baselineContext({ name: "grasp", label: "grasp" }, {
+    targetSparsity: 0.5,
+    widths,
+    count: 16,
+  });
+  const batches = loadScoringBatches(data, 16, 1, new Rng("batches"));
+  // Kernels scaled to a norm well below 1: the step is relative to ||w||, so it still exists.
+  const network = context.createNetwork();
+  network.setWeights({
+    kernels: weights.kernels.map((kernel) => kernel.map((value) => value / 100)),
+    biases: weights.biases,
+  });
+  const kernelNorm = Math.sqrt(
+    network.kernels.reduce((sum, kernel) => sum + kernel.reduce((s, v) => s + v * v, 0), 0),
+  );
+  assert.ok(kernelNorm < 1, `kernel norm ${kernelNorm}`);
+  const small = hessianGradientProduct(network, batches);
+  assert.ok(small.step > 0);
+  assert.ok(small.hessianGradient.some((values) => values.some((value) => value !== 0)));
+  // Zero kernels with nonzero biases: the gradient is not 0 but ||w|| is, so a step of
+  // relativeStep * 0 / ||g|| would divide 0 by 0; none is taken and H g is 0.
+  network.setWeights({
+    kernels: weights.kernels.map((kernel) => kernel.map(() => 0)),
+    biases: weights.biases,
+  });
+  const zero = hessianGradientProduct(network, batches);
+  assert.ok(zero.gradient.some((values) => values.some((value) => value !== 0)));
+  assert.equal(zero.step, 0);
+  for (const values of zero.hessianGradient) assert.ok(values.every((value) => value === 0));
+  disposeScoringBatches(batches);
+  network.dispose();
+});
+
 Deno.test("hessianGradientProduct: freezing the ReLU pattern ignores kinks a step crosses", async () => {
   await initBackend("wasm");
   // One hidden unit whose pre-activation sits just above 0 (bias 1e-4): the
