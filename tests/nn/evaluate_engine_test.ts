@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../../src/nn/backend.ts";
 import * as tf from "../../src/nn/tf.ts";
-import { evaluate, TrainingSession } from "../../src/nn/train.ts";
+import { evaluate, prepareSplit, TrainingSession } from "../../src/nn/train.ts";
 import { Rng } from "../../src/rng.ts";
 import { randomSplit, tinyNetwork, trainingSettings } from "./fixtures.ts";
 
@@ -57,4 +57,27 @@ Deno.test("evaluate: the default chunk is 2000 examples, as every committed resu
   assert.deepEqual(byDefault, evaluate(network, split, 2000));
   assert.notEqual(byDefault.loss, evaluate(network, split, 1999).loss);
   network.dispose();
+});
+
+Deno.test("evaluate: the dense path frees the batch tensors of every chunk", async () => {
+  await initBackend("wasm");
+  for (const autoencoder of [false, true]) {
+    const network = autoencoder
+      ? tinyNetwork([20, 12, 20], "mean-squared-error", "dense evaluation")
+      : tinyNetwork([20, 12, 4], "softmax-cross-entropy", "dense evaluation");
+    const split = randomSplit(40, 20, 4, autoencoder, "dense evaluation data");
+    const before = tf.memory().numTensors;
+    evaluate(network, split, 16, "dense");
+    assert.equal(tf.memory().numTensors, before, autoencoder ? "autoencoder" : "classifier");
+    network.dispose();
+  }
+});
+
+Deno.test("prepareSplit: images that are not count x inputSize values are refused", () => {
+  const split = { images: new Float32Array(10), labels: new Uint8Array(3), count: 3 };
+  assert.throws(
+    () => prepareSplit(split, 4, 2, false),
+    /^Error: split holds 10 values, expected 3 x 4$/,
+  );
+  assert.equal(prepareSplit({ ...split, images: new Float32Array(12) }, 4, 2, false).count, 3);
 });
