@@ -81,3 +81,35 @@ Deno.test("prepareSplit: images that are not count x inputSize values are refuse
   );
   assert.equal(prepareSplit({ ...split, images: new Float32Array(12) }, 4, 2, false).count, 3);
 });
+
+Deno.test("TrainingSession: the seed sets the shuffle, so another seed trains another trajectory", async () => {
+  await initBackend("wasm");
+  const split = randomSplit(40, 20, 4, false, "shuffle data");
+  const trained = (seed: number) => {
+    const network = tinyNetwork([20, 12, 4], "softmax-cross-entropy", "shuffle");
+    new TrainingSession(network, split, trainingSettings({ batchSize: 8 }), seed).trainEpochs(1);
+    const weights = network.getWeights();
+    network.dispose();
+    return weights;
+  };
+  assert.deepEqual(trained(1), trained(1));
+  assert.notDeepEqual(trained(1), trained(2));
+});
+
+Deno.test("TrainingSession: a loss that stops being finite ends training there, reported with a NaN epoch", async () => {
+  await initBackend("wasm");
+  const split = randomSplit(40, 20, 4, false, "divergence data");
+  const network = tinyNetwork([20, 12, 4], "softmax-cross-entropy", "divergence");
+  const settings = trainingSettings({ optimizer: "sgd", learningRate: 1e30, batchSize: 8 });
+  const session = new TrainingSession(network, split, settings, 3);
+  const outcome = session.trainEpochs(5);
+  assert.ok(outcome.divergedAt !== undefined, "a learning rate of 1e30 diverges");
+  const { epoch, step } = outcome.divergedAt;
+  assert.ok(epoch >= 1 && epoch <= 5 && step >= 1 && step <= 5, JSON.stringify(outcome.divergedAt));
+  // One loss per epoch run, the diverged one NaN; nothing trained after it.
+  assert.equal(outcome.epochLosses.length, epoch);
+  assert.ok(Number.isNaN(outcome.epochLosses[epoch - 1]));
+  assert.ok(outcome.epochLosses.slice(0, epoch - 1).every(Number.isFinite));
+  assert.equal(session.epochsDone, epoch);
+  network.dispose();
+});
