@@ -113,3 +113,31 @@ Deno.test("TrainingSession: a loss that stops being finite ends training there, 
   assert.equal(session.epochsDone, epoch);
   network.dispose();
 });
+
+Deno.test("TrainingSession: an epoch's loss is the mean of its batches' losses", async () => {
+  await initBackend("wasm");
+  for (const engine of ["dense", "auto"] as const) {
+    const network = tinyNetwork([20, 12, 4], "softmax-cross-entropy", "epoch loss");
+    const rng = new Rng("epoch loss masks");
+    network.setMasks(network.masks.map((mask) => mask.map(() => (rng.nextFloat() < 0.2 ? 1 : 0))));
+    const split = randomSplit(40, 20, 4, false, "epoch loss data");
+    const session = new TrainingSession(network, split, trainingSettings({ batchSize: 8 }), 4, {
+      engine,
+    });
+    const losses: number[] = [];
+    const outcome = session.trainEpochs(2, {
+      keptGradientsOnly: true,
+      onBatchEnd: ({ epoch, loss }) => {
+        if (epoch === 2) losses.push(loss);
+      },
+    });
+    // Five batches of 8; the mean of five float32 losses, summed in float64.
+    assert.equal(losses.length, 5);
+    const mean = losses.reduce((sum, loss) => sum + loss, 0) / 5;
+    assert.ok(
+      Math.abs(outcome.epochLosses[1] - mean) <= 1e-6 * mean,
+      `${engine}: ${outcome.epochLosses[1]} vs ${mean}`,
+    );
+    network.dispose();
+  }
+});
