@@ -99,19 +99,28 @@ Deno.test("TrainingSession: the seed sets the shuffle, so another seed trains an
 Deno.test("TrainingSession: a loss that stops being finite ends training there, reported with a NaN epoch", async () => {
   await initBackend("wasm");
   const split = randomSplit(40, 20, 4, false, "divergence data");
-  const network = tinyNetwork([20, 12, 4], "softmax-cross-entropy", "divergence");
-  const settings = trainingSettings({ optimizer: "sgd", learningRate: 1e30, batchSize: 8 });
-  const session = new TrainingSession(network, split, settings, 3);
-  const outcome = session.trainEpochs(5);
-  assert.ok(outcome.divergedAt !== undefined, "a learning rate of 1e30 diverges");
-  const { epoch, step } = outcome.divergedAt;
-  assert.ok(epoch >= 1 && epoch <= 5 && step >= 1 && step <= 5, JSON.stringify(outcome.divergedAt));
-  // One loss per epoch run, the diverged one NaN; nothing trained after it.
-  assert.equal(outcome.epochLosses.length, epoch);
-  assert.ok(Number.isNaN(outcome.epochLosses[epoch - 1]));
-  assert.ok(outcome.epochLosses.slice(0, epoch - 1).every(Number.isFinite));
-  assert.equal(session.epochsDone, epoch);
-  network.dispose();
+  for (const engine of ["dense", "auto"] as const) {
+    const network = tinyNetwork([20, 12, 4], "softmax-cross-entropy", "divergence");
+    // At density 0.2 "auto" trains on the sparse engine, which detects divergence on its own.
+    const rng = new Rng("divergence masks");
+    network.setMasks(network.masks.map((mask) => mask.map(() => (rng.nextFloat() < 0.2 ? 1 : 0))));
+    const settings = trainingSettings({ optimizer: "sgd", learningRate: 1e30, batchSize: 8 });
+    const session = new TrainingSession(network, split, settings, 3, { engine });
+    const outcome = session.trainEpochs(5);
+    assert.ok(outcome.divergedAt !== undefined, `${engine}: a learning rate of 1e30 diverges`);
+    const { epoch, step } = outcome.divergedAt;
+    assert.ok(
+      epoch >= 1 && epoch <= 5 && step >= 1 && step <= 5,
+      JSON.stringify(outcome.divergedAt),
+    );
+    // One loss per epoch run, the diverged one NaN; nothing trained after it.
+    assert.equal(outcome.epochLosses.length, epoch);
+    assert.ok(Number.isNaN(outcome.epochLosses[epoch - 1]));
+    assert.ok(outcome.epochLosses.slice(0, epoch - 1).every(Number.isFinite));
+    assert.equal(session.epochsDone, epoch);
+    assert.equal(session.epochsByEngine[engine === "auto" ? "sparse" : "dense"], epoch);
+    network.dispose();
+  }
 });
 
 Deno.test("TrainingSession: an epoch's loss is the mean of its batches' losses", async () => {
