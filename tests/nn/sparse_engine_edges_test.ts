@@ -40,6 +40,8 @@ Deno.test("sparse engine: a trainer with no network loaded refuses to train or s
   const refused = /^Error: the sparse trainer has no network loaded$/;
   assert.throws(() => trainer.store(network), refused);
   assert.throws(() => trainer.computeGradients(data.inputs, data.targets, order, 0, 4), refused);
+  assert.throws(() => trainer.applyUpdate(), refused);
+  assert.throws(() => trainer.copyGradients(trainer.gradientBuffers()), refused);
   network.dispose();
 });
 
