@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { initBackend } from "../../src/nn/backend.ts";
 import { ImpPruning, impPruningEpochs, impRoundSparsities } from "../../src/pruning/imp.ts";
 import { magnitudeMasks } from "../../src/pruning/magnitude.ts";
+import type { TrainingOutcome } from "../../src/nn/train.ts";
+import type { PruningContext } from "../../src/pruning/method.ts";
 import { baselineContext, prunedCounts, uniformCounts } from "./baseline_fixtures.ts";
 
 Deno.test("impRoundSparsities: rounds of 1 - (1 - p)^r, the last exactly the target", () => {
@@ -152,29 +154,56 @@ Deno.test("ImpPruning: epochsPerRound defaults to training.epochs; target 0 trai
   assert.throws(() => new ImpPruning().prune(invalid.context), /rewindEpoch/);
 });
 
-Deno.test("ImpPruning: a divergence while training to the rewind point stops IMP there and is reported", async () => {
-  await initBackend("wasm");
+/** An IMP context on the fixture network: uniform allocation, each round pruning half of what is left. */
+function impContext(rewindEpoch: number, epochsPerRound: number, targetSparsity: number) {
   const method = {
     name: "imp",
     label: "imp",
     allocation: "uniform",
     pruneFraction: 0.5,
-    rewindEpoch: 1,
-    epochsPerRound: 3,
+    rewindEpoch,
+    epochsPerRound,
   };
-  const built = baselineContext(method, { targetSparsity: 0.75 });
-  // The session reports a divergence at step 2 of epoch 1, as trainEpochs does when a loss is
-  // not finite: that is before the rewind point (epoch 1) is reached.
-  const createSession = built.context.createSession;
-  let calls = 0;
-  built.context.createSession = (network) => {
+  return baselineContext(method, { targetSparsity });
+}
+
+/**
+ * Routes every session the context creates through `hooks`: `train` sees each trainEpochs
+ * call and may call through to the real one, `reset` likewise for resetOptimizer.
+ */
+function watchSessions(
+  context: PruningContext,
+  hooks: {
+    train?: (count: number, through: () => TrainingOutcome) => TrainingOutcome;
+    reset?: (through: () => void) => void;
+  },
+): void {
+  const createSession = context.createSession;
+  context.createSession = (network) => {
     const session = createSession(network);
-    session.trainEpochs = () => {
-      calls++;
-      return { epochLosses: [Number.NaN], divergedAt: { epoch: 1, step: 2 } };
-    };
+    const trainEpochs = session.trainEpochs.bind(session);
+    const resetOptimizer = session.resetOptimizer.bind(session);
+    const { train, reset } = hooks;
+    if (train) {
+      session.trainEpochs = (count, callbacks) => train(count, () => trainEpochs(count, callbacks));
+    }
+    if (reset) session.resetOptimizer = () => reset(resetOptimizer);
     return session;
   };
+}
+
+Deno.test("ImpPruning: a divergence while training to the rewind point stops IMP there and is reported", async () => {
+  await initBackend("wasm");
+  const built = impContext(1, 3, 0.75);
+  // The session reports a divergence at step 2 of epoch 1, as trainEpochs does when a loss is
+  // not finite: that is before the rewind point (epoch 1) is reached.
+  let calls = 0;
+  watchSessions(built.context, {
+    train: () => {
+      calls++;
+      return { epochLosses: [Number.NaN], divergedAt: { epoch: 1, step: 2 } };
+    },
+  });
   const outcome = new ImpPruning().prune(built.context);
   assert.equal(calls, 1, "nothing trained after the divergence");
   assert.deepEqual(outcome.divergedAt, { epoch: 1, step: 2 });
@@ -187,34 +216,21 @@ Deno.test("ImpPruning: a divergence while training to the rewind point stops IMP
 
 Deno.test("ImpPruning: a divergence in a later round stops IMP after the rounds that finished", async () => {
   await initBackend("wasm");
-  const method = {
-    name: "imp",
-    label: "imp",
-    allocation: "uniform",
-    pruneFraction: 0.5,
-    rewindEpoch: 0,
-    epochsPerRound: 2,
-  };
-  const built = baselineContext(method, { targetSparsity: 0.9 });
+  const built = impContext(0, 2, 0.9);
   // Round 1 trains and prunes normally; round 2's training reports a divergence.
-  const createSession = built.context.createSession;
   let calls = 0;
   let resets = 0;
-  built.context.createSession = (network) => {
-    const session = createSession(network);
-    const trainEpochs = session.trainEpochs.bind(session);
-    const resetOptimizer = session.resetOptimizer.bind(session);
-    session.trainEpochs = (count, callbacks) => {
+  watchSessions(built.context, {
+    train: (_, through) => {
       calls++;
       if (calls === 2) return { epochLosses: [0.5, Number.NaN], divergedAt: { epoch: 2, step: 3 } };
-      return trainEpochs(count, callbacks);
-    };
-    session.resetOptimizer = () => {
+      return through();
+    },
+    reset: (through) => {
       resets++;
-      resetOptimizer();
-    };
-    return session;
-  };
+      through();
+    },
+  });
   const outcome = new ImpPruning().prune(built.context);
   assert.equal(calls, 2, "nothing trained after the divergence");
   assert.deepEqual(outcome.divergedAt, { epoch: 2, step: 3 });
@@ -228,33 +244,20 @@ Deno.test("ImpPruning: a divergence in a later round stops IMP after the rounds 
 
 Deno.test("ImpPruning: every round rewinds the optimizer state with the weights", async () => {
   await initBackend("wasm");
-  const method = {
-    name: "imp",
-    label: "imp",
-    allocation: "uniform",
-    pruneFraction: 0.5,
-    rewindEpoch: 0,
-    epochsPerRound: 1,
-  };
-  const built = baselineContext(method, { targetSparsity: 0.75 });
+  const built = impContext(0, 1, 0.75);
   // Adam's moments belong to the weights trained in the round: a round that kept them would
   // start its rewound weights with momentum from the pruned trajectory.
-  const createSession = built.context.createSession;
   const events: string[] = [];
-  built.context.createSession = (network) => {
-    const session = createSession(network);
-    const trainEpochs = session.trainEpochs.bind(session);
-    const resetOptimizer = session.resetOptimizer.bind(session);
-    session.trainEpochs = (count, callbacks) => {
+  watchSessions(built.context, {
+    train: (count, through) => {
       events.push(`train ${count}`);
-      return trainEpochs(count, callbacks);
-    };
-    session.resetOptimizer = () => {
+      return through();
+    },
+    reset: (through) => {
       events.push("reset");
-      resetOptimizer();
-    };
-    return session;
-  };
+      through();
+    },
+  });
   const outcome = new ImpPruning().prune(built.context);
   assert.deepEqual(events, ["train 1", "reset", "train 1", "reset"]);
   outcome.session.network.dispose();
