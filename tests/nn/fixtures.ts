@@ -4,6 +4,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import type { MethodSettings, TrainingSettings } from "../../src/config/types.ts";
 import type { EngineSetting } from "../../src/nn/engine_choice.ts";
 import { loadDataset } from "../../src/data/registry.ts";
@@ -145,4 +146,22 @@ export async function syntheticContext(
     methodRng: (name) => seedRng.fork(`pruning/${name}`),
   };
   return { context, sessions, weights };
+}
+
+/**
+ * Asserts `actual` equals `expected` entry by entry within 1e-6: the float32 rounding of
+ * hand-computed optimiser updates of values near 1.
+ */
+export function assertWithinMillionth(
+  actual: ArrayLike<number>,
+  expected: number[],
+  what: string,
+): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let index = 0; index < expected.length; index++) {
+    assert.ok(
+      Math.abs(actual[index] - expected[index]) < 1e-6,
+      `${what}[${index}]: ${actual[index]} vs ${expected[index]}`,
+    );
+  }
 }

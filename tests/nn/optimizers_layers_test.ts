@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { initBackend } from "../../src/nn/backend.ts";
 import type { MaskedNetwork } from "../../src/nn/network.ts";
 import { createOptimizer, type LayerGradients } from "../../src/nn/optimizers.ts";
-import { tinyNetwork, trainingSettings } from "./fixtures.ts";
+import { assertWithinMillionth, tinyNetwork, trainingSettings } from "./fixtures.ts";
 
 // The single-layer hand computations in optimizers_test.ts cannot tell one layer's state from
 // another's: these use a 3-2-2 network, whose state arrays all have different lengths.
@@ -23,17 +23,6 @@ const GRADIENTS: LayerGradients[] = [
   { kernel: Float32Array.of(-0.1, 0.7, 0.4, -0.3), bias: Float32Array.of(0.25, -0.05) },
 ];
 
-function assertClose(actual: ArrayLike<number>, expected: number[], what: string) {
-  assert.equal(actual.length, expected.length, what);
-  for (let index = 0; index < expected.length; index++) {
-    // Float32 storage of values near 1: a few units in the 7th digit.
-    assert.ok(
-      Math.abs(actual[index] - expected[index]) < 1e-6,
-      `${what}[${index}]: ${actual[index]} vs ${expected[index]}`,
-    );
-  }
-}
-
 Deno.test("SGD with momentum on two layers: each tensor has its own velocity; steps counted; device updated", async () => {
   await initBackend("wasm");
   const network = threeTwoTwo();
@@ -48,22 +37,22 @@ Deno.test("SGD with momentum on two layers: each tensor has its own velocity; st
   const expected = (values: Float32Array, gradient: Float32Array) =>
     Array.from(values, (value, index) => value - 0.29 * gradient[index]);
   GRADIENTS.forEach((gradient, layer) => {
-    assertClose(
+    assertWithinMillionth(
       network.kernels[layer],
       expected(start.kernels[layer], gradient.kernel),
       `kernel ${layer}`,
     );
-    assertClose(
+    assertWithinMillionth(
       network.biases[layer],
       expected(start.biases[layer], gradient.bias),
       `bias ${layer}`,
     );
-    assertClose(
+    assertWithinMillionth(
       network.layers[layer].kernel.dataSync(),
       Array.from(network.kernels[layer]),
       `device ${layer}`,
     );
-    assertClose(
+    assertWithinMillionth(
       network.layers[layer].bias.dataSync(),
       Array.from(network.biases[layer]),
       `device bias ${layer}`,
@@ -73,12 +62,12 @@ Deno.test("SGD with momentum on two layers: each tensor has its own velocity; st
   assert.equal(state.stepCount, 2);
   // One velocity per tensor, in layer order: kernel 0, bias 0, kernel 1, bias 1.
   assert.deepEqual(state.slots.map((slot) => slot.length), [6, 2, 4, 2]);
-  assertClose(
+  assertWithinMillionth(
     state.slots[2],
     Array.from(GRADIENTS[1].kernel, (value) => 1.9 * value),
     "velocity kernel 1",
   );
-  assertClose(
+  assertWithinMillionth(
     state.slots[3],
     Array.from(GRADIENTS[1].bias, (value) => 1.9 * value),
     "velocity bias 1",
@@ -105,14 +94,18 @@ Deno.test("Adam on two layers: epsilon is added to the corrected root second mom
   adam.step(network, gradients);
   const g = Math.fround(1e-8);
   const move = 0.01 * g / (g + 1e-8);
-  assertClose(
+  assertWithinMillionth(
     network.kernels[0],
     Array.from(start.kernels[0], (value, index) => (index === 5 ? 0 : value - move)),
     "kernel 0",
   );
-  assertClose(network.biases[0], Array.from(start.biases[0], (value) => value - move), "bias 0");
+  assertWithinMillionth(
+    network.biases[0],
+    Array.from(start.biases[0], (value) => value - move),
+    "bias 0",
+  );
   // Ordinary gradients move by lr against their sign in the first step.
-  assertClose(
+  assertWithinMillionth(
     network.kernels[1],
     Array.from(
       start.kernels[1],
@@ -124,7 +117,7 @@ Deno.test("Adam on two layers: epsilon is added to the corrected root second mom
   assert.equal(state.stepCount, 1);
   // Per tensor first then second moment: kernel 0, bias 0, kernel 1, bias 1.
   assert.deepEqual(state.slots.map((slot) => slot.length), [6, 6, 2, 2, 4, 4, 2, 2]);
-  assertClose(
+  assertWithinMillionth(
     state.slots[4],
     Array.from(GRADIENTS[1].kernel, (value) => 0.1 * value),
     "m kernel 1",

@@ -3,7 +3,7 @@ import * as tf from "../../src/nn/tf.ts";
 import { initBackend } from "../../src/nn/backend.ts";
 import { createOptimizer, type LayerGradients } from "../../src/nn/optimizers.ts";
 import { batchTensors, forwardBackward, TrainingSession } from "../../src/nn/train.ts";
-import { randomSplit, tinyNetwork, trainingSettings } from "./fixtures.ts";
+import { assertWithinMillionth, randomSplit, tinyNetwork, trainingSettings } from "./fixtures.ts";
 
 /** A 2-1 network with kernel [0.5, -0.25] and bias [0.1]. */
 function twoByOne() {
@@ -24,16 +24,6 @@ const secondGradients: LayerGradients[] = [{
   bias: Float32Array.of(-0.3),
 }];
 
-function assertClose(actual: ArrayLike<number>, expected: number[], what: string) {
-  assert.equal(actual.length, expected.length, what);
-  for (let index = 0; index < expected.length; index++) {
-    assert.ok(
-      Math.abs(actual[index] - expected[index]) < 1e-6,
-      `${what}[${index}]: ${actual[index]} vs ${expected[index]}`,
-    );
-  }
-}
-
 Deno.test("Adam (PyTorch definition) matches a hand computation over two steps", async () => {
   await initBackend("wasm");
   const network = twoByOne();
@@ -44,24 +34,28 @@ Deno.test("Adam (PyTorch definition) matches a hand computation over two steps",
   // Step 1: the bias-corrected moments are g and g^2, so each parameter moves
   // by lr * g / (|g| + 1e-8), i.e. 0.01 against the sign of its gradient.
   adam.step(network, firstGradients);
-  assertClose(network.kernels[0], [0.49, -0.24], "kernel after step 1");
-  assertClose(network.biases[0], [0.09], "bias after step 1");
+  assertWithinMillionth(network.kernels[0], [0.49, -0.24], "kernel after step 1");
+  assertWithinMillionth(network.biases[0], [0.09], "bias after step 1");
   // Step 2, first weight: m = 0.9*0.02 + 0.1*0.1 = 0.028, v = 0.999*4e-5 +
   // 0.001*0.01 = 4.996e-5; m/(1-0.9^2) = 0.147368, v/(1-0.999^2) = 0.0249925;
   // 0.49 - 0.01 * 0.147368 / sqrt(0.0249925) = 0.480678.
   adam.step(network, secondGradients);
-  assertClose(network.kernels[0], [0.4806782, -0.2373366], "kernel after step 2");
-  assertClose(network.biases[0], [0.0905263], "bias after step 2");
+  assertWithinMillionth(network.kernels[0], [0.4806782, -0.2373366], "kernel after step 2");
+  assertWithinMillionth(network.biases[0], [0.0905263], "bias after step 2");
   const state = adam.saveState();
   assert.equal(state.kind, "adam");
   assert.equal(state.stepCount, 2);
   // Slots: kernel first moment, kernel second moment, bias first, bias second.
-  assertClose(state.slots[0], [0.028, -0.016], "kernel first moment");
-  assertClose(state.slots[1], [4.996e-5, 1.9984e-4], "kernel second moment");
-  assertClose(state.slots[2], [-0.003], "bias first moment");
-  assertClose(state.slots[3], [1.7991e-4], "bias second moment");
+  assertWithinMillionth(state.slots[0], [0.028, -0.016], "kernel first moment");
+  assertWithinMillionth(state.slots[1], [4.996e-5, 1.9984e-4], "kernel second moment");
+  assertWithinMillionth(state.slots[2], [-0.003], "bias first moment");
+  assertWithinMillionth(state.slots[3], [1.7991e-4], "bias second moment");
   // The device copy follows the host copy.
-  assertClose(network.layers[0].kernel.dataSync(), [0.4806782, -0.2373366], "device kernel");
+  assertWithinMillionth(
+    network.layers[0].kernel.dataSync(),
+    [0.4806782, -0.2373366],
+    "device kernel",
+  );
   network.dispose();
 });
 
@@ -74,13 +68,13 @@ Deno.test("SGD with momentum (PyTorch definition) matches a hand computation ove
   );
   // v = g; w -= 0.1 v.
   sgd.step(network, firstGradients);
-  assertClose(network.kernels[0], [0.48, -0.21], "kernel after step 1");
-  assertClose(network.biases[0], [0.07], "bias after step 1");
+  assertWithinMillionth(network.kernels[0], [0.48, -0.21], "kernel after step 1");
+  assertWithinMillionth(network.biases[0], [0.07], "bias after step 1");
   // v = 0.9 v + g: (0.28, -0.16), bias -0.03.
   sgd.step(network, secondGradients);
-  assertClose(network.kernels[0], [0.452, -0.194], "kernel after step 2");
-  assertClose(network.biases[0], [0.073], "bias after step 2");
-  assertClose(sgd.saveState().slots[0], [0.28, -0.16], "kernel velocity");
+  assertWithinMillionth(network.kernels[0], [0.452, -0.194], "kernel after step 2");
+  assertWithinMillionth(network.biases[0], [0.073], "bias after step 2");
+  assertWithinMillionth(sgd.saveState().slots[0], [0.28, -0.16], "kernel velocity");
   network.dispose();
 });
 
@@ -121,7 +115,7 @@ Deno.test("a full-batch training epoch is one forwardBackward and one optimiser 
   // Only the summation order over the (shuffled) batch differs.
   assert.ok(Math.abs(outcome.epochLosses[0] - pass.loss) < 1e-6);
   trained.kernels.forEach((kernel, layer) =>
-    assertClose(kernel, Array.from(manual.kernels[layer]), `kernel ${layer}`)
+    assertWithinMillionth(kernel, Array.from(manual.kernels[layer]), `kernel ${layer}`)
   );
   trained.dispose();
   manual.dispose();
