@@ -1,9 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  epochRequirement,
-  finalTrainingProblem,
-  maskEpochUse,
-} from "../../src/config/epoch_budget.ts";
+import { epochRequirement, maskEpochUse } from "../../src/config/epoch_budget.ts";
 import { parseExperimentText } from "../../src/config/parse_experiment.ts";
 import { assertConfigError, minimalFile } from "./helpers.ts";
 

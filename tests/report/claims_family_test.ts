@@ -14,7 +14,7 @@ import {
   minimumDetectableDifference,
   minimumEquivalenceMargin,
 } from "../../src/report/statistics.ts";
-import { at, claim, type ResultOptions, type seedsOf, shifted } from "./fixtures.ts";
+import { at, claim, shifted } from "./fixtures.ts";
 
 const BASE = [0.80, 0.82, 0.78, 0.81, 0.79];
 
