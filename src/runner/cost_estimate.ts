@@ -42,7 +42,8 @@ import {
 import { SYNTHETIC_COUNTS } from "../data/synthetic.ts";
 import { SPARSE_ENGINE_MAX_DENSITY } from "../nn/engine_choice.ts";
 import { modelLayerSizes } from "../config/allocation_limits.ts";
-import { type Allocation, layerRates, prunedCount } from "../pruning/allocation.ts";
+import { methodAllocation } from "../config/consistency.ts";
+import { layerRates, prunedCount } from "../pruning/allocation.ts";
 import { impPruningEpochs, impRoundSparsities } from "../pruning/imp.ts";
 
 /** A measured epoch time the estimates scale from. */
@@ -164,10 +165,10 @@ export function densityEngineFactor(spec: RunSpec): number {
 export function finalMaskDensity(spec: RunSpec): number {
   const sizes = modelLayerSizes(spec.model);
   const total = sizes.reduce((sum, size) => sum + size, 0);
-  const allocation = (spec.method as { allocation?: unknown }).allocation;
-  if (typeof allocation === "string" && allocation !== "global") {
+  const allocation = methodAllocation(spec.method.allocation);
+  if (allocation !== null && allocation !== "global") {
     try {
-      const rates = layerRates(sizes, spec.sparsity, allocation as Allocation);
+      const rates = layerRates(sizes, spec.sparsity, allocation);
       const pruned = sizes.reduce((sum, size, layer) => sum + prunedCount(size, rates[layer]), 0);
       return (total - pruned) / total;
     } catch {
