@@ -448,10 +448,11 @@ function buildCell(definition: ClaimDefinition, first: RunGroup, second: RunGrou
     : constantImageError([...first.runs, ...second.runs]);
   const exclusion = floorExclusion(first, second, pairs, floor);
   const higher = reference.higherIsBetter;
+  const experiment = joinExperiments(first, second);
   return {
     claim: definition.id,
-    experiments: joinExperiments(first, second).split(", "),
-    experiment: joinExperiments(first, second),
+    experiments: experiment.split(", "),
+    experiment,
     dataset: first.dataset,
     model: first.model,
     sparsity: first.sparsity,
