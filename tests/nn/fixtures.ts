@@ -165,3 +165,11 @@ export function assertWithinMillionth(
     );
   }
 }
+
+/** Masks `network` keeping each weight with probability `density`, drawn from `seed`. */
+export function keepAtRandom(network: MaskedNetwork, density: number, seed: string): void {
+  const rng = new Rng(seed);
+  network.setMasks(
+    network.masks.map((mask) => mask.map(() => (rng.nextFloat() < density ? 1 : 0))),
+  );
+}

@@ -5,15 +5,7 @@ import { SparseTrainer } from "../../src/nn/sparse_engine.ts";
 import * as tf from "../../src/nn/tf.ts";
 import { batchTensors, forwardBackward, prepareSplit } from "../../src/nn/train.ts";
 import { Rng } from "../../src/rng.ts";
-import { randomSplit, tinyNetwork, trainingSettings } from "./fixtures.ts";
-
-/** Keeps each weight with probability `density`, seeded. */
-function keep(network: ReturnType<typeof tinyNetwork>, density: number, seed: string) {
-  const rng = new Rng(seed);
-  network.setMasks(
-    network.masks.map((mask) => mask.map(() => (rng.nextFloat() < density ? 1 : 0))),
-  );
-}
+import { keepAtRandom, randomSplit, tinyNetwork, trainingSettings } from "./fixtures.ts";
 
 /** Relative closeness of float32 results computed in different orders. */
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string) {
@@ -52,7 +44,7 @@ Deno.test("sparse engine: loading without a state starts from a fresh optimiser'
   const order = new Rng("fresh state order").permutation(16);
   const trained = (withState: boolean) => {
     const network = tinyNetwork([10, 6, 3], "softmax-cross-entropy", "fresh state");
-    keep(network, 0.3, "fresh state masks");
+    keepAtRandom(network, 0.3, "fresh state masks");
     const trainer = new SparseTrainer(network.shapes, network.loss, settings);
     if (withState) trainer.load(network, createOptimizer(settings, network).saveState());
     else trainer.load(network);
@@ -73,7 +65,7 @@ Deno.test("sparse engine: loading without a state starts from a fresh optimiser'
 Deno.test("sparse engine = dense path for a classifier whose last hidden layer is narrower than its output", async () => {
   await initBackend("wasm");
   const network = tinyNetwork([6, 3, 8], "softmax-cross-entropy", "narrow");
-  keep(network, 0.5, "narrow masks");
+  keepAtRandom(network, 0.5, "narrow masks");
   const data = randomSplit(12, 6, 8, false, "narrow data");
   const order = new Rng("narrow order").permutation(12);
   const settings = trainingSettings({ batchSize: 6 });
@@ -107,7 +99,7 @@ Deno.test("sparse engine: a trainer reloaded with far fewer kept weights (a smal
   const trainer = new SparseTrainer(network.shapes, network.loss, settings);
   trainer.load(network);
   trainer.computeGradients(data.inputs, data.targets, order, 0, 8);
-  keep(network, 0.05, "shrinking masks");
+  keepAtRandom(network, 0.05, "shrinking masks");
   trainer.load(network);
   const loss = trainer.computeGradients(data.inputs, data.targets, order, 0, 8);
   const { inputs, targets } = batchTensors(data, order, 0, 8);
