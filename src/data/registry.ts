@@ -195,7 +195,15 @@ function requireLabelsInRange(labels: Uint8Array, path: string): void {
   }
 }
 
-async function readDatasetFiles(
+/**
+ * Reads the four files of a file-backed dataset and checks each one: its IDX
+ * structure and count, its labels' range, then its sha256 and (where known)
+ * md5. {@link loadDataset} finds the files first; this is the check itself.
+ *
+ * @param placeDescription Where the files are, for the dataset's `source`.
+ * @throws {DataError} Naming the first file that fails and what was expected and found.
+ */
+export async function readDatasetFiles(
   facts: FileBackedDatasetFacts,
   paths: Record<FileRole, string>,
   placeDescription: string,

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { FASHION_MNIST_EMBEDDED_FACTS, FILE_ROLES, MNIST_FACTS } from "../../src/data/catalog.ts";
+import {
+  FASHION_MNIST_EMBEDDED_FACTS,
+  FILE_ROLES,
+  type FileBackedDatasetFacts,
+  type FileRole,
+  MNIST_FACTS,
+} from "../../src/data/catalog.ts";
 import { sha256Hex } from "../../src/data/checksum.ts";
 import type { Split } from "../../src/data/dataset.ts";
 import { DataError } from "../../src/data/errors.ts";
@@ -12,6 +18,7 @@ import {
   EMBEDDED_DATA_DIR,
   listDatasets,
   loadDataset,
+  readDatasetFiles,
 } from "../../src/data/registry.ts";
 import { makeDenoNpmResolver, type NpmPackageResolver } from "../../src/data/npm_package.ts";
 import { makeSyntheticDataset } from "../../src/data/synthetic.ts";
@@ -366,6 +373,60 @@ Deno.test("a local file with the wrong contents is a checksum error naming it", 
         ),
     );
   });
+});
+
+/** md5s of the embedded files' decompressed bytes, computed with `zcat FILE | md5sum`. */
+const EMBEDDED_MD5: Record<FileRole, string> = {
+  testImages: "d9e50f39c592f701da0473ae2a2fd113",
+  testLabels: "ff018adab273be1050d2709cdfba29a7",
+  trainImages: "61f4dd1cc9031ac856112828c62dbef8",
+  trainLabels: "23e1aa249291dd8fbb6a2857472d5b59",
+};
+
+/** The embedded subset's facts with the given md5s (the catalog has none for it). */
+function embeddedFactsWithMd5(md5s: Record<FileRole, string>): FileBackedDatasetFacts {
+  const files = Object.fromEntries(
+    FILE_ROLES.map((
+      role,
+    ) => [role, { ...FASHION_MNIST_EMBEDDED_FACTS.files[role], md5: md5s[role] }]),
+  ) as Record<FileRole, FileBackedDatasetFacts["files"][FileRole]>;
+  return { ...FASHION_MNIST_EMBEDDED_FACTS, files };
+}
+
+const embeddedPaths = Object.fromEntries(
+  FILE_ROLES.map((role) => [
+    role,
+    join(EMBEDDED_DATA_DIR, `${FASHION_MNIST_EMBEDDED_FACTS.files[role].baseName}.gz`),
+  ]),
+) as Record<FileRole, string>;
+
+Deno.test("an md5 is checked after the sha256, and a mismatch names the file and both digests", async () => {
+  const verified = await readDatasetFiles(
+    embeddedFactsWithMd5(EMBEDDED_MD5),
+    embeddedPaths,
+    "here",
+  );
+  assert.equal(verified.train.count, 10000);
+  assert.equal(
+    verified.source,
+    "fashion-mnist-embedded from here; all four files verified by the sha256 and the md5 of the " +
+      "decompressed bytes",
+  );
+  const wrong = "0".repeat(32);
+  await assert.rejects(
+    () =>
+      readDatasetFiles(
+        embeddedFactsWithMd5({ ...EMBEDDED_MD5, testImages: wrong }),
+        embeddedPaths,
+        "here",
+      ),
+    (error: unknown) =>
+      error instanceof DataError && error.exitCode === 2 &&
+      error.message.startsWith(
+        `${embeddedPaths.testImages}: checksum mismatch: md5 of the decompressed bytes is ` +
+          `${EMBEDDED_MD5.testImages}, expected ${wrong}.`,
+      ),
+  );
 });
 
 Deno.test("unknown names are rejected and every known name is described", async () => {
