@@ -22,6 +22,7 @@
 export type {
   CurvePoint,
   DatasetName,
+  DisconnectedUnits,
   EngineSetting,
   LayerSparsity,
   MethodSettings,

@@ -161,8 +161,10 @@ export const METHOD_DEFINITIONS: Readonly<Record<MethodName, MethodDefinition>> 
   snip: {
     description: "SNIP (Lee et al. 2019): keep the weights with the largest |w * dL/dw| at init.",
     parameters: {
-      batches: integerSchema({ min: 1 }).default(1).describe(
-        "Mini-batches the saliency is accumulated over.",
+      scoringSamples: integerSchema({ min: 1 }).default(100).describe(
+        "Training examples, drawn at random, whose mean loss the saliency is the gradient of. " +
+          "Default 100: the one batch of 100 of Lee et al.'s code on MNIST, and Synaptic-Flow's " +
+          "10 examples per class (docs/baselines.md).",
       ),
       allocation: allocation("global"),
     },
@@ -170,8 +172,13 @@ export const METHOD_DEFINITIONS: Readonly<Record<MethodName, MethodDefinition>> 
   grasp: {
     description: "GraSP (Wang et al. 2020): keep the weights that preserve gradient flow at init.",
     parameters: {
-      batches: integerSchema({ min: 1 }).default(1).describe(
-        "Mini-batches the Hessian-gradient product is accumulated over.",
+      samplesPerClass: integerSchema({ min: 1 }).default(10).describe(
+        "Examples of each class in the class-balanced scoring sample (the reference code's " +
+          "`samples_per_class`, 10 in its CIFAR configurations).",
+      ),
+      temperature: numberSchema({ min: 0, minExclusive: true }).optional().describe(
+        "The output layer's pre-activation is divided by it while scoring. Absent: 200 for a " +
+          "classifier (the reference code's T), 1 (none) for the autoencoder.",
       ),
       allocation: allocation("global"),
     },

@@ -12,7 +12,8 @@ const CHEAP: Readonly<Record<string, unknown>> = {
   selectionEpochs: 1,
   pruningEpochs: 2,
   rounds: 2,
-  batches: 1,
+  scoringSamples: 8,
+  samplesPerClass: 2,
 };
 
 /** A method's settings as an experiment file with only `name` and `label` parses them. */
