@@ -28,7 +28,7 @@ import { formatCount, formatMetricValue, formatPValue, formatSetting } from "./f
 import { compareText } from "./grouping.ts";
 import { figureLines, interval, table } from "./markdown.ts";
 import type { ReportContent, ReportContext } from "./report_content.ts";
-import { experimentAppendix } from "./report_experiment.ts";
+import { resultsAppendix } from "./report_experiment.ts";
 
 export type { ReportContent, ReportContext } from "./report_content.ts";
 
@@ -432,7 +432,6 @@ function provenanceAppendix(content: ReportContent, context: ReportContext): str
 
 /** Renders the whole `REPORT.md`. */
 export function renderReportMarkdown(content: ReportContent, context: ReportContext): string {
-  const experiments = [...new Set(content.rows.map((row) => row.experiment))].sort(compareText);
   const lines = [
     "# Reproduction report: What to Prune and What Not to Prune at Initialization",
     "",
@@ -444,9 +443,7 @@ export function renderReportMarkdown(content: ReportContent, context: ReportCont
     "## Appendix A: comparisons per claim",
     "",
     ...content.evaluation.claims.flatMap((claim) => claimAppendix(claim, context)),
-    "## Appendix B: results per experiment",
-    "",
-    ...experiments.flatMap((experiment) => experimentAppendix(experiment, content)),
+    ...resultsAppendix(content),
     ...provenanceAppendix(content, context),
   ];
   return lines.join("\n").replace(/\n+$/, "") + "\n";
