@@ -117,10 +117,11 @@ export function renderReadmeSummary(content: ReportContent, context: ReportConte
   const diverged = [...runs.values()].filter((result) => result.status === "diverged").length;
   const specs = content.results.map((result) => result.spec);
   const seeds = distinct(content.settingRows.map((row) => row.n));
+  const experiments = distinct(specs.map((spec) => spec.experiment)).length;
   const lines = [
     `**What was run** (\`${context.profile}\` profile): ${runs.size} distinct runs ` +
-    `(${runs.size - diverged} completed, ${diverged} diverged) of ` +
-    `${distinct(specs.map((spec) => spec.experiment)).length} experiments; ` +
+    `(${runs.size - diverged} completed, ${diverged} diverged) of ${experiments} ` +
+    `experiment${experiments === 1 ? "" : "s"}; ` +
     `${distinct(specs.map((spec) => spec.dataset)).join(", ")}; ` +
     `${distinct(content.settingRows.map((row) => row.model)).join(", ")}; sparsities ` +
     `${
