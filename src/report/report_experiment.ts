@@ -227,14 +227,23 @@ function controlsSection(content: ReportContent): string[] {
   return lines;
 }
 
-/** The sanity checks, once each, by sparsity. */
+/** What a cell says after its interval when the check made a detectable difference. */
+const SANITY_OUTCOME_WORDS: Readonly<Record<string, string>> = {
+  "worse with sanity check": " worse",
+  "better with sanity check": " better",
+  "no detectable difference": "",
+  "not tested": " not tested",
+};
+
+/** The sanity checks, once each, by sparsity; a detectable difference says which way. */
 function sanitySection(rows: readonly SanityCheckRow[]): string[] {
   if (rows.length === 0) return [];
   const lines = [
     "### Sanity checks",
     "",
     "Method with the sanity check minus the same method without it, paired by seed; mean " +
-    "difference [95% CI]. A method whose mask is meaningful should be worse with the check. " +
+    "difference [95% CI], marked worse or better where the interval excludes 0. A method " +
+    "whose mask is meaningful should be worse with the check. " +
     "Counts of worse and better seeds, p-values and outcomes: `tables/sanity-checks.csv`.",
     "",
   ];
@@ -247,7 +256,8 @@ function sanitySection(rows: readonly SanityCheckRow[]): string[] {
         inSetting,
         ["method", "sanity check"],
         (row) => [row.method, row.sanityCheck],
-        (row) => differenceCell(row.comparison, row.metric),
+        (row) =>
+          differenceCell(row.comparison, row.metric) + (SANITY_OUTCOME_WORDS[row.outcome] ?? ""),
       ),
       "",
     );

@@ -172,10 +172,10 @@ Deno.test("REPORT.md has the claims, tables, figures, sanity checks and diverged
   assert.match(report, /\[paper-mlp-dissipation\.svg\]\(figures\/paper-mlp-dissipation\.svg\)/);
   assert.match(report, /mlp\\\[300-100\\\]/);
   assert.match(report, /K-starts \\\| dissipating/, "pipes in labels are escaped in tables");
-  // The shuffled variant is 3 points below K-starts in every seed, at both sparsities.
+  // The shuffled variant is 3 points below K-starts in every seed, at both sparsities: worse.
   assert.match(
     report,
-    /^\| kstarts \| shuffle-layer \| -3\.00 \[-3\.00, -3\.00\] \| -3\.00 \[-3\.00, -3\.00\] \|$/m,
+    /^\| kstarts \| shuffle-layer \| -3\.00 \[-3\.00, -3\.00\] worse \| -3\.00 \[-3\.00, -3\.00\] worse \|$/m,
   );
   assert.match(report, /random pruning = `random`; K-starts = `kstarts`/);
   assert.match(
@@ -214,6 +214,8 @@ Deno.test("REPORT.md counts a run two experiments share once, as --dry-run does"
     /^\*\*What was run:\*\* 41 distinct runs \(40 completed, 1 diverged; 53 counting each experiment's copy of the runs they share\) of 3 experiments/m,
   );
   assert.match(report, /^> \*\*Incomplete: 41 of 43 runs stored\.\*\*/m);
+  // Appendix C counts the versions of distinct runs too.
+  assert.match(report, /^Versions recorded by the runs: tool [^;]+ \(41 runs\)\.$/m);
   // Complete when every distinct run is stored, however many copies the experiments hold.
   const complete = buildReportFiles(results, { ...CONTEXT, expectedRuns: 41 }).get(
     "REPORT.md",
