@@ -213,7 +213,7 @@ function controlsSection(content: ReportContent): string[] {
   ];
   const settings = groupBy(shown, settingTitle);
   for (const [title, rows] of settings) {
-    if (settings.size > 1) lines.push(`${title}:`, "");
+    lines.push(`${title}:`, "");
     lines.push(
       ...pivotBySparsity(
         rows,

@@ -85,6 +85,12 @@ Deno.test("the controls table and the report section", () => {
   assert.equal(files.get("tables/controls.csv"), controlsCsv(rows));
   const report = files.get("REPORT.md") as string;
   assert.equal(report.match(/^### Matched-random controls$/gm)?.length, 1);
+  // The table names its setting: the pivot has no dataset or model column.
+  const section = report.slice(report.indexOf("### Matched-random controls"));
+  assert.match(
+    section,
+    /^fashion-mnist, mlp\[300-100\]; adam, lr 0\.001, batch 128, 4 epochs, cpu:$/m,
+  );
   // SNIP minus its control: mean 0.07 / 3 = 2.33 points; sd 0.015275, t(0.975, 2) = 4.302653,
   // half-width 4.302653 * 0.015275 / sqrt 3 = 0.037946: [-1.46, 6.13] points.
   assert.match(
