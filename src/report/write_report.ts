@@ -1,9 +1,11 @@
 /**
- * Writes the whole report (tables/, figures/ and REPORT.md) for a set of
- * results. Every file is written atomically, and files a previous report left
- * in tables/ (`*.csv`) and figures/ (`*.svg`) that this one does not produce
- * are removed, so an incremental run and a run from scratch leave the same
- * directory.
+ * Writes the whole report (tables/, figures/, REPORT.md and the README
+ * fragment README_SUMMARY.md) for a set of results. Every table is written
+ * twice from the same cells, as `tables/NAME.csv` and as its LaTeX copy
+ * `tables/NAME.tex`. Every file is written atomically, and files a previous
+ * report left in tables/ (`*.csv`, `*.tex`) and figures/ (`*.svg`) that this
+ * one does not produce are removed, so an incremental run and a run from
+ * scratch leave the same directory.
  *
  * @module
  */
@@ -12,20 +14,25 @@ import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { removeStaleTemporaryFiles, writeFileAtomic } from "../atomic_file.ts";
 import type { RunResult } from "../config/types.ts";
-import { aggregateResults, rankMethods } from "./aggregate.ts";
+import { aggregateBySetting, aggregateResults, rankMethods } from "./aggregate.ts";
 import { DEFAULT_PAPER_METHOD_NAMES, evaluateClaims, type PaperMethodNames } from "./claims.ts";
 import { evaluateControls } from "./controls.ts";
 import {
-  claimsCsv,
-  controlsCsv,
-  dissipationCsv,
-  rankingCsv,
-  resultTableCsv,
-  sanityChecksCsv,
+  bySettingTable,
+  claimsTable,
+  controlsTable,
+  dissipationTable,
+  rankingTable,
+  resultTable,
+  sanityChecksTable,
+  tableCsv,
+  type TableData,
 } from "./csv.ts";
 import { dissipationPoints } from "./dissipation.ts";
 import { dissipationFigures, metricFigures } from "./figures.ts";
 import { fileSafeName } from "./format.ts";
+import { latexTable } from "./latex.ts";
+import { README_SUMMARY_FILE, renderReadmeSummary } from "./readme_summary.ts";
 import { compareText, groupRuns, mergeExperiments } from "./grouping.ts";
 import { renderReportMarkdown, type ReportContext } from "./report_markdown.ts";
 import { methodStyles } from "./styles.ts";
@@ -33,12 +40,20 @@ import { methodStyles } from "./styles.ts";
 export type { ReportContext } from "./report_markdown.ts";
 
 /** Table names the report itself uses; an experiment may not be called this. */
-const RESERVED_TABLES = ["all", "claims", "controls", "ranking", "dissipation", "sanity-checks"];
+const RESERVED_TABLES = [
+  "all",
+  "by-setting",
+  "claims",
+  "controls",
+  "ranking",
+  "dissipation",
+  "sanity-checks",
+];
 
 /**
  * Builds every report file in memory: a map from path relative to the
- * report directory (`tables/all.csv`, `figures/x-metric.svg`, `REPORT.md`)
- * to its content. Throws when two files would get the same name.
+ * report directory (`tables/all.csv`, `tables/all.tex`,
+ * `figures/x-metric.svg`, `REPORT.md`, `README_SUMMARY.md`) to its content. Throws when two files would get the same name.
  */
 export function buildReportFiles(
   results: readonly RunResult[],
@@ -46,6 +61,7 @@ export function buildReportFiles(
   names: PaperMethodNames = DEFAULT_PAPER_METHOD_NAMES,
 ): Map<string, string> {
   const rows = aggregateResults(results);
+  const settingRows = aggregateBySetting(results);
   const ranking = rankMethods(rows);
   const evaluation = evaluateClaims(results, names);
   const controls = evaluateControls(mergeExperiments(groupRuns(results)), names);
@@ -61,12 +77,18 @@ export function buildReportFiles(
     files.set(path, content);
   };
 
-  add("tables/all.csv", resultTableCsv(rows), "the table of all results");
-  add("tables/claims.csv", claimsCsv(evaluation), "the claims table");
-  add("tables/controls.csv", controlsCsv(controls), "the matched-random controls table");
-  add("tables/ranking.csv", rankingCsv(ranking), "the ranking table");
-  add("tables/dissipation.csv", dissipationCsv(points), "the dissipation table");
-  add("tables/sanity-checks.csv", sanityChecksCsv(evaluation), "the sanity-check table");
+  // Each table twice from the same cells: CSV for programs, LaTeX for papers.
+  const addTable = (name: string, data: TableData, source: string) => {
+    add(`tables/${name}.csv`, tableCsv(data), source);
+    add(`tables/${name}.tex`, latexTable(data, `tables/${name}.csv`), source);
+  };
+  addTable("all", resultTable(rows), "the table of all results");
+  addTable("by-setting", bySettingTable(settingRows), "the table of results by setting");
+  addTable("claims", claimsTable(evaluation), "the claims table");
+  addTable("controls", controlsTable(controls), "the matched-random controls table");
+  addTable("ranking", rankingTable(ranking), "the ranking table");
+  addTable("dissipation", dissipationTable(points), "the dissipation table");
+  addTable("sanity-checks", sanityChecksTable(evaluation), "the sanity-check table");
 
   const tablePaths = new Map<string, string>();
   const experiments = [...new Set(rows.map((row) => row.experiment))].sort(compareText);
@@ -77,23 +99,27 @@ export function buildReportFiles(
         `report: experiment name "${experiment}" is reserved for a report table; rename it`,
       );
     }
-    const path = `tables/${safeName}.csv`;
-    add(
-      path,
-      resultTableCsv(rows.filter((row) => row.experiment === experiment)),
+    addTable(
+      safeName,
+      resultTable(rows.filter((row) => row.experiment === experiment)),
       `experiment "${experiment}"`,
     );
-    tablePaths.set(experiment, path);
+    tablePaths.set(experiment, `tables/${safeName}.csv`);
   }
   for (const figure of figures) add(figure.path, figure.svg, `a figure of "${figure.experiment}"`);
-  add(
-    "REPORT.md",
-    renderReportMarkdown(
-      { results, rows, ranking, evaluation, controls, figures, tablePaths, methodNames: names },
-      context,
-    ),
-    "the report",
-  );
+  const content = {
+    results,
+    rows,
+    settingRows,
+    ranking,
+    evaluation,
+    controls,
+    figures,
+    tablePaths,
+    methodNames: names,
+  };
+  add("REPORT.md", renderReportMarkdown(content, context), "the report");
+  add(README_SUMMARY_FILE, renderReadmeSummary(content, context), "the README summary");
   return files;
 }
 
@@ -111,9 +137,9 @@ async function removeStale(
 }
 
 /**
- * Writes tables/, figures/ and REPORT.md for `results` under `outDir`, each
- * file atomically, and removes stale `*.csv` in tables/ and `*.svg` in
- * figures/. Returns the written files' paths relative to `outDir`, sorted.
+ * Writes tables/, figures/, REPORT.md and README_SUMMARY.md for `results`
+ * under `outDir`, each file atomically, and removes stale `*.csv` and
+ * `*.tex` in tables/ and `*.svg` in figures/. Returns the written files' paths relative to `outDir`, sorted.
  */
 export async function writeReport(
   results: RunResult[],
@@ -139,6 +165,7 @@ export async function writeReport(
       paths.filter((path) => path.startsWith(prefix)).map((path) => path.slice(prefix.length)),
     );
   await removeStale(tablesDirectory, ".csv", namesIn("tables/"));
+  await removeStale(tablesDirectory, ".tex", namesIn("tables/"));
   await removeStale(figuresDirectory, ".svg", namesIn("figures/"));
   return { files: paths };
 }
