@@ -40,6 +40,13 @@ import { comparePaired, type PairedComparison } from "./statistics.ts";
 /** Registry name of the prune-early control. */
 export const PRUNE_EARLY_METHOD = "prune-early";
 
+/**
+ * Methods whose epochs before the mask is fixed give no head start to split:
+ * K-starts trains its candidates masked from initialization, as random
+ * pruning's mask trains.
+ */
+export const NO_HEAD_START_METHODS: readonly string[] = ["kstarts"];
+
 /** Registry name of random pruning, the reference of `lead` and `when`. */
 export const RANDOM_METHOD = "random";
 
@@ -151,7 +158,11 @@ export function evaluateWhenWhich(merged: readonly RunGroup[]): WhenWhichRow[] {
   const rows: WhenWhichRow[] = [];
   for (const bucket of bucketByPairingKey(merged)) {
     for (const method of bucket) {
-      if (method.methodName === PRUNE_EARLY_METHOD || !plain(method)) continue;
+      if (
+        method.methodName === PRUNE_EARLY_METHOD ||
+        NO_HEAD_START_METHODS.includes(method.methodName) ||
+        !plain(method)
+      ) continue;
       const use = maskEpochUse(settingsOf(method));
       if (use === null) continue;
       const controls = controlsOf(method, use.epochs, bucket);

@@ -99,12 +99,19 @@ Deno.test("when/which: the combination finds its t = 3 control; threshold mode o
   ]);
 });
 
-Deno.test("when/which: no prune-early control, no rows; a method without mask epochs is not split", () => {
+Deno.test("when/which: no prune-early control, no rows; K-starts and methods without mask epochs are not split", () => {
   const plain = results().filter((run) => run.spec.method.name !== "prune-early");
   assert.deepEqual(evaluateWhenWhich(mergeExperiments(groupRuns(plain))), []);
   const withMagnitude = [
     ...results(),
     ...seedsOf({ method: "magnitude", parameters: HALF }, [0.88, 0.88, 0.88]),
+    // K-starts trains masked from initialization: a t = 1 control is no "when" for it.
+    ...seedsOf({ method: "kstarts", parameters: { k: 5, selectionEpochs: 1, ...HALF } }, [
+      0.88,
+      0.881,
+      0.882,
+    ]),
+    ...seedsOf(pruneEarly("random", 1), [0.88, 0.88, 0.88]),
   ];
   const rows = evaluateWhenWhich(mergeExperiments(groupRuns(withMagnitude)));
   assert.ok(rows.every((row) => row.method === "dissipating"));
