@@ -16,6 +16,7 @@ Deno.test("every method named in the design is defined", () => {
     "kstarts+dissipating",
     "magnitude",
     "matched-random",
+    "prune-early",
     "random",
     "snip",
     "synflow",
