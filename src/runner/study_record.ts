@@ -1,0 +1,247 @@
+/**
+ * The record a study folder keeps of its study, so that `report`, `verify`
+ * and `--dry-run` given only `--out DIR` know what DIR holds: `manifest.json`
+ * names the experiment files, their SHA-256, the profile and the `--set`
+ * overrides, and `study/` holds a copy of each file exactly as it was used.
+ *
+ * The copies are what make a folder self-contained: the experiment files in
+ * `experiments/` go on changing (a profile gains runs, a method a parameter)
+ * after a study is computed, and the study's report must still regenerate
+ * byte for byte, and its runs still verify, from the folder alone. A file
+ * that changed since is reported by the commands (see {@link RecordedStudy}),
+ * never silently used in the recorded one's place.
+ *
+ * The manifest is written last, after the copies, so that it never names a
+ * copy that is not there yet.
+ *
+ * @module
+ */
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { writeFileAtomic } from "../atomic_file.ts";
+import { ConfigError, formatJsonPath } from "../config/errors.ts";
+import type { SettingOverride } from "../config/overrides.ts";
+import { parseJsonText } from "../config/parse_experiment.ts";
+import { sha256Hex } from "../config/run_id.ts";
+import { configErrorFromIssues, describeExpectation } from "../config/zod_issues.ts";
+import { fileSafeName } from "../report/format.ts";
+
+/** The manifest's name inside a study folder. */
+export const MANIFEST_FILE = "manifest.json";
+
+/** The folder, inside a study folder, that holds the copies of the study's files. */
+export const SNAPSHOT_DIR = "study";
+
+/** An experiment file's text and the name it is known by (its path when it was read). */
+export interface ExperimentSource {
+  /** The file's path as the study was given it; errors and the report name it. */
+  file: string;
+  /** Its contents. */
+  text: string;
+}
+
+/** One experiment as the manifest records it. */
+export interface RecordedExperimentEntry {
+  /** The experiment's name. */
+  name: string;
+  /** The file's path as the study was given it. */
+  file: string;
+  /** SHA-256 (hex) of the file's text as used. */
+  sha256: string;
+  /** Distinct runs of the experiment. */
+  runs: number;
+  /** The copy of the file, relative to the study folder (`study/<name>.json`). */
+  snapshot: string;
+}
+
+/** Where a study's copy of an experiment file goes: named like its table, `study/<name>.json`. */
+export function snapshotPath(experimentName: string): string {
+  return `${SNAPSHOT_DIR}/${fileSafeName(experimentName)}.json`;
+}
+
+/**
+ * Writes the copies of the study's experiment files into `outDir/study/`
+ * (removing copies a previous study left there), then `outDir/manifest.json`
+ * with the study's definition and `provenance` (versions, machine, counts,
+ * times) around it.
+ *
+ * @param experiments each experiment's name, source and distinct runs, in order
+ */
+export async function writeStudyRecord(
+  outDir: string,
+  study: {
+    profile: string | undefined;
+    overrides: readonly SettingOverride[];
+    experiments: readonly { name: string; source: ExperimentSource; runs: number }[];
+  },
+  provenance: { before: Record<string, unknown>; after: Record<string, unknown> },
+): Promise<void> {
+  const entries: RecordedExperimentEntry[] = [];
+  const taken = new Map<string, string>();
+  for (const { name, source, runs } of study.experiments) {
+    const snapshot = snapshotPath(name);
+    const earlier = taken.get(snapshot);
+    if (earlier !== undefined) {
+      throw new Error(`report: experiments "${earlier}" and "${name}" would share ${snapshot}`);
+    }
+    taken.set(snapshot, name);
+    entries.push({ name, file: source.file, sha256: sha256Hex(source.text), runs, snapshot });
+  }
+  for (const [index, { source }] of study.experiments.entries()) {
+    await writeFileAtomic(join(outDir, ...entries[index].snapshot.split("/")), source.text);
+  }
+  await removeStaleSnapshots(join(outDir, SNAPSHOT_DIR), new Set(taken.keys()));
+  const manifest = {
+    ...provenance.before,
+    profile: study.profile ?? null,
+    overrides: study.overrides.map(({ path, value }) => ({ path, value })),
+    experiments: entries,
+    ...provenance.after,
+  };
+  await writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
+}
+
+/** Removes `study/*.json` files that are not copies of the current study. */
+async function removeStaleSnapshots(directory: string, keep: ReadonlySet<string>): Promise<void> {
+  for (const entry of await readdir(directory, { withFileTypes: true })) {
+    const path = `${SNAPSHOT_DIR}/${entry.name}`;
+    if (entry.isFile() && entry.name.endsWith(".json") && !keep.has(path)) {
+      await rm(join(directory, entry.name));
+    }
+  }
+}
+
+/** How an experiment file at its recorded path compares with the study's copy. */
+export type CurrentFileState = "unchanged" | "changed" | "missing";
+
+/** One experiment of a recorded study. */
+export interface RecordedExperiment {
+  /** What the manifest says of it. */
+  entry: RecordedExperimentEntry;
+  /** The text the study used (from its copy; from the file itself in an old manifest). */
+  source: ExperimentSource;
+  /** Where `source` was read from, as a path the user can open. */
+  readFrom: string;
+  /** The file at its recorded path now. */
+  current: CurrentFileState;
+}
+
+/** A study as a folder's manifest records it. */
+export interface RecordedStudy {
+  /** The manifest's path. */
+  manifest: string;
+  /** The profile (`undefined`: the files as written). */
+  profile: string | undefined;
+  /** The `--set` overrides, in order. */
+  overrides: SettingOverride[];
+  /** The experiments, in the study's order. */
+  experiments: RecordedExperiment[];
+}
+
+const SHA256 = z.string().regex(/^[0-9a-f]{64}$/, { error: "expected 64 lower-case hex digits" });
+
+/**
+ * The part of a manifest that defines the study. Its other keys (versions,
+ * machine, times) are provenance and are not checked. `snapshot` and `runs`
+ * are optional: manifests written before the copies were kept lack them.
+ */
+const studyDefinitionSchema = z.object({
+  profile: z.string({ error: "expected a profile name, or null for none" }).min(1).nullable(),
+  overrides: z.array(z.strictObject({ path: z.string().min(1), value: z.unknown() })),
+  experiments: z.array(z.object({
+    name: z.string().min(1),
+    file: z.string().min(1),
+    sha256: SHA256,
+    runs: z.number().int().min(0).optional(),
+    snapshot: z.string().regex(/^study\/[^/\\]+\.json$/, {
+      error: "expected study/<name>.json",
+    }).optional(),
+  })).min(1),
+});
+
+/** Reads a file's text, or `undefined` when there is none. */
+async function readTextIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
+      return undefined;
+    }
+    throw new ConfigError(path, null, `cannot read the file: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The study `outDir` holds, read from its manifest and copies, or
+ * `undefined` when it has no `manifest.json`.
+ *
+ * A manifest written before the copies were kept names no `snapshot`: its
+ * experiments are then read from the files themselves, which must still have
+ * the recorded hash.
+ *
+ * @throws ConfigError (exit code 2) naming the manifest and the field, for a
+ *   malformed manifest, a missing copy, a copy whose hash is not the recorded
+ *   one, or (old manifests) a file that is missing or changed
+ */
+export async function readRecordedStudy(outDir: string): Promise<RecordedStudy | undefined> {
+  const manifest = join(outDir, MANIFEST_FILE);
+  const text = await readTextIfPresent(manifest);
+  if (text === undefined) return undefined;
+  const document = parseJsonText(text, manifest);
+  const parsed = studyDefinitionSchema.safeParse(document, { error: describeExpectation });
+  if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, document, manifest);
+  const experiments: RecordedExperiment[] = [];
+  for (const [index, entry] of parsed.data.experiments.entries()) {
+    const field = (key: string) => formatJsonPath(["experiments", index, key]);
+    const currentText = await readTextIfPresent(entry.file);
+    const current: CurrentFileState = currentText === undefined
+      ? "missing"
+      : sha256Hex(currentText) === entry.sha256
+      ? "unchanged"
+      : "changed";
+    let readFrom = entry.file;
+    let used = currentText;
+    if (entry.snapshot !== undefined) {
+      readFrom = join(outDir, ...entry.snapshot.split("/"));
+      used = await readTextIfPresent(readFrom);
+      if (used === undefined) {
+        throw new ConfigError(manifest, field("snapshot"), `${readFrom} does not exist`);
+      }
+      if (sha256Hex(used) !== entry.sha256) {
+        throw new ConfigError(
+          manifest,
+          field("sha256"),
+          `${readFrom} is not the file recorded (its SHA-256 differs); the folder was edited`,
+        );
+      }
+    } else if (current !== "unchanged") {
+      // An old manifest keeps no copy: the file itself must be the one recorded.
+      throw new ConfigError(
+        manifest,
+        field("file"),
+        `${entry.file} ${
+          current === "missing" ? "does not exist" : "changed since the study was recorded " +
+            "(its SHA-256 differs)"
+        } and the folder keeps no copy of it; name the files (with the same --profile and --set) ` +
+          "to use them as they are now",
+      );
+    }
+    experiments.push({
+      entry: {
+        ...entry,
+        runs: entry.runs ?? 0,
+        snapshot: entry.snapshot ?? snapshotPath(entry.name),
+      },
+      source: { file: entry.file, text: used as string },
+      readFrom,
+      current,
+    });
+  }
+  return {
+    manifest,
+    profile: parsed.data.profile ?? undefined,
+    overrides: parsed.data.overrides.map(({ path, value }) => ({ path, value })),
+    experiments,
+  };
+}
