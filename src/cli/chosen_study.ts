@@ -83,7 +83,7 @@ export function changedFileWarnings(recorded: RecordedStudy): string[] {
     .map(({ entry, current, readFrom }) =>
       `warning: ${entry.file} ${
         current === "missing" ? "no longer exists" : "changed since the study was recorded"
-      }; the recorded copy ${readFrom} is used (name the files, with the same --profile and ` +
-      "--set, to use them as they are now)"
+      }; the recorded copy ${readFrom} is used (to use the files as they are now, describe ` +
+      "the study on the command line: the files, --profile, --set)"
     );
 }

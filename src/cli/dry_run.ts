@@ -33,7 +33,8 @@ export function currentFilesLine(difference: CurrentFilesDifference): string {
     })`;
   return `the experiment files as they are now would add ${difference.added} runs ` +
     `(${difference.addedStored} of them stored) and drop ${difference.dropped} of the ` +
-    `recorded study's${gone}; name the files, with the same --profile and --set, to plan them`;
+    `recorded study's${gone}; to plan them, describe the study on the command line ` +
+    "(the files, --profile, --set)";
 }
 
 /**

@@ -223,8 +223,8 @@ export async function readRecordedStudy(outDir: string): Promise<RecordedStudy |
         `${entry.file} ${
           current === "missing" ? "does not exist" : "changed since the study was recorded " +
             "(its SHA-256 differs)"
-        } and the folder keeps no copy of it; name the files (with the same --profile and --set) ` +
-          "to use them as they are now",
+        } and the folder keeps no copy of it; to use the files as they are now, describe the ` +
+          "study on the command line (the files, --profile, --set)",
       );
     }
     experiments.push({
