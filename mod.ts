@@ -138,7 +138,11 @@ export {
   readRecordedStudy,
   type RecordedExperiment,
   type RecordedExperimentEntry,
+  type RecordedFile,
+  type RecordedFileEntry,
   type RecordedStudy,
+  type StudyRecordContent,
+  writeStudyRecord,
 } from "./src/runner/study_record.ts";
 export {
   compareWithCurrentFiles,

@@ -77,9 +77,10 @@ export function recordedStudyLine(recorded: RecordedStudy): string {
     `${recorded.experiments.map(({ entry }) => entry.file).join(", ")} (${settings.join(", ")})`;
 }
 
-/** One warning per experiment file that changed since the study was recorded, or is gone. */
+/** One warning per experiment or claims file that changed since the study was recorded, or is gone. */
 export function changedFileWarnings(recorded: RecordedStudy): string[] {
-  return recorded.experiments.filter((experiment) => experiment.current !== "unchanged")
+  return [...recorded.experiments, ...(recorded.claims ?? [])]
+    .filter((file) => file.current !== "unchanged")
     .map(({ entry, current, readFrom }) =>
       `warning: ${entry.file} ${
         current === "missing" ? "no longer exists" : "changed since the study was recorded"

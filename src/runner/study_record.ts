@@ -17,7 +17,7 @@
  * @module
  */
 import { readdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../atomic_file.ts";
 import { ConfigError, formatJsonPath } from "../config/errors.ts";
@@ -41,18 +41,22 @@ export interface ExperimentSource {
   text: string;
 }
 
-/** One experiment as the manifest records it. */
-export interface RecordedExperimentEntry {
-  /** The experiment's name. */
-  name: string;
+/** One file of a study (an experiment or claims file) as the manifest records it. */
+export interface RecordedFileEntry {
   /** The file's path as the study was given it. */
   file: string;
   /** SHA-256 (hex) of the file's text as used. */
   sha256: string;
-  /** Distinct runs of the experiment. */
-  runs: number;
-  /** The copy of the file, relative to the study folder (`study/<name>.json`). */
+  /** The copy of the file, relative to the study folder (`study/...json`). */
   snapshot: string;
+}
+
+/** One experiment as the manifest records it. */
+export interface RecordedExperimentEntry extends RecordedFileEntry {
+  /** The experiment's name. */
+  name: string;
+  /** Its runs (a run it shares with another experiment counts in both). */
+  runs: number;
 }
 
 /** Where a study's copy of an experiment file goes: named like its table, `study/<name>.json`. */
@@ -60,21 +64,50 @@ export function snapshotPath(experimentName: string): string {
   return `${SNAPSHOT_DIR}/${fileSafeName(experimentName)}.json`;
 }
 
+/** The folder, inside `study/`, that holds the copies of the claims files a report judged. */
+export const CLAIMS_SNAPSHOT_DIR = `${SNAPSHOT_DIR}/claims`;
+
 /**
- * Writes the copies of the study's experiment files into `outDir/study/`
- * (removing copies a previous study left there), then `outDir/manifest.json`
- * with the study's definition and `provenance` (versions, machine, counts,
- * times) around it.
- *
- * @param experiments each experiment's name, source and distinct runs, in order
+ * Where the copies of claims files go: `study/claims/<file name>`, numbered
+ * (`-2`, `-3`) when two files share a name.
+ */
+export function claimsSnapshotPaths(files: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return files.map((file) => {
+    const stem = fileSafeName(basename(file).replace(/\.json$/, ""));
+    let path = `${CLAIMS_SNAPSHOT_DIR}/${stem}.json`;
+    for (let count = 2; taken.has(path); count++) {
+      path = `${CLAIMS_SNAPSHOT_DIR}/${stem}-${count}.json`;
+    }
+    taken.add(path);
+    return path;
+  });
+}
+
+/** What a study's record holds: what the manifest says the study is, with each file's text. */
+export interface StudyRecordContent {
+  /** The profile (`undefined`: the files as written). */
+  profile: string | undefined;
+  /** The `--set` overrides, in order. */
+  overrides: readonly SettingOverride[];
+  /** Each experiment's name, source and runs, in order. */
+  experiments: readonly { name: string; source: ExperimentSource; runs: number }[];
+  /**
+   * The claims files the report judged, when the caller knows them (the
+   * manifest then lists them under `claims`); `undefined` records none.
+   */
+  claims?: readonly ExperimentSource[];
+}
+
+/**
+ * Writes the copies of the study's experiment (and claims) files into
+ * `outDir/study/` (removing copies a previous study left there), then
+ * `outDir/manifest.json` with the study's definition and `provenance`
+ * (versions, machine, counts, times) around it.
  */
 export async function writeStudyRecord(
   outDir: string,
-  study: {
-    profile: string | undefined;
-    overrides: readonly SettingOverride[];
-    experiments: readonly { name: string; source: ExperimentSource; runs: number }[];
-  },
+  study: StudyRecordContent,
   provenance: { before: Record<string, unknown>; after: Record<string, unknown> },
 ): Promise<void> {
   const entries: RecordedExperimentEntry[] = [];
@@ -88,43 +121,72 @@ export async function writeStudyRecord(
     taken.set(snapshot, name);
     entries.push({ name, file: source.file, sha256: sha256Hex(source.text), runs, snapshot });
   }
-  for (const [index, { source }] of study.experiments.entries()) {
-    await writeFileAtomic(join(outDir, ...entries[index].snapshot.split("/")), source.text);
+  const claimsPaths = claimsSnapshotPaths((study.claims ?? []).map(({ file }) => file));
+  const claims: RecordedFileEntry[] = (study.claims ?? []).map((source, index) => ({
+    file: source.file,
+    sha256: sha256Hex(source.text),
+    snapshot: claimsPaths[index],
+  }));
+  const copies = [
+    ...study.experiments.map(({ source }, index) => ({ source, entry: entries[index] })),
+    ...(study.claims ?? []).map((source, index) => ({ source, entry: claims[index] })),
+  ];
+  for (const { source, entry } of copies) {
+    await writeFileAtomic(join(outDir, ...entry.snapshot.split("/")), source.text);
   }
-  await removeStaleSnapshots(join(outDir, SNAPSHOT_DIR), new Set(taken.keys()));
+  await removeStaleSnapshots(outDir, SNAPSHOT_DIR, new Set(taken.keys()));
+  await removeStaleSnapshots(outDir, CLAIMS_SNAPSHOT_DIR, new Set(claimsPaths));
   const manifest = {
     ...provenance.before,
     profile: study.profile ?? null,
     overrides: study.overrides.map(({ path, value }) => ({ path, value })),
     experiments: entries,
+    ...(study.claims === undefined ? {} : { claims }),
     ...provenance.after,
   };
   await writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
 }
 
-/** Removes `study/*.json` files that are not copies of the current study. */
-async function removeStaleSnapshots(directory: string, keep: ReadonlySet<string>): Promise<void> {
-  for (const entry of await readdir(directory, { withFileTypes: true })) {
-    const path = `${SNAPSHOT_DIR}/${entry.name}`;
+/** Removes the `*.json` files in `outDir/folder` that are not in `keep` (paths like `study/x.json`). */
+async function removeStaleSnapshots(
+  outDir: string,
+  folder: string,
+  keep: ReadonlySet<string>,
+): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(join(outDir, ...folder.split("/")), { withFileTypes: true });
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const path = `${folder}/${entry.name}`;
     if (entry.isFile() && entry.name.endsWith(".json") && !keep.has(path)) {
-      await rm(join(directory, entry.name));
+      await rm(join(outDir, ...path.split("/")));
     }
   }
 }
 
-/** How an experiment file at its recorded path compares with the study's copy. */
+/** How a study's file at its recorded path compares with the study's copy. */
 export type CurrentFileState = "unchanged" | "changed" | "missing";
 
-/** One experiment of a recorded study. */
-export interface RecordedExperiment {
+/** One file (experiment or claims) of a recorded study. */
+export interface RecordedFile {
   /** What the manifest says of it. */
-  entry: RecordedExperimentEntry;
+  entry: RecordedFileEntry;
   /** The text the study used (from its copy; from the file itself in an old manifest). */
   source: ExperimentSource;
   /** Where `source` was read from, as a path the user can open. */
   readFrom: string;
   /** The file at its recorded path now. */
   current: CurrentFileState;
+}
+
+/** One experiment of a recorded study. */
+export interface RecordedExperiment extends RecordedFile {
+  /** What the manifest says of it. */
+  entry: RecordedExperimentEntry;
 }
 
 /** A study as a folder's manifest records it. */
@@ -137,14 +199,26 @@ export interface RecordedStudy {
   overrides: SettingOverride[];
   /** The experiments, in the study's order. */
   experiments: RecordedExperiment[];
+  /** The claims files the report judged, when the manifest lists them (`claims`). */
+  claims?: RecordedFile[];
 }
 
 const SHA256 = z.string().regex(/^[0-9a-f]{64}$/, { error: "expected 64 lower-case hex digits" });
 
+/** A claims file's entry: claims files were recorded with their copies from the start. */
+const fileEntrySchema = z.object({
+  file: z.string().min(1),
+  sha256: SHA256,
+  snapshot: z.string().regex(/^study\/(claims\/)?[^/\\]+\.json$/, {
+    error: "expected study/<name>.json",
+  }),
+});
+
 /**
  * The part of a manifest that defines the study. Its other keys (versions,
- * machine, times) are provenance and are not checked. `snapshot` and `runs`
- * are optional: manifests written before the copies were kept lack them.
+ * machine, times) are provenance and are not checked. An experiment's
+ * `snapshot` and `runs` are optional: manifests written before the copies
+ * were kept lack them.
  */
 const studyDefinitionSchema = z.object({
   profile: z.string({ error: "expected a profile name, or null for none" }).min(1).nullable(),
@@ -158,6 +232,7 @@ const studyDefinitionSchema = z.object({
       error: "expected study/<name>.json",
     }).optional(),
   })).min(1),
+  claims: z.array(fileEntrySchema).optional(),
 });
 
 /** Reads a file's text, or `undefined` when there is none. */
@@ -193,29 +268,51 @@ export async function readRecordedStudy(outDir: string): Promise<RecordedStudy |
   if (!parsed.success) throw configErrorFromIssues(parsed.error.issues, document, manifest);
   const experiments: RecordedExperiment[] = [];
   for (const [index, entry] of parsed.data.experiments.entries()) {
-    const field = (key: string) => formatJsonPath(["experiments", index, key]);
-    const currentText = await readTextIfPresent(entry.file);
-    const current: CurrentFileState = currentText === undefined
-      ? "missing"
-      : sha256Hex(currentText) === entry.sha256
-      ? "unchanged"
-      : "changed";
-    let readFrom = entry.file;
-    let used = currentText;
-    if (entry.snapshot !== undefined) {
-      readFrom = join(outDir, ...entry.snapshot.split("/"));
-      used = await readTextIfPresent(readFrom);
-      if (used === undefined) {
-        throw new ConfigError(manifest, field("snapshot"), `${readFrom} does not exist`);
-      }
-      if (sha256Hex(used) !== entry.sha256) {
-        throw new ConfigError(
-          manifest,
-          field("sha256"),
-          `${readFrom} is not the file recorded (its SHA-256 differs); the folder was edited`,
-        );
-      }
-    } else if (current !== "unchanged") {
+    const recorded = await readRecordedFile(outDir, manifest, ["experiments", index], entry);
+    experiments.push({
+      ...recorded,
+      entry: {
+        ...entry,
+        runs: entry.runs ?? 0,
+        snapshot: entry.snapshot ?? snapshotPath(entry.name),
+      },
+    });
+  }
+  const claims: RecordedFile[] = [];
+  for (const [index, entry] of (parsed.data.claims ?? []).entries()) {
+    claims.push(await readRecordedFile(outDir, manifest, ["claims", index], entry));
+  }
+  return {
+    manifest,
+    profile: parsed.data.profile ?? undefined,
+    overrides: parsed.data.overrides.map(({ path, value }) => ({ path, value })),
+    experiments,
+    ...(parsed.data.claims === undefined ? {} : { claims }),
+  };
+}
+
+/**
+ * Reads one recorded file: its copy (which must have the recorded hash),
+ * or, when the manifest names no copy, the file itself (which then must),
+ * and how the file at its recorded path compares.
+ *
+ * @param at where the file's entry is in the manifest, for error messages
+ */
+async function readRecordedFile(
+  outDir: string,
+  manifest: string,
+  at: readonly (string | number)[],
+  entry: { file: string; sha256: string; snapshot?: string },
+): Promise<RecordedFile> {
+  const field = (key: string) => formatJsonPath([...at, key]);
+  const currentText = await readTextIfPresent(entry.file);
+  const current: CurrentFileState = currentText === undefined
+    ? "missing"
+    : sha256Hex(currentText) === entry.sha256
+    ? "unchanged"
+    : "changed";
+  if (entry.snapshot === undefined) {
+    if (current !== "unchanged") {
       // An old manifest keeps no copy: the file itself must be the one recorded.
       throw new ConfigError(
         manifest,
@@ -227,21 +324,29 @@ export async function readRecordedStudy(outDir: string): Promise<RecordedStudy |
           "study on the command line (the files, --profile, --set)",
       );
     }
-    experiments.push({
-      entry: {
-        ...entry,
-        runs: entry.runs ?? 0,
-        snapshot: entry.snapshot ?? snapshotPath(entry.name),
-      },
-      source: { file: entry.file, text: used as string },
-      readFrom,
+    return {
+      entry: { ...entry, snapshot: "" },
+      source: { file: entry.file, text: currentText as string },
+      readFrom: entry.file,
       current,
-    });
+    };
+  }
+  const readFrom = join(outDir, ...entry.snapshot.split("/"));
+  const used = await readTextIfPresent(readFrom);
+  if (used === undefined) {
+    throw new ConfigError(manifest, field("snapshot"), `${readFrom} does not exist`);
+  }
+  if (sha256Hex(used) !== entry.sha256) {
+    throw new ConfigError(
+      manifest,
+      field("sha256"),
+      `${readFrom} is not the file recorded (its SHA-256 differs); the folder was edited`,
+    );
   }
   return {
-    manifest,
-    profile: parsed.data.profile ?? undefined,
-    overrides: parsed.data.overrides.map(({ path, value }) => ({ path, value })),
-    experiments,
+    entry: { ...entry, snapshot: entry.snapshot },
+    source: { file: entry.file, text: used },
+    readFrom,
+    current,
   };
 }
