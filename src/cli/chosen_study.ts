@@ -43,8 +43,8 @@ export interface StudyCommandLine {
 
 /**
  * The study a command works on (see the module's precedence). When it comes
- * from DIR's manifest, prints the line naming it and a warning for each
- * experiment file that changed or is gone.
+ * from DIR's manifest, {@link announceStudy} prints the line naming it and
+ * the warnings, once the command has validated it.
  *
  * @throws ConfigError (exit code 2) for a malformed manifest or a missing or edited copy
  */
@@ -54,8 +54,6 @@ export async function chooseStudy(commandLine: StudyCommandLine): Promise<Chosen
   }
   const recorded = await readRecordedStudy(commandLine.out);
   if (recorded === undefined) return await commandLine.fromCommandLine();
-  console.log(recordedStudyLine(recorded));
-  for (const warning of changedFileWarnings(recorded)) console.error(warning);
   return {
     files: recorded.experiments.map((experiment) => experiment.source),
     profile: recorded.profile,
@@ -63,6 +61,18 @@ export async function chooseStudy(commandLine: StudyCommandLine): Promise<Chosen
     outDir: commandLine.out,
     recorded,
   };
+}
+
+/**
+ * Prints, for a study read from DIR's manifest, the line naming it (stdout)
+ * and a warning for each file that changed or is gone (stderr); nothing for
+ * a study the command line described. Called once the study validated, so
+ * that bad input is one error line and nothing else.
+ */
+export function announceStudy(study: ChosenStudy): void {
+  if (study.recorded === undefined) return;
+  console.log(recordedStudyLine(study.recorded));
+  for (const warning of changedFileWarnings(study.recorded)) console.error(warning);
 }
 
 /** `using the study recorded in DIR/manifest.json: FILE, FILE (profile P, --set A=B)`. */

@@ -17,7 +17,7 @@ import type { RunSpec } from "../config/types.ts";
 import { describeRun } from "../runner/sweep.ts";
 import { defaultResultsDir } from "./reproduce.ts";
 import { settingOverrides } from "./study_command.ts";
-import { chooseStudy, type ChosenStudy } from "./chosen_study.ts";
+import { announceStudy, chooseStudy, type ChosenStudy } from "./chosen_study.ts";
 
 /** What `report --help` prints besides the options. */
 export const REPORT_HELP: CommandHelp = {
@@ -85,8 +85,10 @@ export async function reportCommand(args: string[]): Promise<number> {
     true,
     REPORT_HELP,
   );
-  const { files, profile, overrides, outDir } = await storedStudy(positionals, values);
+  const study = await storedStudy(positionals, values);
+  const { files, profile, overrides, outDir } = study;
   const prepared = await prepareStudy(files, profile, undefined, false, overrides);
+  announceStudy(study);
   const store = new ResultStore(join(outDir, "runs"));
   if (values["require-complete"] === true) await requireComplete(prepared.specs, store);
   const report = await reportStudy(prepared, store, outDir);

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { runStudy } from "../runner/study.ts";
+import { prepareStudy, runStudy } from "../runner/study.ts";
 import { interruptSignal } from "./interrupt.ts";
 import {
   type OptionSpec,
@@ -17,7 +17,7 @@ import {
 import { parseSettingOverride, type SettingOverride } from "../config/overrides.ts";
 import { printStudyOutcome } from "./study_report.ts";
 import { compareWithCurrentFiles, planStudy } from "../runner/study_plan.ts";
-import type { ChosenStudy } from "./chosen_study.ts";
+import { announceStudy, type ChosenStudy } from "./chosen_study.ts";
 import { printStudyPlan } from "./dry_run.ts";
 import { parseShard, type Shard } from "../runner/shard.ts";
 import { UsageError } from "./usage_error.ts";
@@ -120,6 +120,9 @@ export async function runStudyCommand(
   const shard = shardOption(command, values.shard);
   const force = values.force === true;
   const { files, profile, overrides, outDir } = study;
+  // A recorded study is validated before it is announced: bad input is one error line.
+  if (study.recorded !== undefined) await prepareStudy(files, profile, undefined, false, overrides);
+  announceStudy(study);
   if (values["dry-run"] === true) {
     positiveInteger(command, "workers", values.workers);
     const plan = await planStudy({ files, profile, outDir, force, shard, overrides });

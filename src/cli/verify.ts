@@ -20,6 +20,7 @@ import { sampleRuns, storedRuns, verifyRun } from "../runner/verify.ts";
 import { runId } from "../config/run_id.ts";
 import { type OptionValue, parseCommandLine, positiveInteger, stringOption } from "./options.ts";
 import { storedStudy } from "./report.ts";
+import { announceStudy } from "./chosen_study.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Runs verified when `--sample` is not given. */
@@ -94,9 +95,11 @@ export async function verifyCommand(args: string[]): Promise<number> {
   );
   const sample = positiveInteger("verify", "sample", values.sample) ?? DEFAULT_SAMPLE;
   const seed = seedOption(values.seed);
-  const { files, profile, overrides, outDir } = await storedStudy(positionals, values);
+  const study = await storedStudy(positionals, values);
+  const { files, profile, overrides, outDir } = study;
   const dataDir = stringOption(values["data-dir"]);
   const prepared = await prepareStudy(files, profile, dataDir, false, overrides);
+  announceStudy(study);
   const storeDir = join(outDir, "runs");
   if (!(await isDirectory(storeDir))) {
     throw new UsageError(

@@ -12,7 +12,12 @@
 import { join } from "node:path";
 import { expandExperiment } from "../config/grid.ts";
 import type { Experiment } from "../config/experiment.ts";
-import { parseExperimentText, readExperimentText } from "../config/parse_experiment.ts";
+import {
+  type ExperimentOptions,
+  parseExperimentText,
+  readExperimentText,
+} from "../config/parse_experiment.ts";
+import { ConfigError } from "../config/errors.ts";
 import type { SettingOverride } from "../config/overrides.ts";
 import { runId, sha256Hex } from "../config/run_id.ts";
 import type { RunResult, RunSpec } from "../config/types.ts";
@@ -106,7 +111,7 @@ export async function prepareStudy(
       ? { file: given, text: await readExperimentText(given) }
       : given;
     const file = source.file;
-    const experiment = parseExperimentText(source.text, file, { profile, set: overrides });
+    const experiment = parseRecordedOrGiven(source, { profile, set: overrides });
     const earlier = names.get(experiment.name);
     if (earlier !== undefined) {
       throw Object.assign(
@@ -121,6 +126,27 @@ export async function prepareStudy(
   const datasets = [...new Set(specs.map((spec) => spec.dataset))].sort();
   if (checkData) { for (const dataset of datasets) await loadDataset(dataset, { dataDir }); }
   return { experiments, specs, profile, overrides };
+}
+
+/**
+ * Parses an experiment's text under its file's name (the report names the
+ * file as the study was given it). A study's recorded copy that no longer
+ * validates (the harness's schema changed since the study was recorded) is
+ * an error naming the copy, and what to do instead.
+ */
+function parseRecordedOrGiven(source: ExperimentSource, options: ExperimentOptions): Experiment {
+  try {
+    return parseExperimentText(source.text, source.file, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || source.recordedCopy === undefined) throw error;
+    throw new ConfigError(
+      source.recordedCopy,
+      error.path,
+      `${error.detail} (in the study's recorded copy of ${source.file}, which this version of ` +
+        "the harness no longer accepts; to use the files as they are now, describe the study " +
+        "on the command line: the files, --profile, --set)",
+    );
+  }
 }
 
 /** Reads the stored results of a study's runs (those present). */

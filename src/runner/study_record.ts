@@ -35,10 +35,15 @@ export const SNAPSHOT_DIR = "study";
 
 /** An experiment file's text and the name it is known by (its path when it was read). */
 export interface ExperimentSource {
-  /** The file's path as the study was given it; errors and the report name it. */
+  /** The file's path as the study was given it; the report names it. */
   file: string;
   /** Its contents. */
   text: string;
+  /**
+   * Where the text was read from when it is a study's recorded copy
+   * (`DIR/study/<name>.json`): errors in it name the copy, not `file`.
+   */
+  recordedCopy?: string;
 }
 
 /** One file of a study (an experiment or claims file) as the manifest records it. */
@@ -345,7 +350,7 @@ async function readRecordedFile(
   }
   return {
     entry: { ...entry, snapshot: entry.snapshot },
-    source: { file: entry.file, text: used },
+    source: { file: entry.file, text: used, recordedCopy: readFrom },
     readFrom,
     current,
   };

@@ -211,7 +211,7 @@ Deno.test("recorded study: a malformed manifest or a missing or edited copy is e
     const copyText = await Deno.readTextFile(copy);
     const experiment = (manifest: Record<string, unknown>) =>
       (manifest.experiments as Record<string, unknown>[])[0];
-    const cases: { breakIt: () => Promise<void>; error: string }[] = [
+    const cases: { breakIt: () => Promise<void>; error: string; also?: string }[] = [
       {
         breakIt: () => Deno.writeTextFile(manifestPath, '{ "profile": null,'),
         error: `${manifestPath}: invalid JSON at line 1, column 19: `,
@@ -249,6 +249,17 @@ Deno.test("recorded study: a malformed manifest or a missing or edited copy is e
           "(its SHA-256 differs); the folder was edited",
       },
       {
+        // A copy as recorded (its hash matches) that this version of the harness rejects.
+        breakIt: async () => {
+          const text = copyText.replace('"name"', '"retired": 1, "name"');
+          await Deno.writeTextFile(copy, text);
+          await editManifest(out, (manifest) => experiment(manifest).sha256 = sha256Hex(text));
+        },
+        error: `${copy}: $.retired: unknown key "retired"; allowed: `,
+        also: `(in the study's recorded copy of ${file}, which this version of the harness no ` +
+          "longer accepts; ",
+      },
+      {
         // A manifest from before the copies were kept, whose file has changed since.
         breakIt: async () => {
           await editManifest(out, (manifest) => delete experiment(manifest).snapshot);
@@ -259,7 +270,7 @@ Deno.test("recorded study: a malformed manifest or a missing or edited copy is e
       },
     ];
     const fileText = await Deno.readTextFile(file);
-    for (const { breakIt, error } of cases) {
+    for (const { breakIt, error, also } of cases) {
       await breakIt();
       const before = await readTree(out);
       for (
@@ -276,6 +287,7 @@ Deno.test("recorded study: a malformed manifest or a missing or edited copy is e
           outcome.stderr.startsWith(`error: ${error}`),
           `${args[0]}: expected "${error}", got ${outcome.stderr}`,
         );
+        if (also !== undefined) assert.ok(outcome.stderr.includes(also), outcome.stderr);
         assert.equal(outcome.stderr.trimEnd().split("\n").length, 1, outcome.stderr);
         assert.equal(outcome.stdout, "");
         assert.deepEqual(await readTree(out), before, `${args.join(" ")} wrote`);
