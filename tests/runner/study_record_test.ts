@@ -74,12 +74,24 @@ Deno.test("study record: experiment and claims files come back from their copies
     assert.ok(recorded);
     assert.equal(recorded.profile, "quick");
     assert.deepEqual(recorded.overrides, [{ path: "seeds", value: [1] }]);
+    const copyOf = (source: { file: string; text: string }, copy: string) => ({
+      ...source,
+      recordedCopy: join(out, "study", ...copy.split("/")),
+    });
     assert.deepEqual(recorded.experiments.map((file) => [file.source, file.current]), [
-      [experiment, "unchanged"],
+      [copyOf(experiment, "e-one.json"), "unchanged"],
     ]);
     assert.deepEqual(recorded.claims?.map((file) => [file.source, file.current, file.readFrom]), [
-      [paperClaims, "changed", join(out, "study", "claims", "claims.json")],
-      [myClaims, "missing", join(out, "study", "claims", "claims-2.json")],
+      [
+        copyOf(paperClaims, "claims/claims.json"),
+        "changed",
+        join(out, "study", "claims", "claims.json"),
+      ],
+      [
+        copyOf(myClaims, "claims/claims-2.json"),
+        "missing",
+        join(out, "study", "claims", "claims-2.json"),
+      ],
     ]);
 
     // A tampered copy is bad input naming the manifest and the entry.
