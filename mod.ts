@@ -122,6 +122,7 @@ export {
 export { ResultStore } from "./src/runner/store.ts";
 export { runSweep, type SweepOptions, type SweepSummary } from "./src/runner/sweep.ts";
 export {
+  type ExperimentSource,
   type PreparedStudy,
   prepareStudy,
   reportStudy,
@@ -129,9 +130,23 @@ export {
   runStudy,
   type StudyOptions,
   type StudyOutcome,
+  type StudyProvenance,
   type StudyReport,
 } from "./src/runner/study.ts";
 export {
+  type CurrentFileState,
+  readRecordedStudy,
+  type RecordedExperiment,
+  type RecordedExperimentEntry,
+  type RecordedFile,
+  type RecordedFileEntry,
+  type RecordedStudy,
+  type StudyRecordContent,
+  writeStudyRecord,
+} from "./src/runner/study_record.ts";
+export {
+  compareWithCurrentFiles,
+  type CurrentFilesDifference,
   type PlannedExperiment,
   type PlannedRun,
   type PlanOptions,

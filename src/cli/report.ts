@@ -1,6 +1,7 @@
 /**
  * `report [FILE...] [options]`: rewrites the tables, figures and REPORT.md
- * from the stored runs, computing nothing. Without files it reports the
+ * from the stored runs, computing nothing. With only `--out DIR` it reports
+ * the study DIR holds (its manifest), without files or `--out` the
  * `reproduce` study. With `--require-complete` it fails (exit 1, nothing
  * written) when any run of the study is not stored: the Slurm report job
  * uses it, so that its status says whether the whole study is done.
@@ -16,28 +17,39 @@ import type { RunSpec } from "../config/types.ts";
 import { describeRun } from "../runner/sweep.ts";
 import { defaultResultsDir } from "./reproduce.ts";
 import { settingOverrides } from "./study_command.ts";
+import { announceStudy, chooseStudy, type ChosenStudy } from "./chosen_study.ts";
 
 /** What `report --help` prints besides the options. */
 export const REPORT_HELP: CommandHelp = {
   usage: "report [FILE...] [options]",
   summary: "Rewrites REPORT.md, tables/ and figures/ from the runs stored in DIR/runs, " +
-    "computing nothing. Without files it reports the reproduce study.",
+    "computing nothing. With only --out DIR it reports the study DIR's manifest.json records " +
+    "(from its copies in DIR/study/); without files or --out, the reproduce study.",
 };
 
 /**
- * The study that `report` and `verify` read from a store: the named files
- * (no profile and `out` unless given), or without files the `reproduce`
- * study (profile `quick` and its results folder unless given).
+ * The study that `report` and `verify` read from a store (see chosen_study.ts
+ * for the precedence): the named files (no profile and `out` unless given);
+ * with only `--out DIR`, the study DIR's manifest records; else the
+ * `reproduce` study (profile `quick` and its results folder unless given).
  */
 export async function storedStudy(
   positionals: string[],
   values: Record<string, OptionValue>,
-): Promise<{ files: string[]; profile: string | undefined; outDir: string }> {
-  const files = positionals.length > 0 ? positionals : await reproductionFiles("experiments");
-  const profile = stringOption(values.profile) ?? (positionals.length > 0 ? undefined : "quick");
-  const outDir = stringOption(values.out) ??
-    (positionals.length > 0 ? "out" : defaultResultsDir(profile ?? "quick"));
-  return { files, profile, outDir };
+): Promise<ChosenStudy> {
+  const profile = stringOption(values.profile);
+  const overrides = settingOverrides(values.set);
+  return await chooseStudy({
+    describesStudy: positionals.length > 0 || profile !== undefined || overrides.length > 0,
+    out: stringOption(values.out),
+    fromCommandLine: async () => {
+      const files = positionals.length > 0 ? positionals : await reproductionFiles("experiments");
+      const chosenProfile = profile ?? (positionals.length > 0 ? undefined : "quick");
+      const outDir = stringOption(values.out) ??
+        (positionals.length > 0 ? "out" : defaultResultsDir(chosenProfile ?? "quick"));
+      return { files, profile: chosenProfile, overrides, outDir };
+    },
+  });
 }
 
 /** Runs the command; returns the exit code. */
@@ -50,7 +62,7 @@ export async function reportCommand(args: string[]): Promise<number> {
         type: "string",
         valueName: "NAME",
         description: "the profile the runs were computed under",
-        defaultValue: "quick without files, none with files",
+        defaultValue: "DIR's manifest with only --out; else quick without files, none with files",
       },
       out: {
         type: "string",
@@ -63,6 +75,7 @@ export async function reportCommand(args: string[]): Promise<number> {
         valueName: "PATH=VALUE",
         multiple: true,
         description: "the settings overridden when the runs were computed (see run --help)",
+        defaultValue: "DIR's manifest with only --out; else none",
       },
       "require-complete": {
         type: "boolean",
@@ -72,17 +85,13 @@ export async function reportCommand(args: string[]): Promise<number> {
     true,
     REPORT_HELP,
   );
-  const { files, profile, outDir } = await storedStudy(positionals, values);
-  const prepared = await prepareStudy(
-    files,
-    profile,
-    undefined,
-    false,
-    settingOverrides(values.set),
-  );
+  const study = await storedStudy(positionals, values);
+  const { files, profile, overrides, outDir } = study;
+  const prepared = await prepareStudy(files, profile, undefined, false, overrides);
+  announceStudy(study);
   const store = new ResultStore(join(outDir, "runs"));
   if (values["require-complete"] === true) await requireComplete(prepared.specs, store);
-  const report = await reportStudy(prepared, store, outDir, profile);
+  const report = await reportStudy(prepared, store, outDir);
   if (report.stored < report.expected) {
     console.log(
       `${report.stored} of ${report.expected} runs stored: the report is marked incomplete`,

@@ -7,7 +7,8 @@
  */
 import { reproductionFiles } from "../runner/study.ts";
 import { type CommandHelp, parseCommandLine, positiveInteger, stringOption } from "./options.ts";
-import { runStudyCommand, studyFlags } from "./study_command.ts";
+import { runStudyCommand, settingOverrides, studyFlags } from "./study_command.ts";
+import { chooseStudy } from "./chosen_study.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Profiles `reproduce` knows. */
@@ -26,7 +27,9 @@ export function defaultResultsDir(profile: string): string {
 export const REPRODUCE_HELP: CommandHelp = {
   usage: "reproduce [options]",
   summary: "Runs the paper's experiments and the baselines (experiments/paper/ and " +
-    `experiments/baselines/) under a profile (${PROFILES.join(", ")}) and writes the report.`,
+    `experiments/baselines/) under a profile (${PROFILES.join(", ")}) and writes the report. ` +
+    "With only --out DIR (no --profile, --set or --experiments) it runs the study DIR's " +
+    "manifest.json records.",
 };
 
 /** Runs the command; returns the exit code. */
@@ -46,7 +49,8 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     false,
     REPRODUCE_HELP,
   );
-  const profile = stringOption(values.profile) ?? "quick";
+  const given = stringOption(values.profile);
+  const profile = given ?? "quick";
   if (!(PROFILES as readonly string[]).includes(profile)) {
     throw new UsageError(
       `reproduce: --profile must be one of ${PROFILES.join(", ")}, got "${profile}"`,
@@ -54,12 +58,18 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   }
   // Checked before anything is read, so a bad flag writes nothing.
   positiveInteger("reproduce", "workers", values.workers);
-  const files = await reproductionFiles(stringOption(values.experiments) ?? "experiments");
-  return runStudyCommand(
-    "reproduce",
-    files,
-    profile,
-    stringOption(values.out) ?? defaultResultsDir(profile),
-    values,
-  );
+  const overrides = settingOverrides(values.set);
+  const experiments = stringOption(values.experiments);
+  const out = stringOption(values.out);
+  const study = await chooseStudy({
+    describesStudy: given !== undefined || overrides.length > 0 || experiments !== undefined,
+    out,
+    fromCommandLine: async () => ({
+      files: await reproductionFiles(experiments ?? "experiments"),
+      profile,
+      overrides,
+      outDir: out ?? defaultResultsDir(profile),
+    }),
+  });
+  return runStudyCommand("reproduce", study, values);
 }

@@ -1,11 +1,11 @@
 /**
- * What `reproduce` and `run` share: their flags, and running a study with
- * Ctrl-C handling and printing its outcome.
+ * What `reproduce` and `run` share: their flags, and running a study (the
+ * one chosen_study.ts chooses) with Ctrl-C handling and printing its outcome.
  *
  * @module
  */
 import { join } from "node:path";
-import { runStudy } from "../runner/study.ts";
+import { prepareStudy, runStudy } from "../runner/study.ts";
 import { interruptSignal } from "./interrupt.ts";
 import {
   type OptionSpec,
@@ -16,7 +16,8 @@ import {
 } from "./options.ts";
 import { parseSettingOverride, type SettingOverride } from "../config/overrides.ts";
 import { printStudyOutcome } from "./study_report.ts";
-import { planStudy } from "../runner/study_plan.ts";
+import { compareWithCurrentFiles, planStudy } from "../runner/study_plan.ts";
+import { announceStudy, type ChosenStudy } from "./chosen_study.ts";
 import { printStudyPlan } from "./dry_run.ts";
 import { parseShard, type Shard } from "../runner/shard.ts";
 import { UsageError } from "./usage_error.ts";
@@ -106,21 +107,33 @@ export function settingOverrides(value: OptionValue): SettingOverride[] {
   });
 }
 
-/** Runs `files` as one study into `outDir` with the parsed flags; returns the exit code. */
+/**
+ * Runs `study` into its folder with the parsed flags, or with `--dry-run`
+ * prints its plan (and, for a recorded study whose files changed since,
+ * what the files as they are now would add); returns the exit code.
+ */
 export async function runStudyCommand(
   command: string,
-  files: string[],
-  profile: string | undefined,
-  outDir: string,
+  study: ChosenStudy,
   values: Record<string, OptionValue>,
 ): Promise<number> {
   const shard = shardOption(command, values.shard);
   const force = values.force === true;
-  const overrides = settingOverrides(values.set);
+  const { files, profile, overrides, outDir } = study;
+  // A recorded study is validated before it is announced: bad input is one error line.
+  if (study.recorded !== undefined) await prepareStudy(files, profile, undefined, false, overrides);
+  announceStudy(study);
   if (values["dry-run"] === true) {
     positiveInteger(command, "workers", values.workers);
     const plan = await planStudy({ files, profile, outDir, force, shard, overrides });
-    printStudyPlan(plan, force);
+    const changed = study.recorded?.experiments.some(({ current }) => current !== "unchanged");
+    const difference = changed
+      ? await compareWithCurrentFiles(
+        { files, profile, overrides, outDir },
+        study.recorded?.experiments.map(({ entry }) => entry.file) ?? [],
+      )
+      : undefined;
+    printStudyPlan(plan, force, difference);
     return 0;
   }
   const interrupt = interruptSignal();

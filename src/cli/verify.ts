@@ -1,11 +1,13 @@
 /**
- * `verify [FILE...] [--profile NAME] [--out DIR] [--sample N] [--seed S] [--data-dir DIR]`:
+ * `verify [FILE...] [--profile NAME] [--set PATH=VALUE] [--out DIR] [--sample N] [--seed S]
+ * [--data-dir DIR]`:
  * recomputes a seeded random sample of a study's stored runs (default 3, seed
  * 1) and compares each with its stored result bit for bit (see
  * runner/verify.ts for what is compared). One line per run: id, settings,
  * match or mismatch, time. Exit 0 when all match, 1 naming every mismatch, 2
- * when the store, its runs or a dataset is missing. Without files it checks
- * the `reproduce` study, like `report`.
+ * when the store, its runs or a dataset is missing. It chooses its study as
+ * `report` does: the named files, else with only `--out DIR` the study DIR's
+ * manifest records, else the `reproduce` study.
  *
  * @module
  */
@@ -18,6 +20,7 @@ import { sampleRuns, storedRuns, verifyRun } from "../runner/verify.ts";
 import { runId } from "../config/run_id.ts";
 import { type OptionValue, parseCommandLine, positiveInteger, stringOption } from "./options.ts";
 import { storedStudy } from "./report.ts";
+import { announceStudy } from "./chosen_study.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Runs verified when `--sample` is not given. */
@@ -53,7 +56,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
         type: "string",
         valueName: "NAME",
         description: "the profile the runs were computed under",
-        defaultValue: "quick without files, none with files",
+        defaultValue: "DIR's manifest with only --out; else quick without files, none with files",
       },
       out: {
         type: "string",
@@ -73,20 +76,30 @@ export async function verifyCommand(args: string[]): Promise<number> {
         description: "seed of the random sample",
         defaultValue: String(DEFAULT_SEED),
       },
+      set: {
+        type: "string",
+        valueName: "PATH=VALUE",
+        multiple: true,
+        description: "the settings overridden when the runs were computed (see run --help)",
+        defaultValue: "DIR's manifest with only --out; else none",
+      },
       "data-dir": { type: "string", valueName: "DIR", description: "look for datasets here first" },
     },
     true,
     {
       usage: "verify [FILE...] [options]",
       summary: "Recomputes a seeded random sample of a study's stored runs and compares each " +
-        "with its stored result bit for bit: exit 0 when all match, 1 naming any mismatch.",
+        "with its stored result bit for bit: exit 0 when all match, 1 naming any mismatch. " +
+        "With only --out DIR it checks the study DIR's manifest.json records.",
     },
   );
   const sample = positiveInteger("verify", "sample", values.sample) ?? DEFAULT_SAMPLE;
   const seed = seedOption(values.seed);
-  const { files, profile, outDir } = await storedStudy(positionals, values);
+  const study = await storedStudy(positionals, values);
+  const { files, profile, overrides, outDir } = study;
   const dataDir = stringOption(values["data-dir"]);
-  const prepared = await prepareStudy(files, profile, dataDir, false);
+  const prepared = await prepareStudy(files, profile, dataDir, false, overrides);
+  announceStudy(study);
   const storeDir = join(outDir, "runs");
   if (!(await isDirectory(storeDir))) {
     throw new UsageError(

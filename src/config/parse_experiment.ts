@@ -175,6 +175,23 @@ export function parseExperimentText(
 }
 
 /**
+ * Reads an experiment file's text.
+ *
+ * @throws ConfigError naming the file when it cannot be read
+ */
+export async function readExperimentText(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      fail(path, "cannot read the file: it does not exist");
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    fail(path, `cannot read the file: ${reason}`);
+  }
+}
+
+/**
  * Reads an experiment file and resolves it with {@link parseExperimentText}.
  *
  * @param path file to read; also the name errors use
@@ -184,15 +201,5 @@ export async function loadExperimentFile(
   path: string,
   options: ExperimentOptions = {},
 ): Promise<Experiment> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      fail(path, "cannot read the file: it does not exist");
-    }
-    const reason = error instanceof Error ? error.message : String(error);
-    fail(path, `cannot read the file: ${reason}`);
-  }
-  return parseExperimentText(text, path, options);
+  return parseExperimentText(await readExperimentText(path), path, options);
 }

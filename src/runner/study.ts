@@ -12,7 +12,12 @@
 import { join } from "node:path";
 import { expandExperiment } from "../config/grid.ts";
 import type { Experiment } from "../config/experiment.ts";
-import { loadExperimentFile } from "../config/parse_experiment.ts";
+import {
+  type ExperimentOptions,
+  parseExperimentText,
+  readExperimentText,
+} from "../config/parse_experiment.ts";
+import { ConfigError } from "../config/errors.ts";
 import type { SettingOverride } from "../config/overrides.ts";
 import { runId, sha256Hex } from "../config/run_id.ts";
 import type { RunResult, RunSpec } from "../config/types.ts";
@@ -20,16 +25,22 @@ import { loadDataset } from "../data/registry.ts";
 import { writeReport } from "../report/write_report.ts";
 import { readGitState } from "../report/git_commit.ts";
 import { TOOL_VERSION } from "../version.ts";
-import { writeFileAtomic } from "../atomic_file.ts";
 import { ResultStore } from "./store.ts";
 import { runSweep, type SweepSummary } from "./sweep.ts";
 import { type Shard, shardRuns } from "./shard.ts";
 import { TFJS_VERSION } from "../nn/tf.ts";
+import { type ExperimentSource, writeStudyRecord } from "./study_record.ts";
+
+export type { ExperimentSource } from "./study_record.ts";
 
 /** Settings of a study. */
 export interface StudyOptions {
-  /** Experiment files, in order. */
-  files: string[];
+  /**
+   * Experiment files, in order: a path is read from disk; a source (a
+   * study's recorded copy, see study_record.ts) is used as given, under its
+   * recorded path.
+   */
+  files: readonly (string | ExperimentSource)[];
   /** Profile applied to every file (files without profiles ignore it). */
   profile?: string;
   /** Where tables/, figures/, REPORT.md and manifest.json go. */
@@ -60,10 +71,14 @@ export interface StudyOptions {
 
 /** A validated study, ready to run. */
 export interface PreparedStudy {
-  /** The experiments, validated. */
-  experiments: { experiment: Experiment; hash: string }[];
+  /** The experiments, validated, with the text each was read from and its SHA-256. */
+  experiments: { experiment: Experiment; hash: string; source: ExperimentSource }[];
   /** Every run of every experiment. */
   specs: RunSpec[];
+  /** The profile applied to every file (`undefined`: the files as written). */
+  profile: string | undefined;
+  /** The `--set` overrides applied to every file. */
+  overrides: readonly SettingOverride[];
 }
 
 /** What a study did. */
@@ -81,7 +96,7 @@ export interface StudyOutcome {
  * Throws the first ConfigError or DataError; writes nothing.
  */
 export async function prepareStudy(
-  files: string[],
+  files: readonly (string | ExperimentSource)[],
   profile: string | undefined,
   dataDir?: string,
   checkData = true,
@@ -90,8 +105,13 @@ export async function prepareStudy(
   const experiments: PreparedStudy["experiments"] = [];
   const specs: RunSpec[] = [];
   const names = new Map<string, string>();
-  for (const file of files) {
-    const experiment = await loadExperimentFile(file, { profile, set: overrides });
+  for (const given of files) {
+    // Read once: the run ids, the hash and the study's copy of the file all come from this text.
+    const source = typeof given === "string"
+      ? { file: given, text: await readExperimentText(given) }
+      : given;
+    const file = source.file;
+    const experiment = parseRecordedOrGiven(source, { profile, set: overrides });
     const earlier = names.get(experiment.name);
     if (earlier !== undefined) {
       throw Object.assign(
@@ -100,12 +120,33 @@ export async function prepareStudy(
       );
     }
     names.set(experiment.name, file);
-    experiments.push({ experiment, hash: sha256Hex(await Deno.readTextFile(file)) });
+    experiments.push({ experiment, hash: sha256Hex(source.text), source });
     specs.push(...expandExperiment(experiment));
   }
   const datasets = [...new Set(specs.map((spec) => spec.dataset))].sort();
   if (checkData) { for (const dataset of datasets) await loadDataset(dataset, { dataDir }); }
-  return { experiments, specs };
+  return { experiments, specs, profile, overrides };
+}
+
+/**
+ * Parses an experiment's text under its file's name (the report names the
+ * file as the study was given it). A study's recorded copy that no longer
+ * validates (the harness's schema changed since the study was recorded) is
+ * an error naming the copy, and what to do instead.
+ */
+function parseRecordedOrGiven(source: ExperimentSource, options: ExperimentOptions): Experiment {
+  try {
+    return parseExperimentText(source.text, source.file, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || source.recordedCopy === undefined) throw error;
+    throw new ConfigError(
+      source.recordedCopy,
+      error.path,
+      `${error.detail} (in the study's recorded copy of ${source.file}, which this version of ` +
+        "the harness no longer accepts; to use the files as they are now, describe the study " +
+        "on the command line: the files, --profile, --set)",
+    );
+  }
 }
 
 /** Reads the stored results of a study's runs (those present). */
@@ -131,18 +172,31 @@ export interface StudyReport {
   expected: number;
 }
 
+/** What a report's manifest says of how the study was computed. */
+export interface StudyProvenance {
+  /** Distinct runs of the study, and how many this command computed and reused. */
+  runs: { total: number; computed: number; reused: number };
+  /** Seconds the command took. */
+  seconds: number;
+}
+
 /**
- * Writes the tables, figures and REPORT.md of a study's stored results; a
- * report of some of the runs says "N of M runs stored" and is marked
- * incomplete. Throws (exit code 2, nothing written) when none is stored,
- * rather than overwrite a report with an empty one.
+ * Writes the tables, figures and REPORT.md of a study's stored results, then
+ * the study's record (`study/` and `manifest.json`, see study_record.ts), so
+ * that the folder knows which study its report is of. A report of some of
+ * the runs says "N of M runs stored" and is marked incomplete. Throws (exit
+ * code 2, nothing written) when none is stored, rather than overwrite a
+ * report with an empty one.
+ *
+ * @param provenance how the runs were computed (default: all read from the store, none computed)
  */
 export async function reportStudy(
   prepared: PreparedStudy,
   store: ResultStore,
   outDir: string,
-  profile: string | undefined,
+  provenance?: StudyProvenance,
 ): Promise<StudyReport> {
+  const started = performance.now();
   const results = await readStudyResults(prepared.specs, store);
   // Counted as --dry-run counts them: a run that two experiments share is one run.
   const expected = new Set(prepared.specs.map(runId)).size;
@@ -157,24 +211,54 @@ export async function reportStudy(
       { exitCode: 2 },
     );
   }
+  const backends = [...new Set(prepared.specs.map((spec) => spec.backend))].sort();
   const { files } = await writeReport(results, outDir, {
     expectedRuns: expected,
-    profile: profile ?? "none",
+    profile: prepared.profile ?? "none",
     experiments: prepared.experiments.map(({ experiment, hash }) => ({
       name: experiment.name,
       file: experiment.file,
       hash: hash.slice(0, 16),
     })),
-    versions: {
-      tool: TOOL_VERSION,
-      tfjs: TFJS_VERSION,
-      backend: [...new Set(prepared.specs.map((spec) => spec.backend))].sort().join(", "),
-    },
+    versions: { tool: TOOL_VERSION, tfjs: TFJS_VERSION, backend: backends.join(", ") },
   });
+  const { runs, seconds } = provenance ?? {
+    runs: { total: expected, computed: 0, reused: stored },
+    seconds: (performance.now() - started) / 1000,
+  };
+  await writeStudyRecord(
+    outDir,
+    {
+      profile: prepared.profile,
+      overrides: prepared.overrides,
+      experiments: prepared.experiments.map(({ experiment, source }) => ({
+        name: experiment.name,
+        source,
+        runs: prepared.specs.filter((spec) => spec.experiment === experiment.name).length,
+      })),
+    },
+    {
+      before: {
+        tool: TOOL_VERSION,
+        // The commit lives here only: REPORT.md, tables and figures must not depend on it.
+        git: await readGitState(),
+        deno: Deno.version.deno,
+        v8: Deno.version.v8,
+        tfjs: TFJS_VERSION,
+        backends,
+        machine: { os: Deno.build.os, arch: Deno.build.arch, cpus: navigator.hardwareConcurrency },
+      },
+      after: {
+        runs,
+        seconds: Math.round(seconds * 10) / 10,
+        finishedAt: new Date().toISOString(),
+      },
+    },
+  );
   return { files, stored, expected };
 }
 
-/** Runs a study: validate, sweep, report, manifest. */
+/** Runs a study: validate, sweep, then the report and the study's record. */
 export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
   const started = performance.now();
   const prepared = await prepareStudy(
@@ -200,46 +284,11 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
   if (sweep.interrupted || options.shard !== undefined) {
     return { sweep, reportFiles: [], seconds: (performance.now() - started) / 1000 };
   }
-  const { files: reportFiles } = await reportStudy(
-    prepared,
-    store,
-    options.outDir,
-    options.profile,
-  );
-  const seconds = (performance.now() - started) / 1000;
-  await writeFileAtomic(
-    join(options.outDir, "manifest.json"),
-    JSON.stringify(
-      {
-        tool: TOOL_VERSION,
-        // The commit lives here only: REPORT.md, tables and figures must not depend on it.
-        git: await readGitState(),
-        deno: Deno.version.deno,
-        v8: Deno.version.v8,
-        tfjs: TFJS_VERSION,
-        backends: [...new Set(prepared.specs.map((spec) => spec.backend))].sort(),
-        machine: {
-          os: Deno.build.os,
-          arch: Deno.build.arch,
-          cpus: navigator.hardwareConcurrency,
-        },
-        profile: options.profile ?? null,
-        overrides: (options.overrides ?? []).map(({ path, value }) => ({ path, value })),
-        experiments: prepared.experiments.map(({ experiment, hash }) => ({
-          name: experiment.name,
-          file: experiment.file,
-          sha256: hash,
-          runs: prepared.specs.filter((spec) => spec.experiment === experiment.name).length,
-        })),
-        runs: { total: sweep.total, computed: sweep.computed, reused: sweep.skipped },
-        seconds: Math.round(seconds * 10) / 10,
-        finishedAt: new Date().toISOString(),
-      },
-      null,
-      2,
-    ) + "\n",
-  );
-  return { sweep, reportFiles, seconds };
+  const { files: reportFiles } = await reportStudy(prepared, store, options.outDir, {
+    runs: { total: sweep.total, computed: sweep.computed, reused: sweep.skipped },
+    seconds: (performance.now() - started) / 1000,
+  });
+  return { sweep, reportFiles, seconds: (performance.now() - started) / 1000 };
 }
 
 /** The experiment files a profile of `reproduce` runs: the paper's, then the baselines'. */

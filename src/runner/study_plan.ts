@@ -113,6 +113,70 @@ export async function planStudy(options: PlanOptions): Promise<StudyPlan> {
   };
 }
 
+/** How a recorded study compares with its experiment files as they are now. */
+export type CurrentFilesDifference =
+  | {
+    /** The current files could be planned. */
+    readable: true;
+    /** Runs the current files have that the recorded study has not. */
+    added: number;
+    /** Of the added runs, those already in the store. */
+    addedStored: number;
+    /** Runs of the recorded study that the current files no longer have. */
+    dropped: number;
+    /** Recorded files that no longer exist (their runs count as dropped). */
+    missingFiles: string[];
+  }
+  | {
+    /** The current files could not be planned. */
+    readable: false;
+    /** Why (the first file's error, as a real run would print it). */
+    reason: string;
+  };
+
+/**
+ * What a recorded study's experiment files, as they are now (`current`),
+ * would add to the study (`options.files`, its recorded copies) and drop
+ * from it, under the same profile and overrides; the whole study is
+ * compared, whatever shard is planned. Files that no longer exist are left
+ * out (their runs dropped). A current file that no longer validates makes
+ * the difference unreadable, not the plan: the recorded study is still what
+ * the folder holds.
+ */
+export async function compareWithCurrentFiles(
+  options: Pick<StudyOptions, "files" | "profile" | "overrides" | "outDir" | "storeDir">,
+  current: readonly string[],
+): Promise<CurrentFilesDifference> {
+  const present: string[] = [];
+  const missingFiles: string[] = [];
+  for (const file of current) {
+    const exists = await Deno.stat(file).then((info) => info.isFile, () => false);
+    (exists ? present : missingFiles).push(file);
+  }
+  let specs: RunSpec[];
+  try {
+    specs = (await prepareStudy(present, options.profile, undefined, false, options.overrides))
+      .specs;
+  } catch (error) {
+    return { readable: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+  const recorded = new Set(
+    (await prepareStudy(options.files, options.profile, undefined, false, options.overrides))
+      .specs.map(runId),
+  );
+  const now = new Map(specs.map((spec) => [runId(spec), spec]));
+  const store = new ResultStore(options.storeDir ?? join(options.outDir, "runs"));
+  let added = 0;
+  let addedStored = 0;
+  for (const [id, spec] of now) {
+    if (recorded.has(id)) continue;
+    added++;
+    if (await store.has(spec)) addedStored++;
+  }
+  const dropped = [...recorded].filter((id) => !now.has(id)).length;
+  return { readable: true, added, addedStored, dropped, missingFiles };
+}
+
 /** Ids of the runs a (sharded) study computes. */
 function selectedRuns(specs: RunSpec[], shard: Shard | undefined): Set<string> {
   return new Set((shard === undefined ? specs : shardRuns(specs, shard)).map(runId));

@@ -36,16 +36,25 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Permission flags for `deno run` (default `-A`). */
   permissions?: string[];
+  /**
+   * Working directory (default: the repository root). Elsewhere the CLI is
+   * started by its absolute path with the repository's deno.json, so that
+   * relative paths in its arguments, and in what it reads, start there.
+   */
+  cwd?: string;
 }
 
 /**
  * Starts `deno run <permissions> src/cli/main.ts <args>` in the repository
- * root with stdout and stderr piped.
+ * root (or in `options.cwd`) with stdout and stderr piped.
  */
 export function startCli(args: string[], options: CliOptions = {}): Deno.ChildProcess {
+  const entry = options.cwd === undefined
+    ? ["src/cli/main.ts"]
+    : ["--config", join(REPO_ROOT, "deno.json"), join(REPO_ROOT, "src", "cli", "main.ts")];
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...(options.permissions ?? ["-A"]), "src/cli/main.ts", ...args],
-    cwd: REPO_ROOT,
+    args: ["run", ...(options.permissions ?? ["-A"]), ...entry, ...args],
+    cwd: options.cwd ?? REPO_ROOT,
     env: { NO_COLOR: "1", DENO_DIR: denoCacheDir(), ...options.env },
     stdin: "null",
     stdout: "piped",

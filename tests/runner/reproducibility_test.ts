@@ -10,7 +10,10 @@ import { runStudy } from "../../src/runner/study.ts";
 import { readTree, runCli } from "../cli/cli.ts";
 import { listDirectory, SMOKE_FILE, specsOf } from "./fixtures.ts";
 
-/** The report files of an output directory: everything but the store and the manifest. */
+/**
+ * The report files of an output directory, with the study's copies of its
+ * files: everything but the store and the manifest (whose times differ).
+ */
 function reportFiles(tree: Map<string, Uint8Array>): Map<string, Uint8Array> {
   return new Map(
     [...tree].filter(([path]) => !path.startsWith("runs/") && path !== "manifest.json"),
@@ -38,10 +41,11 @@ Deno.test("reproducibility: the smoke experiment run twice from scratch gives id
     assert.ok(paths.includes("REPORT.md"));
     assert.ok(paths.includes("tables/smoke.csv"));
     assert.ok(paths.includes("figures/smoke-metric.svg"));
+    assert.ok(paths.includes("study/smoke.json"), "the study's copy of its experiment file");
     for (const path of paths) {
       assert.match(
         path,
-        /^(REPORT\.md|README_SUMMARY\.md|tables\/[^/]+\.(csv|tex)|figures\/[^/]+\.svg)$/,
+        /^(REPORT\.md|README_SUMMARY\.md|tables\/[^/]+\.(csv|tex)|figures\/[^/]+\.svg|study\/[^/]+\.json)$/,
       );
     }
     assert.deepEqual([...secondFiles.keys()], paths);
