@@ -69,7 +69,7 @@ Deno.test("a control whose reference did not run still compares with random; sha
   assert.ok(Math.abs((row.comparison.meanDifference as number) - 0.285) < 1e-12);
 });
 
-Deno.test("the controls table and the report section", () => {
+Deno.test("the controls table and the report section", async () => {
   const rows = evaluateControls(mergeExperiments(groupRuns(results())));
   const lines = controlsCsv(rows).split("\n");
   assert.equal(
@@ -78,7 +78,11 @@ Deno.test("the controls table and the report section", () => {
       "ci95Low,ci95High,tStatistic,pValue,outcome",
   );
   assert.match(lines[2], /^paper,fashion-mnist,mlp\[300-100\],0\.9,which weights,snip,/);
-  const files = buildReportFiles(results(), { profile: "standard", experiments: [], versions: {} });
+  const files = await buildReportFiles(results(), {
+    profile: "standard",
+    experiments: [],
+    versions: {},
+  });
   assert.equal(files.get("tables/controls.csv"), controlsCsv(rows));
   const report = files.get("REPORT.md") as string;
   assert.match(report, /#### Matched-random controls/);

@@ -39,7 +39,7 @@ Deno.test("reproducibility: the smoke experiment run twice from scratch gives id
     assert.ok(paths.includes("tables/smoke.csv"));
     assert.ok(paths.includes("figures/smoke-metric.svg"));
     for (const path of paths) {
-      assert.match(path, /^(REPORT\.md|tables\/[^/]+\.csv|figures\/[^/]+\.svg)$/);
+      assert.match(path, /^(REPORT\.md|tables\/[^/]+\.csv|figures\/[^/]+\.(svg|vl\.json))$/);
     }
     assert.deepEqual([...secondFiles.keys()], paths);
     for (const path of paths) {
