@@ -58,8 +58,9 @@ function differenceDomain(rows: readonly ForestRow[], margin: number): [number, 
 }
 
 /**
- * The Vega-Lite specification of one claim's forest plot. Rows whose
- * estimate or interval is not a finite number are left out (the caption of
+ * The Vega-Lite specification of one claim's forest plot: one panel per
+ * group, stacked, sharing the difference axis. Rows whose estimate or
+ * interval is not a finite number are left out (the caption of
  * {@link forestFigures} counts them).
  */
 export function forestPlotSpec(input: ForestPlotInput): FigureSpec {
@@ -75,22 +76,48 @@ export function forestPlotSpec(input: ForestPlotInput): FigureSpec {
     scale: { domain, nice: false, zero: false },
     title: `Paired difference${unit}`,
   };
+  // Rows in the order given; whole bands without padding, so that the rows' pieces of
+  // the margin band join into one strip per panel.
   const y = {
     field: "label",
     type: "nominal",
     sort: null,
     title: null,
+    scale: { type: "band", paddingInner: 0, paddingOuter: 0 },
     axis: { labelLimit: 0, ticks: false, domain: false },
   };
-  const outcomeLegend = {
-    title: "outcome",
-    labelLimit: 0,
-    orient: "bottom",
-    direction: "vertical",
+  const outcomeLegend = { title: "outcome", labelLimit: 0 };
+  const colour = {
+    field: "outcome",
+    type: "nominal",
+    scale: { domain: outcomes, range: outcomeColours(outcomes) },
+    legend: outcomeLegend,
   };
-  const values = rows.map((row) => ({ ...row }));
-  // One band and one zero rule per panel, not one per row (stacked opacity would darken it).
-  const perGroup = [{ aggregate: [{ op: "count", as: "rows" }], groupby: ["group"] }];
+  const shape = {
+    field: "outcome",
+    type: "nominal",
+    scale: { domain: outcomes, range: outcomes.map((_, index) => MARKERS[index % MARKERS.length]) },
+    legend: outcomeLegend,
+  };
+  const layers = [
+    {
+      mark: { type: "rect", color: "#4e79a7", opacity: 0.12 },
+      encoding: { x: { ...x, datum: -input.margin }, x2: { datum: input.margin }, y },
+    },
+    // Without a y channel a rule spans the panel's height (one per row, drawn on each other).
+    {
+      mark: { type: "rule", color: "#333333", strokeWidth: 1 },
+      encoding: { x: { ...x, datum: 0 } },
+    },
+    {
+      mark: { type: "rule", strokeWidth: 2 },
+      encoding: { x: { ...x, field: "low" }, x2: { field: "high" }, y, color: colour },
+    },
+    {
+      mark: { type: "point", filled: true, size: 70, opacity: 1 },
+      encoding: { x: { ...x, field: "estimate" }, y, color: colour, shape },
+    },
+  ];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
@@ -99,76 +126,18 @@ export function forestPlotSpec(input: ForestPlotInput): FigureSpec {
         ` (no practical difference); ${better} is better; lines: confidence intervals`,
     },
     config: FIGURE_CONFIG,
-    data: { values },
-    facet: {
-      row: {
-        field: "group",
-        type: "nominal",
-        sort: groups,
-        header: { title: null, labelAngle: 0, labelAlign: "left", labelLimit: 0 },
-      },
-    },
-    spec: {
+    vconcat: groups.map((group, index) => ({
+      title: { text: group, anchor: "start", fontSize: 13 },
+      data: { values: rows.filter((row) => row.group === group).map((row) => ({ ...row })) },
       width: 480,
       height: { step: 22 },
-      layer: [
-        {
-          transform: perGroup,
-          mark: { type: "rect", color: "#4e79a7", opacity: 0.12 },
-          encoding: { x: { ...x, datum: -input.margin }, x2: { datum: input.margin } },
-        },
-        {
-          transform: perGroup,
-          mark: { type: "rule", color: "#333333", strokeWidth: 1 },
-          encoding: { x: { ...x, datum: 0 } },
-        },
-        {
-          mark: { type: "rule", strokeWidth: 2 },
-          encoding: {
-            x: { ...x, field: "low" },
-            x2: { field: "high" },
-            y,
-            color: {
-              field: "outcome",
-              type: "nominal",
-              scale: { domain: outcomes, range: outcomeColours(outcomes) },
-              legend: null,
-            },
-          },
-        },
-        {
-          mark: { type: "point", filled: true, size: 70, opacity: 1 },
-          encoding: {
-            x: { ...x, field: "estimate" },
-            y,
-            color: {
-              field: "outcome",
-              type: "nominal",
-              scale: { domain: outcomes, range: outcomeColours(outcomes) },
-              legend: outcomeLegend,
-            },
-            shape: {
-              field: "outcome",
-              type: "nominal",
-              scale: {
-                domain: outcomes,
-                range: outcomes.map((_, index) => MARKERS[index % MARKERS.length]),
-              },
-              legend: outcomeLegend,
-            },
-            tooltip: [
-              { field: "group" },
-              { field: "label" },
-              { field: "estimate", type: "quantitative" },
-              { field: "low", type: "quantitative" },
-              { field: "high", type: "quantitative" },
-              { field: "outcome" },
-            ],
-          },
-        },
-      ],
-    },
-    resolve: { scale: { y: "independent" } },
+      // Only the lowest panel repeats the axis title.
+      layer: index === groups.length - 1 ? layers : layers.map((layer) => ({
+        ...layer,
+        encoding: { ...layer.encoding, x: { ...layer.encoding.x, title: null } },
+      })),
+    })),
+    resolve: { scale: { x: "shared", y: "independent", color: "shared", shape: "shared" } },
   } as unknown as FigureSpec;
 }
 
