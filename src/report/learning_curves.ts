@@ -79,8 +79,8 @@ export function meanCurve(group: RunGroup): CurvePoint[] {
 }
 
 /**
- * The sparsities a learning-curve figure shows: the one closest to 0.9 (ties:
- * the higher) and the highest, ascending, without repeats.
+ * The sparsities a learning-curve figure shows: the one closest to 0.9 and the
+ * highest, ascending, without repeats.
  */
 export function curveSparsities(sparsities: readonly number[]): number[] {
   const pruned = [...new Set(sparsities.filter((value) => value > 0))].sort((a, b) => a - b);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { forestFigures, forestPlotSpec, outcomeColours } from "../../src/report/forest_plot.ts";
 import type { ForestPlotInput } from "../../src/report/forest_rows.ts";
 import { renderFigureSvg } from "../../src/report/vega_render.ts";
+import { buildReportFiles } from "../../src/report/write_report.ts";
 import { drawnPoints, texts } from "./figure_svg.ts";
 
 /** A claim over two models: five cells, five outcomes, margin 1 point. */
@@ -157,4 +158,17 @@ Deno.test("forest figures: one per claim, rows without an estimate left out and 
   const svg = await renderFigureSvg(JSON.parse(JSON.stringify(figures[1].spec)), "broken");
   assert.equal(drawnPoints(svg).length, 5);
   assert.ok(!texts(svg, "role-axis-label").includes("0.99"));
+});
+
+Deno.test("the report writes a forest plot and its spec for each input it is given", async () => {
+  const context = { profile: "smoke", experiments: [], versions: {} };
+  const files = await buildReportFiles([], context, undefined, [INPUT]);
+  const svg = files.get("figures/forest-C1.svg") as string;
+  assert.ok(svg.startsWith("<svg "));
+  assert.equal(drawnPoints(svg).length, 5);
+  const spec = JSON.parse(files.get("figures/forest-C1.vl.json") as string);
+  assert.deepEqual(spec, JSON.parse(JSON.stringify(forestPlotSpec(INPUT))));
+  // The SVG is the saved spec rendered, so a researcher re-rendering it gets the same figure.
+  assert.equal(await renderFigureSvg(spec, "again"), svg);
+  assert.ok(!(await buildReportFiles([], context)).has("figures/forest-C1.svg"));
 });
