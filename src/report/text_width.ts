@@ -3,7 +3,7 @@
  * label as 0.8 em per character, about half again as wide as sans-serif text
  * is, which leaves wide empty margins beside legends and rotated labels. This
  * estimate sums per-character advance widths of a common sans-serif
- * (Helvetica/Arial metrics, in thousandths of an em), widened by 15% because
+ * (Helvetica/Arial metrics, in thousandths of an em), widened by 20% because
  * the viewer's sans-serif may be DejaVu Sans, the widest of the usual ones, so
  * that labels are never given less room than they take. It depends on the text
  * and font size alone, so figures stay byte for byte the same on every machine.
@@ -114,7 +114,7 @@ const ASCII_WIDTHS: readonly number[] = [
 const OTHER_WIDTH = 600;
 
 /** How much wider the viewer's sans-serif may be than Helvetica. */
-const FONT_ALLOWANCE = 1.15;
+const FONT_ALLOWANCE = 1.2;
 
 /** How much wider bold text is. */
 const BOLD_ALLOWANCE = 1.08;

@@ -73,7 +73,18 @@ export async function renderFigureSvg(spec: FigureSpec, name: string): Promise<s
   }
 }
 
-/** The specification as saved beside its figure: indented JSON with a final newline. */
+/**
+ * The specification as saved beside its figure: indented JSON with a final
+ * newline, each object without nested objects or arrays on one line, so that
+ * every data record is one line (readable, diffable, a fraction of the size).
+ * Only formatting whitespace changes: a newline inside a JSON string is
+ * always escaped, and objects whose strings hold brackets stay spread out.
+ */
 export function figureSpecJson(spec: FigureSpec): string {
-  return `${JSON.stringify(spec, null, 2)}\n`;
+  const indented = JSON.stringify(spec, null, 2);
+  const flat = indented.replace(
+    /\{\n\s*([^{}[\]]*?)\n\s*\}/g,
+    (_, body: string) => `{ ${body.split(/,\n\s*/).join(", ")} }`,
+  );
+  return `${flat}\n`;
 }
