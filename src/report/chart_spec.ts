@@ -49,11 +49,22 @@ export interface LegendEntry {
 /**
  * Marks which points of each series get a shaded band (runs of two or more
  * consecutive points with both bounds) and which an error bar (a run of one),
- * in the order given; each run gets its own segment id.
+ * in the order given; each run gets its own segment id. A reference line gets
+ * a band when it has both bounds.
  */
 export function markIntervals(records: ChartRecord[]): ChartRecord[] {
   const bySeries = new Map<string, ChartRecord[]>();
+  const references: ChartRecord[] = [];
   for (const record of records) {
+    if (record.role === "reference") {
+      const banded = Number.isFinite(record.low) && Number.isFinite(record.high);
+      references.push(
+        banded
+          ? { ...record, interval: "band" }
+          : { ...record, low: undefined, high: undefined, interval: "none" },
+      );
+      continue;
+    }
     const key = `${record.panel ?? ""}\u0000${record.series}`;
     bySeries.set(key, [...(bySeries.get(key) ?? []), record]);
   }
@@ -78,7 +89,7 @@ export function markIntervals(records: ChartRecord[]): ChartRecord[] {
     }
     close();
   }
-  return out;
+  return [...out, ...references];
 }
 
 /** Options of {@link lineLayers}. */

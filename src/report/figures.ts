@@ -232,11 +232,7 @@ function metricFigure(
     records.push({ role: "reference", series: "training-mean image", y: floor, interval: "none" });
     legend.push({ name: "training-mean image", style: FLOOR_STYLE });
   }
-  const withIntervals = markIntervals(records).map((record) =>
-    record.role === "reference" && record.low !== undefined && record.high !== undefined
-      ? { ...record, interval: "band" as const }
-      : record
-  );
+  const withIntervals = markIntervals(records);
   const direction = cell[0].higherIsBetter ? "higher is better" : "lower is better";
   const sparsities = distinct(plotted.map((row) => row.sparsity));
   const extras = [
