@@ -150,7 +150,7 @@ interface LayerPart {
  * The layers of a line figure over records of {@link ChartRecord}: reference
  * bands, reference lines, series bands, error bars, lines, filled and hollow
  * markers, in drawing order (later on top). A layer that would draw no
- * record is left out (vega warns on the empty extent it would compute).
+ * record is left out, so that the saved spec holds only what the figure draws.
  */
 export function lineLayers(
   options: LineLayersOptions,
