@@ -22,6 +22,7 @@
 export type {
   CurvePoint,
   DatasetName,
+  DisconnectedUnits,
   EngineSetting,
   LayerSparsity,
   MethodSettings,
@@ -109,6 +110,7 @@ export {
 export type { PruningContext, PruningMethod, PruningOutcome } from "./src/pruning/method.ts";
 export { getPruningMethod, pruningMethodNames } from "./src/pruning/registry.ts";
 export { type Allocation, maskSparsity, selectByScore } from "./src/pruning/allocation.ts";
+export type { KernelShape } from "./src/config/allocation_limits.ts";
 
 // Running.
 export {

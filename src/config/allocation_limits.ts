@@ -28,8 +28,59 @@ export function modelLayerSizes(model: ModelSettings): number[] {
   return widths.slice(1).map((width, index) => widths[index] * width);
 }
 
+/** Inputs and outputs of one dense kernel. */
+export interface KernelShape {
+  /** Fan-in of the layer's units. */
+  inputSize: number;
+  /** Units of the layer. */
+  outputSize: number;
+}
+
+/** The shape of each dense kernel of `model`, input to output (see {@link modelLayerSizes}). */
+export function modelLayerShapes(model: ModelSettings): KernelShape[] {
+  const widths = [
+    IMAGE_PIXELS,
+    ...model.hidden,
+    model.kind === "mlp" ? CLASS_COUNT : IMAGE_PIXELS,
+  ];
+  return widths.slice(1).map((outputSize, index) => ({ inputSize: widths[index], outputSize }));
+}
+
+/**
+ * The density of every layer under `equal-fan-in` allocation at network-wide
+ * `sparsity`: every unit of layer `l` keeps `min(c, fanIn_l)` of its inputs,
+ * with the one `c` that keeps `(1 - sparsity)` of all weights, i.e.
+ * `sum_l min(c, fanIn_l) * units_l = (1 - sparsity) * total`. Solved exactly by
+ * "water-filling": layers whose fan-in is below `c` are kept whole and the
+ * others share the rest. This maximises the smallest expected fan-in of any
+ * unit for the weights kept: any other allocation gives some layer fewer.
+ */
+export function equalFanInDensities(shapes: readonly KernelShape[], sparsity: number): number[] {
+  const total = shapes.reduce((sum, shape) => sum + shape.inputSize * shape.outputSize, 0);
+  let keep = (1 - sparsity) * total;
+  // Layers in order of fan-in: once c reaches a layer's fan-in, that layer is whole.
+  const order = shapes.map((_, layer) => layer).sort((left, right) =>
+    shapes[left].inputSize - shapes[right].inputSize || left - right
+  );
+  let units = shapes.reduce((sum, shape) => sum + shape.outputSize, 0);
+  let inputsPerUnit = Infinity;
+  for (const layer of order) {
+    const { inputSize, outputSize } = shapes[layer];
+    const candidate = keep / units;
+    if (candidate < inputSize) {
+      inputsPerUnit = candidate;
+      break;
+    }
+    keep -= inputSize * outputSize;
+    units -= outputSize;
+  }
+  return shapes.map((shape) => Math.min(1, inputsPerUnit / shape.inputSize));
+}
+
 /** The share of its own rate the output layer is pruned at, under a layer-wise allocation. */
-export function outputRateFraction(allocation: Exclude<AllocationName, "global">): number {
+export function outputRateFraction(
+  allocation: Exclude<AllocationName, "global" | "equal-fan-in">,
+): number {
   if (allocation === "uniform") return 1;
   return allocation === "output-half" ? 0.5 : 0;
 }
@@ -37,10 +88,13 @@ export function outputRateFraction(allocation: Exclude<AllocationName, "global">
 /**
  * The supremum of the network-wide sparsities `allocation` can reach on
  * layers of `sizes` weights: at that sparsity the layers other than the
- * output would lose every weight. 1 for `uniform` and `global`.
+ * output would lose every weight. 1 for `uniform`, `global` and `equal-fan-in`.
  */
 export function maximumSparsity(sizes: readonly number[], allocation: AllocationName): number {
-  if (allocation === "global" || allocation === "uniform" || sizes.length < 2) return 1;
+  if (
+    allocation === "global" || allocation === "uniform" || allocation === "equal-fan-in" ||
+    sizes.length < 2
+  ) return 1;
   const output = sizes[sizes.length - 1];
   const total = sizes.reduce((sum, size) => sum + size, 0);
   return (total - output + outputRateFraction(allocation) * output) / total;

@@ -10,10 +10,18 @@ import type { JsonPathSegments } from "./errors.ts";
 import type { Experiment } from "./experiment.ts";
 import { epochRequirement, finalTrainingProblem } from "./epoch_budget.ts";
 import { allocationProblem } from "./allocation_limits.ts";
-import { ALLOCATION_NAMES, type AllocationName } from "./method_parameters.ts";
-import { MATCHED_RANDOM, UNREFERENCEABLE_METHODS } from "./references.ts";
+import { type AllocationName, SHAPED_ALLOCATION_NAMES } from "./method_parameters.ts";
+import {
+  copiesReference,
+  MATCHED_RANDOM,
+  PRUNE_EARLY,
+  UNREFERENCEABLE_METHODS,
+} from "./references.ts";
 import { didYouMeanHint } from "./did_you_mean.ts";
 import { canonicalJson } from "./run_id.ts";
+
+/** Methods whose final mask is applied to trained weights, so density-aware rescaling has no initial weights to act on. */
+const PRUNES_TRAINED_WEIGHTS: readonly string[] = ["dissipating", "imp", PRUNE_EARLY];
 
 /** Where settings were written, so that errors point at the right line of the file. */
 export interface SettingLocator {
@@ -91,7 +99,23 @@ export function checkExperimentConsistency(
         `expected rewindEpoch < epochsPerRound (${method.epochsPerRound}), found ${method.rewindEpoch}`,
       );
     }
-    if (method.name === MATCHED_RANDOM) checkReference(experiment, index, fail, locator);
+    if (method.name === PRUNE_EARLY) {
+      const matched = method.maskKind === MATCHED_RANDOM;
+      if (matched !== (typeof method.reference === "string")) {
+        fail(
+          ["methods", index, matched ? "maskKind" : "reference"],
+          matched
+            ? `expected a "reference" (the label of the method whose per-layer counts the ` +
+              `mask copies) with maskKind "matched-random"`
+            : `expected no "reference" with maskKind ${
+              JSON.stringify(method.maskKind)
+            } (only "matched-random" copies a reference's counts), found ${
+              JSON.stringify(method.reference)
+            }`,
+        );
+      }
+    }
+    if (copiesReference(method)) checkReference(experiment, index, fail, locator);
     if (method.mode === "threshold" && method.criterion !== "relative") {
       fail(
         ["methods", index, "criterion"],
@@ -103,7 +127,7 @@ export function checkExperimentConsistency(
     if (
       method.initialization === "density-aware" &&
       (method.name === "dense" ||
-        (!restarts && (method.name === "dissipating" || method.name === "imp")))
+        (!restarts && PRUNES_TRAINED_WEIGHTS.includes(method.name)))
     ) {
       fail(
         ["methods", index, "initialization"],
@@ -202,7 +226,8 @@ function checkUnique(
 
 /** The allocation a method setting names, or `null` when it has none. */
 export function methodAllocation(value: unknown): AllocationName | null {
-  return typeof value === "string" && (ALLOCATION_NAMES as readonly string[]).includes(value)
+  return typeof value === "string" &&
+      (SHAPED_ALLOCATION_NAMES as readonly string[]).includes(value)
     ? value as AllocationName
     : null;
 }

@@ -25,11 +25,22 @@ export interface MethodDefinition {
   readonly ignoresSparsity?: boolean;
 }
 
-/** The ways a target sparsity can be spread over layers (see `src/pruning/allocation.ts`). */
+/**
+ * The ways a target sparsity can be spread over layers (see `src/pruning/allocation.ts`),
+ * every method that prunes takes these.
+ */
 export const ALLOCATION_NAMES = ["uniform", "global", "output-half", "output-unpruned"] as const;
 
-/** One of {@link ALLOCATION_NAMES}. */
-export type AllocationName = (typeof ALLOCATION_NAMES)[number];
+/**
+ * The allocations of the methods that pass their layers' shapes to the mask
+ * selection: {@link ALLOCATION_NAMES} and `equal-fan-in` (every unit of every
+ * layer keeps the same number of inputs, which needs each layer's fan-in, not
+ * only its size).
+ */
+export const SHAPED_ALLOCATION_NAMES = [...ALLOCATION_NAMES, "equal-fan-in"] as const;
+
+/** One of {@link SHAPED_ALLOCATION_NAMES}. */
+export type AllocationName = (typeof SHAPED_ALLOCATION_NAMES)[number];
 
 /**
  * The allocation of the paper's methods, magnitude and IMP when a file gives
@@ -41,13 +52,23 @@ export type AllocationName = (typeof ALLOCATION_NAMES)[number];
  */
 export const DEFAULT_LAYERWISE_ALLOCATION: AllocationName = "output-half";
 
+const ALLOCATION_DESCRIPTION =
+  "How the target sparsity is spread over layers: `uniform` prunes every layer to the target; " +
+  "`global` ranks all prunable weights together; `output-half` prunes the output layer at " +
+  "half the rate of the others and `output-unpruned` not at all, the other layers sharing " +
+  "the rest at one rate so that the network reaches the target.";
+
 /** How the target sparsity is shared among layers. */
-function allocation(fallback: AllocationName): z.ZodType {
-  return z.enum(ALLOCATION_NAMES).default(fallback).describe(
-    "How the target sparsity is spread over layers: `uniform` prunes every layer to the target; " +
-      "`global` ranks all prunable weights together; `output-half` prunes the output layer at " +
-      "half the rate of the others and `output-unpruned` not at all, the other layers sharing " +
-      "the rest at one rate so that the network reaches the target.",
+function allocation(fallback: (typeof ALLOCATION_NAMES)[number]): z.ZodType {
+  return z.enum(ALLOCATION_NAMES).default(fallback).describe(ALLOCATION_DESCRIPTION);
+}
+
+/** {@link allocation} with `equal-fan-in`, for the methods that select masks with layer shapes. */
+function shapedAllocation(fallback: AllocationName): z.ZodType {
+  return z.enum(SHAPED_ALLOCATION_NAMES).default(fallback).describe(
+    ALLOCATION_DESCRIPTION + " `equal-fan-in` keeps the same number of inputs for every unit of " +
+      "every layer (a layer whose units have fewer inputs than that is kept whole), so that " +
+      "no small layer is left with units that have no input (docs/methods.md).",
   );
 }
 
@@ -100,6 +121,7 @@ export type MethodName =
   | "dissipating"
   | "kstarts+dissipating"
   | "matched-random"
+  | "prune-early"
   | "snip"
   | "grasp"
   | "synflow"
@@ -114,21 +136,27 @@ export const METHOD_DEFINITIONS: Readonly<Record<MethodName, MethodDefinition>> 
   },
   random: {
     description: "A random mask at initialization, kept fixed (the paper's random dropout).",
-    parameters: { allocation: allocation(DEFAULT_LAYERWISE_ALLOCATION) },
+    parameters: { allocation: shapedAllocation(DEFAULT_LAYERWISE_ALLOCATION) },
   },
   magnitude: {
     description: "Keep the largest-magnitude weights at initialization.",
-    parameters: { allocation: allocation(DEFAULT_LAYERWISE_ALLOCATION) },
+    parameters: { allocation: shapedAllocation(DEFAULT_LAYERWISE_ALLOCATION) },
   },
   kstarts: {
     description: "K-starts: draw k random masks, train each briefly and keep the fittest.",
-    parameters: { ...kstartsParameters, allocation: allocation(DEFAULT_LAYERWISE_ALLOCATION) },
+    parameters: {
+      ...kstartsParameters,
+      allocation: shapedAllocation(DEFAULT_LAYERWISE_ALLOCATION),
+    },
     maskEpochParameters: ["selectionEpochs"],
   },
   dissipating: {
     description: "Dissipating gradients: prune the weights that stay near their initial value " +
       "during the first epochs.",
-    parameters: { ...dissipatingParameters, allocation: allocation(DEFAULT_LAYERWISE_ALLOCATION) },
+    parameters: {
+      ...dissipatingParameters,
+      allocation: shapedAllocation(DEFAULT_LAYERWISE_ALLOCATION),
+    },
     maskEpochParameters: ["pruningEpochs"],
   },
   "kstarts+dissipating": {
@@ -141,7 +169,7 @@ export const METHOD_DEFINITIONS: Readonly<Record<MethodName, MethodDefinition>> 
           "Sparsity K-starts prunes to before dissipating gradients take over. Absent: the " +
             "geometric midpoint in density, 1 - sqrt(1 - target), worked out per run.",
         ),
-      allocation: allocation(DEFAULT_LAYERWISE_ALLOCATION),
+      allocation: shapedAllocation(DEFAULT_LAYERWISE_ALLOCATION),
     },
     maskEpochParameters: ["selectionEpochs", "pruningEpochs"],
   },
@@ -158,11 +186,41 @@ export const METHOD_DEFINITIONS: Readonly<Record<MethodName, MethodDefinition>> 
         ),
     },
   },
+  "prune-early": {
+    description: "Control for the methods that train before their mask is fixed: train the " +
+      "dense network for `denseEpochs`, then apply a mask (random, by trained magnitude, or " +
+      "random with the per-layer counts of the method labelled `reference`) and continue from " +
+      "the trained weights and optimiser state to the common budget.",
+    parameters: {
+      maskKind: z.enum(["random", "magnitude", "matched-random"]).default("random").describe(
+        "`random`: a random mask at the target sparsity under `allocation`; `magnitude`: keep " +
+          "the largest trained weights |w| under `allocation`; `matched-random`: a random mask " +
+          "with exactly the per-layer pruned counts of the final mask of the method labelled " +
+          "`reference` (same seed).",
+      ),
+      denseEpochs: integerSchema({ min: 1 }).default(2).describe(
+        "Epochs the dense network trains before the mask is applied (the controlled method's " +
+          "epochs before its mask is fixed); counted against training.epochs.",
+      ),
+      reference: z.string({ error: "expected the label of another method of this file" })
+        .min(1, { error: "expected the label of another method of this file" })
+        .optional()
+        .describe(
+          "With `maskKind` `matched-random` (and only then): label of the method whose " +
+            "per-layer pruned counts the mask copies (any method but `dense`, " +
+            "`matched-random` and `prune-early`).",
+        ),
+      allocation: shapedAllocation(DEFAULT_LAYERWISE_ALLOCATION),
+    },
+    maskEpochParameters: ["denseEpochs"],
+  },
   snip: {
     description: "SNIP (Lee et al. 2019): keep the weights with the largest |w * dL/dw| at init.",
     parameters: {
-      batches: integerSchema({ min: 1 }).default(1).describe(
-        "Mini-batches the saliency is accumulated over.",
+      scoringSamples: integerSchema({ min: 1 }).default(100).describe(
+        "Training examples, drawn at random, whose mean loss the saliency is the gradient of. " +
+          "Default 100: the one batch of 100 of Lee et al.'s code on MNIST, and Synaptic-Flow's " +
+          "10 examples per class (docs/baselines.md).",
       ),
       allocation: allocation("global"),
     },
@@ -170,8 +228,13 @@ export const METHOD_DEFINITIONS: Readonly<Record<MethodName, MethodDefinition>> 
   grasp: {
     description: "GraSP (Wang et al. 2020): keep the weights that preserve gradient flow at init.",
     parameters: {
-      batches: integerSchema({ min: 1 }).default(1).describe(
-        "Mini-batches the Hessian-gradient product is accumulated over.",
+      samplesPerClass: integerSchema({ min: 1 }).default(10).describe(
+        "Examples of each class in the class-balanced scoring sample (the reference code's " +
+          "`samples_per_class`, 10 in its CIFAR configurations).",
+      ),
+      temperature: numberSchema({ min: 0, minExclusive: true }).optional().describe(
+        "The output layer's pre-activation is divided by it while scoring. Absent: 200 for a " +
+          "classifier (the reference code's T), 1 (none) for the autoencoder.",
       ),
       allocation: allocation("global"),
     },

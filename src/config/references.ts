@@ -1,5 +1,6 @@
 /**
- * The matched-random control names the method whose per-layer densities it
+ * The matched-random control (and the prune-early control with its
+ * `matched-random` mask) names the method whose per-layer densities it
  * copies by that method's label (`reference`). Resolving a file embeds the
  * referenced method's resolved settings in the control's settings
  * (`referenceMethod`), so that a run is self-contained (it recomputes the
@@ -14,8 +15,17 @@ import type { MethodSettings } from "./types.ts";
 /** The method name of the matched-random control. */
 export const MATCHED_RANDOM = "matched-random";
 
-/** Methods a matched-random control cannot copy: no mask (`dense`), or a control itself. */
-export const UNREFERENCEABLE_METHODS: readonly string[] = ["dense", MATCHED_RANDOM];
+/** The method name of the prune-early control. */
+export const PRUNE_EARLY = "prune-early";
+
+/** Methods a control cannot copy: no mask (`dense`), or a control itself. */
+export const UNREFERENCEABLE_METHODS: readonly string[] = ["dense", MATCHED_RANDOM, PRUNE_EARLY];
+
+/** True when `method` copies another method's per-layer counts through `reference`. */
+export function copiesReference(method: MethodSettings): boolean {
+  return method.name === MATCHED_RANDOM ||
+    (method.name === PRUNE_EARLY && typeof method.reference === "string");
+}
 
 /** The label a matched-random control gets when the file gives none. */
 export function matchedRandomLabel(reference: string): string {
@@ -23,14 +33,14 @@ export function matchedRandomLabel(reference: string): string {
 }
 
 /**
- * Copies of `methods` in which every matched-random control carries the
+ * Copies of `methods` in which every control that copies a reference carries the
  * settings of the method its `reference` labels, as `referenceMethod`.
  * A reference that names no method, or one the control cannot copy, is left
  * unresolved: the consistency check reports it with the file and field.
  */
 export function embedReferences(methods: readonly MethodSettings[]): MethodSettings[] {
   return methods.map((method) => {
-    if (method.name !== MATCHED_RANDOM) return method;
+    if (!copiesReference(method)) return method;
     const referenced = methods.find((candidate) => candidate.label === method.reference);
     if (referenced === undefined || UNREFERENCEABLE_METHODS.includes(referenced.name)) {
       return method;

@@ -102,6 +102,25 @@ export interface LayerSparsity {
   sparsity: number;
 }
 
+/**
+ * The units of one prunable layer that its final mask cuts off. The layer's
+ * units are its outputs (the `outputSize` columns of its kernel).
+ */
+export interface DisconnectedUnits {
+  /** Layer name, e.g. `dense_0`. */
+  layer: string;
+  /** Units of the layer. */
+  units: number;
+  /** Units whose every incoming weight (their kernel column) is pruned: they output their bias alone. */
+  noInput: number;
+  /**
+   * Units whose every outgoing weight (their row of the next layer's kernel)
+   * is pruned: nothing they compute reaches the output. Always 0 for the
+   * output layer, whose units are the network's outputs.
+   */
+  noOutput: number;
+}
+
 /** One point of a run's learning curve (recorded at the end of each epoch). */
 export interface CurvePoint {
   /** 1-based epoch index over the whole run (mask selection included). */
@@ -151,6 +170,12 @@ export interface RunResult {
     perLayer: LayerSparsity[];
     /** Layers whose every weight was pruned (the network is disconnected). */
     collapsedLayers: string[];
+    /**
+     * Per prunable layer, the units the final mask leaves with no input or
+     * no output. Absent in results written before it was recorded (verify
+     * then leaves it out of the comparison).
+     */
+    disconnectedUnits?: DisconnectedUnits[];
   };
   /** Training consumed, in epoch-equivalents over the training set. */
   cost: {

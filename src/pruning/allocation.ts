@@ -11,7 +11,12 @@
  *
  * @module
  */
-import { maximumSparsity, outputRateFraction } from "../config/allocation_limits.ts";
+import {
+  equalFanInDensities,
+  type KernelShape,
+  maximumSparsity,
+  outputRateFraction,
+} from "../config/allocation_limits.ts";
 import type { AllocationName } from "../config/method_parameters.ts";
 import type { Masks } from "../nn/network.ts";
 
@@ -23,7 +28,10 @@ import type { Masks } from "../nn/network.ts";
  *   others, as Frankle & Carbin pruned LeNet, the others at the one rate that
  *   makes the whole network reach the target;
  * - `output-unpruned`: the output layer kept whole (OpenLTH's LeNet), the
- *   others at the one rate that makes the network reach the target.
+ *   others at the one rate that makes the network reach the target;
+ * - `equal-fan-in`: every unit of every layer keeps the same number of
+ *   inputs (layers with fewer inputs per unit than that kept whole); it needs
+ *   the layers' shapes, not only their sizes.
  */
 export type Allocation = AllocationName;
 
@@ -40,6 +48,9 @@ export type Allocation = AllocationName;
  */
 export function layerRates(sizes: number[], sparsity: number, allocation: Allocation): number[] {
   if (allocation === "global") throw new RangeError("global allocation has no per-layer rates");
+  if (allocation === "equal-fan-in") {
+    throw new RangeError("equal-fan-in allocation needs the layers' shapes (layerRatesOfShapes)");
+  }
   if (allocation === "uniform" || sizes.length < 2) return sizes.map(() => sparsity);
   const outputFraction = outputRateFraction(allocation);
   const output = sizes[sizes.length - 1];
@@ -53,6 +64,26 @@ export function layerRates(sizes: number[], sparsity: number, allocation: Alloca
     );
   }
   return sizes.map((_, layer) => layer === sizes.length - 1 ? outputFraction * rate : rate);
+}
+
+/**
+ * The pruning rate of every layer of a layer-wise allocation for layers of
+ * the given shapes: {@link layerRates} of their sizes, or for `equal-fan-in`
+ * one minus the densities of `equalFanInDensities`.
+ */
+export function layerRatesOfShapes(
+  shapes: readonly KernelShape[],
+  sparsity: number,
+  allocation: Allocation,
+): number[] {
+  if (allocation === "equal-fan-in") {
+    return equalFanInDensities(shapes, sparsity).map((density) => 1 - density);
+  }
+  return layerRates(
+    shapes.map((shape) => shape.inputSize * shape.outputSize),
+    sparsity,
+    allocation,
+  );
 }
 
 /** Number of weights to prune so that `count` weights reach `sparsity`. */
@@ -142,13 +173,15 @@ function pruneLowest(
  * a weight `current` has pruned. With `global` the network reaches the
  * sparsity as a whole; with a layer-wise allocation every layer reaches its
  * own rate ({@link layerRates}). A layer already sparser than its rate is
- * left as it is.
+ * left as it is. `shapes` (the layers' fan-in and units) is needed for
+ * `equal-fan-in` only.
  */
 export function selectByScore(
   scores: Float32Array[],
   current: Masks,
   sparsity: number,
   allocation: Allocation,
+  shapes?: readonly KernelShape[],
 ): Masks {
   if (!(sparsity >= 0 && sparsity < 1)) {
     throw new RangeError(`sparsity must be in [0, 1), got ${sparsity}`);
@@ -158,7 +191,16 @@ export function selectByScore(
   }
   const masks = current.map((mask) => mask.slice());
   if (allocation !== "global") {
-    const rates = layerRates(masks.map((mask) => mask.length), sparsity, allocation);
+    if (
+      shapes !== undefined &&
+      (shapes.length !== masks.length ||
+        shapes.some((shape, layer) => shape.inputSize * shape.outputSize !== masks[layer].length))
+    ) {
+      throw new Error(`layer shapes do not match the ${masks.length} masks' sizes`);
+    }
+    const rates = shapes === undefined
+      ? layerRates(masks.map((mask) => mask.length), sparsity, allocation)
+      : layerRatesOfShapes(shapes, sparsity, allocation);
     masks.forEach((mask, layer) => {
       const alreadyPruned = mask.length - mask.reduce((sum, value) => sum + value, 0);
       const toPrune = prunedCount(mask.length, rates[layer]) - alreadyPruned;

@@ -90,8 +90,41 @@ export interface DissipationOptions {
 
 /** What a dissipation phase did. */
 export interface DissipationOutcome {
+  /** Global sparsity after each pruning epoch. */
   sparsityByEpoch: number[];
+  /** The network's epoch count (its session's `epochsDone`) at each pruning epoch. */
+  epochs: number[];
   divergedAt?: { epoch: number; step: number };
+}
+
+/**
+ * What threshold mode reached, for the run's `methodReport` (the sparsity it
+ * reaches is measured, not chosen, so it is reported; target mode reaches its
+ * configured schedule and reports none of this):
+ * - `reachedSparsity`: the sparsity after the last pruning epoch;
+ * - `reachedEpoch`: the first epoch of the network (counting K-starts'
+ *   selection epochs in the combination) at which that sparsity was reached;
+ * - `targetReachedEpoch`: the first such epoch at which the sparsity reached
+ *   the run's target, present only when it did (`targetReached` says which);
+ * - `sparsityByEpoch`: the sparsity after each pruning epoch, space-separated,
+ *   so that the epochs to reach any other sparsity can be read off.
+ */
+export function thresholdReport(
+  outcome: DissipationOutcome,
+  targetSparsity: number,
+): Record<string, number | string | boolean> {
+  const sparsities = outcome.sparsityByEpoch;
+  const reached = sparsities.at(-1) ?? 0;
+  const report: Record<string, number | string | boolean> = {
+    reachedSparsity: reached,
+    reachedEpoch: outcome.epochs[sparsities.indexOf(reached)] ?? 0,
+    sparsityByEpoch: sparsities.join(" "),
+  };
+  // Masks prune whole weights: a target written as 0.9 is reached at pruned/total >= 0.9 - 1e-9.
+  const atTarget = sparsities.findIndex((sparsity) => sparsity >= targetSparsity - 1e-9);
+  report.targetReached = atTarget >= 0;
+  if (atTarget >= 0) report.targetReachedEpoch = outcome.epochs[atTarget];
+  return report;
 }
 
 /** Trains `session` for the pruning epochs, pruning at the end of each. */
@@ -103,6 +136,7 @@ export function runDissipation(
   const network = session.network;
   const startSparsity = maskSparsity(network.masks);
   const sparsityByEpoch: number[] = [];
+  const epochs: number[] = [];
   const accumulated = options.criterion === "gradient"
     ? network.kernels.map((kernel) => new Float64Array(kernel.length))
     : undefined;
@@ -116,7 +150,7 @@ export function runDissipation(
   };
   for (let epoch = 1; epoch <= options.pruningEpochs; epoch++) {
     const outcome = session.trainEpochs(1, callbacks);
-    if (outcome.divergedAt) return { sparsityByEpoch, divergedAt: outcome.divergedAt };
+    if (outcome.divergedAt) return { sparsityByEpoch, epochs, divergedAt: outcome.divergedAt };
     const initial = context.initialWeights.kernels;
     const scores = accumulated !== undefined
       ? accumulated.map((sum) => Float32Array.from(sum))
@@ -131,13 +165,15 @@ export function runDissipation(
         startSparsity +
           (options.targetSparsity - startSparsity) * epoch / options.pruningEpochs,
         options.allocation,
+        network.shapes,
       );
     session.setMasks(masks);
     const sparsity = maskSparsity(masks);
     sparsityByEpoch.push(sparsity);
+    epochs.push(session.epochsDone);
     context.onFinalNetworkEpoch?.(network, session.epochsDone, outcome.epochLosses[0]);
   }
-  return { sparsityByEpoch };
+  return { sparsityByEpoch, epochs };
 }
 
 /** Reads dissipation options from a method's settings. */
@@ -171,7 +207,9 @@ export class DissipatingPruning implements PruningMethod {
       session,
       pruningEpochs: options.pruningEpochs,
       budgetEpochsUsed: options.pruningEpochs,
-      report: { reachedSparsity: reached },
+      report: options.mode === "threshold"
+        ? thresholdReport(outcome, context.targetSparsity)
+        : { reachedSparsity: reached },
       sparsityByEpoch: outcome.sparsityByEpoch,
       divergedAt: outcome.divergedAt,
     };

@@ -46,11 +46,17 @@
  * tfjs ops, in the same transpose-then-matMul form as `forwardBackward`
  * (which cannot freeze a pattern).
  *
- * g and H g are both those of the loss averaged over the first `batches`
- * mini-batches of a seeded permutation of the training split (the same
- * batches for all three gradient evaluations). Biases are neither scored nor
- * perturbed, as in the authors' code. Unlike that code, the logits are not
- * divided by a temperature (it used T = 200): there is no parameter for it.
+ * g and H g are both those of the mean loss over a class-balanced sample:
+ * `samplesPerClass` examples of every class (default 10), the first of each
+ * class in a seeded permutation of the training split, as the authors'
+ * `GraSP_fetch_data` takes them from a shuffled loader (the same sample for
+ * all three gradient evaluations). While scoring, the output layer's
+ * pre-activation is divided by a temperature T before the loss, as in the
+ * authors' code (`net.forward(inputs) / T`, T = 200): `temperature`, absent
+ * meaning {@link GRASP_REFERENCE_TEMPERATURE} for a classifier and 1 (no
+ * temperature) for the autoencoder, whose sigmoid output has no softmax for
+ * it to soften and no reference. Biases are neither scored nor perturbed, as
+ * in the authors' code.
  *
  * @module
  */
@@ -66,8 +72,9 @@ import {
   type PruningOutcome,
 } from "./method.ts";
 import {
+  classBalancedSample,
   disposeScoringBatches,
-  loadScoringBatches,
+  loadScoringSample,
   meanKernelGradients,
   pruneAtInitializationOutcome,
   type ScoringBatch,
@@ -76,6 +83,9 @@ import {
 
 /** The finite-difference step as a fraction of ||w|| / ||g||. */
 export const GRASP_RELATIVE_STEP = 1e-3;
+
+/** The temperature of the authors' code (`T=200` in `pruner/GraSP.py`'s `GraSP`). */
+export const GRASP_REFERENCE_TEMPERATURE = 200;
 
 /** The gradient, the Hessian-gradient product and the step they were measured with. */
 export interface HessianGradientProduct {
@@ -117,6 +127,7 @@ function patternPass(
   network: MaskedNetwork,
   batch: ScoringBatch,
   patterns: tf.Tensor2D[] | null,
+  temperature: number,
 ): PatternPass {
   const layers = network.layers;
   const kept = tf.tidy(() => {
@@ -133,18 +144,22 @@ function patternPass(
       }
     });
     const batchSize = batch.size;
-    const preOutput = activations[activations.length - 1];
+    // The loss sees z / T; its gradient with respect to z carries the factor 1 / T.
+    const preOutput = tf.div(activations[activations.length - 1], temperature);
     let loss: tf.Scalar;
     let gradient: tf.Tensor;
     if (network.loss === "softmax-cross-entropy") {
       const logProbabilities = tf.logSoftmax(preOutput);
       loss = tf.neg(tf.div(tf.sum(tf.mul(logProbabilities, batch.targets)), batchSize));
-      gradient = tf.div(tf.sub(tf.exp(logProbabilities), batch.targets), batchSize);
+      gradient = tf.div(tf.sub(tf.exp(logProbabilities), batch.targets), batchSize * temperature);
     } else {
       const output = tf.sigmoid(preOutput);
       const difference = tf.sub(output, batch.targets);
       loss = tf.div(tf.sum(tf.square(difference)), difference.size);
-      gradient = tf.mul(tf.mul(difference, tf.mul(output, tf.sub(1, output))), 2 / difference.size);
+      gradient = tf.mul(
+        tf.mul(difference, tf.mul(output, tf.sub(1, output))),
+        2 / (difference.size * temperature),
+      );
     }
     const kernelGradients: tf.Tensor[] = new Array(layers.length);
     let pattern = used.length;
@@ -181,17 +196,19 @@ function meanPatternGradients(
   network: MaskedNetwork,
   batches: ScoringBatch[],
   patterns: tf.Tensor2D[][],
+  temperature: number,
 ): { loss: number; kernels: Float64Array[] } {
   const record = patterns.length === 0;
   return meanKernelGradients(network, batches, (batch, index) => {
-    const pass = patternPass(network, batch, record ? null : patterns[index]);
+    const pass = patternPass(network, batch, record ? null : patterns[index], temperature);
     if (record) patterns.push(pass.patterns);
     return pass;
   });
 }
 
 /**
- * H g of the mean loss over `batches` at `network`'s current weights, by a
+ * H g of the mean loss over `batches` at `network`'s current weights, the
+ * output layer's pre-activation divided by `temperature` (1: none), by a
  * central difference along g of gradients with the ReLU pattern frozen at
  * the current weights, with step `relativeStep * ||w|| / ||g||`. The
  * network's weights are restored before returning.
@@ -199,13 +216,14 @@ function meanPatternGradients(
 export function hessianGradientProduct(
   network: MaskedNetwork,
   batches: ScoringBatch[],
+  temperature: number = 1,
   relativeStep: number = GRASP_RELATIVE_STEP,
 ): HessianGradientProduct {
   const masks = network.masks;
   const patterns: tf.Tensor2D[][] = [];
   const original = network.kernels.map((kernel) => kernel.slice());
   try {
-    const center = meanPatternGradients(network, batches, patterns);
+    const center = meanPatternGradients(network, batches, patterns, temperature);
     const gradient = center.kernels.map((values, layer) =>
       values.map((value, index) => (masks[layer][index] === 0 ? 0 : value))
     );
@@ -225,7 +243,7 @@ export function hessianGradientProduct(
         }
       });
       network.upload();
-      return meanPatternGradients(network, batches, patterns).kernels;
+      return meanPatternGradients(network, batches, patterns, temperature).kernels;
     };
     const plus = gradientAt(1);
     const minus = gradientAt(-1);
@@ -267,20 +285,43 @@ export interface GraspMeasurement extends HessianGradientProduct {
   scores: Float64Array[];
 }
 
+/** How GraSP draws and scores its sample. */
+export interface GraspSettings {
+  /** Examples of each class in the scoring sample. */
+  samplesPerClass: number;
+  /** Divides the output layer's pre-activation while scoring (1: none). */
+  temperature: number;
+}
+
 /**
- * GraSP scores of `network`'s current weights on `batches` mini-batches of
+ * The temperature a GraSP run scores with: the method's `temperature` when
+ * given, else {@link GRASP_REFERENCE_TEMPERATURE} for a classifier (softmax
+ * cross-entropy) and 1 for the autoencoder.
+ */
+export function graspTemperature(given: unknown, loss: MaskedNetwork["loss"]): number {
+  if (given !== undefined) {
+    if (typeof given !== "number" || !(given > 0)) {
+      throw new Error(`method "grasp": temperature must be a positive number, got ${given}`);
+    }
+    return given;
+  }
+  return loss === "softmax-cross-entropy" ? GRASP_REFERENCE_TEMPERATURE : 1;
+}
+
+/**
+ * GraSP scores of `network`'s current weights on a class-balanced sample of
  * `data` drawn with `rng`.
  */
 export function measureGrasp(
   network: MaskedNetwork,
   data: PreparedSplit,
-  batchSize: number,
-  batches: number,
+  settings: GraspSettings,
   rng: Rng,
 ): GraspMeasurement {
-  const scoringBatches = loadScoringBatches(data, batchSize, batches, rng);
+  const sample = classBalancedSample(data, settings.samplesPerClass, rng);
+  const scoringBatches = loadScoringSample(data, sample);
   try {
-    const product = hessianGradientProduct(network, scoringBatches);
+    const product = hessianGradientProduct(network, scoringBatches, settings.temperature);
     return { ...product, scores: graspScores(network.kernels, product.hessianGradient) };
   } finally {
     disposeScoringBatches(scoringBatches);
@@ -295,14 +336,14 @@ export class GraspPruning implements PruningMethod {
   /** Scores the initial weights and prunes the highest S = -w * (H g). */
   prune(context: PruningContext): PruningOutcome {
     const network = context.createNetwork();
-    const batches = parameter<number>(context.method, "batches", "number");
+    const samplesPerClass = parameter<number>(context.method, "samplesPerClass", "number");
+    const temperature = graspTemperature(context.method.temperature, network.loss);
     const allocation = parameter<Allocation>(context.method, "allocation", "string");
     const measurement = measureGrasp(
       network,
       context.trainData,
-      context.training.batchSize,
-      batches,
-      context.rng.fork("scoring-batches"),
+      { samplesPerClass, temperature },
+      context.rng.fork("scoring-sample"),
     );
     // selectByScore keeps the highest scores; GraSP keeps the lowest S, so rank by -S.
     const keepScores = toFloat32Scores(
@@ -312,6 +353,7 @@ export class GraspPruning implements PruningMethod {
     return pruneAtInitializationOutcome(context, network, masks, {
       scoringLoss: measurement.loss,
       finiteDifferenceStep: measurement.step,
+      temperature,
     });
   }
 }

@@ -119,6 +119,7 @@ export function runKStarts(context: PruningContext, options: KStartsOptions): KS
       options.sparsity,
       options.allocation,
       context.rng.fork(`candidate-${candidate}`),
+      network.shapes,
     );
     const session = installInitialMasks(context, network, masks);
     const gradient = network.shapes.map(() => 0);

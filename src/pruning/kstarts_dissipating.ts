@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { dissipationOptions, runDissipation } from "./dissipating.ts";
+import { dissipationOptions, runDissipation, thresholdReport } from "./dissipating.ts";
 import { kstartsOptions, runKStarts } from "./kstarts.ts";
 import type { PruningContext, PruningMethod, PruningOutcome } from "./method.ts";
 
@@ -36,7 +36,7 @@ export class KStartsDissipatingPruning implements PruningMethod {
     const selection = runKStarts(context, kstarts);
     const dissipation = dissipationOptions(context, context.targetSparsity);
     const outcome = selection.divergedAt
-      ? { sparsityByEpoch: [], divergedAt: selection.divergedAt }
+      ? { sparsityByEpoch: [], epochs: [], divergedAt: selection.divergedAt }
       : runDissipation(context, selection.session, dissipation);
     return {
       session: selection.session,
@@ -46,6 +46,9 @@ export class KStartsDissipatingPruning implements PruningMethod {
         intermediateSparsity: intermediate,
         winners: selection.winners.join(" "),
         reachedSparsity: outcome.sparsityByEpoch.at(-1) ?? intermediate,
+        ...(dissipation.mode === "threshold" && outcome.sparsityByEpoch.length > 0
+          ? thresholdReport(outcome, context.targetSparsity)
+          : {}),
       },
       sparsityByEpoch: outcome.sparsityByEpoch,
       divergedAt: outcome.divergedAt,

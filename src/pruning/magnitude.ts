@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { KernelShape } from "../config/allocation_limits.ts";
 import type { Masks } from "../nn/network.ts";
 import { type Allocation, selectByScore } from "./allocation.ts";
 import {
@@ -24,14 +25,18 @@ export function magnitudeScores(kernels: Float32Array[]): Float32Array[] {
   return kernels.map((kernel) => kernel.map((value) => Math.abs(value)));
 }
 
-/** Masks keeping the largest-magnitude kept weights of `kernels` at `sparsity`. */
+/**
+ * Masks keeping the largest-magnitude kept weights of `kernels` at `sparsity`
+ * (`shapes` is needed for `equal-fan-in` allocation only).
+ */
 export function magnitudeMasks(
   kernels: Float32Array[],
   current: Masks,
   sparsity: number,
   allocation: Allocation,
+  shapes?: readonly KernelShape[],
 ): Masks {
-  return selectByScore(magnitudeScores(kernels), current, sparsity, allocation);
+  return selectByScore(magnitudeScores(kernels), current, sparsity, allocation, shapes);
 }
 
 /** The magnitude-at-initialization method. */
@@ -48,6 +53,7 @@ export class MagnitudePruning implements PruningMethod {
       network.getMasks(),
       context.targetSparsity,
       allocation,
+      network.shapes,
     );
     return pruneAtInitializationOutcome(context, network, masks);
   }

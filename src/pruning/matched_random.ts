@@ -36,6 +36,46 @@ export function matchedRandomMasks(current: Masks, pruned: number[], rng: Rng): 
   return selectByScorePerLayer(scores, current, pruned);
 }
 
+/** The reference's per-layer pruned counts, and what computing its mask cost. */
+export interface ReferenceCounts {
+  /** Pruned weights of each layer of the reference's final mask. */
+  pruned: number[];
+  /** The reference's outcome (its network already disposed). */
+  outcome: PruningOutcome;
+  /** The reference's label. */
+  label: string;
+}
+
+/**
+ * Recomputes the final mask of the method embedded as `referenceMethod` in
+ * `context.method`, with the generator that method's own run gets, and
+ * returns its per-layer pruned counts. Shared by the matched-random and
+ * prune-early controls.
+ */
+export function referencePrunedPerLayer(
+  context: PruningContext,
+  methodNamed: (name: string) => PruningMethod,
+): ReferenceCounts {
+  const reference = context.method.referenceMethod as MethodSettings | undefined;
+  if (reference === undefined || typeof reference.name !== "string") {
+    throw new Error(
+      `method "${context.method.label}": ${context.method.name} needs its reference's settings ` +
+        `(referenceMethod), which the config layer embeds`,
+    );
+  }
+  const outcome = methodNamed(reference.name).prune({
+    ...context,
+    method: reference,
+    rng: context.methodRng(reference.name),
+    // The reference's epochs are not the control's curve.
+    onFinalNetworkEpoch: undefined,
+  });
+  const referenceNetwork = outcome.session.network;
+  const pruned = prunedPerLayer(referenceNetwork.masks);
+  referenceNetwork.dispose();
+  return { pruned, outcome, label: String(reference.label) };
+}
+
 /** The matched-random control; needs the registry to run its reference. */
 export class MatchedRandomPruning implements PruningMethod {
   /** Registry name. */
@@ -49,23 +89,10 @@ export class MatchedRandomPruning implements PruningMethod {
 
   /** Runs the reference on a copy of the context, then draws a random mask with its layer counts. */
   prune(context: PruningContext): PruningOutcome {
-    const reference = context.method.referenceMethod as MethodSettings | undefined;
-    if (reference === undefined || typeof reference.name !== "string") {
-      throw new Error(
-        `method "${context.method.label}": matched-random needs its reference's settings ` +
-          `(referenceMethod), which the config layer embeds`,
-      );
-    }
-    const referenceOutcome = this.#methodNamed(reference.name).prune({
-      ...context,
-      method: reference,
-      rng: context.methodRng(reference.name),
-      // The reference's epochs are not the control's curve.
-      onFinalNetworkEpoch: undefined,
-    });
-    const referenceNetwork = referenceOutcome.session.network;
-    const pruned = prunedPerLayer(referenceNetwork.masks);
-    referenceNetwork.dispose();
+    const { pruned, outcome: referenceOutcome, label } = referencePrunedPerLayer(
+      context,
+      this.#methodNamed,
+    );
     const network = context.createNetwork();
     const masks = matchedRandomMasks(network.getMasks(), pruned, context.rng.fork("mask"));
     const session = installInitialMasks(context, network, masks);
@@ -74,7 +101,7 @@ export class MatchedRandomPruning implements PruningMethod {
       pruningEpochs: referenceOutcome.pruningEpochs,
       budgetEpochsUsed: 0,
       report: {
-        reference: reference.label,
+        reference: label,
         referencePrunedPerLayer: pruned.join(" "),
       },
       divergedAt: referenceOutcome.divergedAt,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { KernelShape } from "../config/allocation_limits.ts";
 import type { Masks } from "../nn/network.ts";
 import type { Rng } from "../rng.ts";
 import { type Allocation, selectByScore } from "./allocation.ts";
@@ -18,20 +19,22 @@ import {
 /**
  * A random mask at `sparsity` on top of `current`: every kept weight gets an
  * independent uniform score and the lowest are pruned, so the mask is uniform
- * over all masks of that sparsity (per layer or globally).
+ * over all masks of that sparsity (per layer or globally). `shapes` is needed
+ * for `equal-fan-in` allocation only.
  */
 export function randomMasks(
   current: Masks,
   sparsity: number,
   allocation: Allocation,
   rng: Rng,
+  shapes?: readonly KernelShape[],
 ): Masks {
   const scores = current.map((mask) => {
     const score = new Float32Array(mask.length);
     for (let index = 0; index < score.length; index++) score[index] = rng.nextFloat();
     return score;
   });
-  return selectByScore(scores, current, sparsity, allocation);
+  return selectByScore(scores, current, sparsity, allocation, shapes);
 }
 
 /** The random-pruning method. */
@@ -48,6 +51,7 @@ export class RandomPruning implements PruningMethod {
       context.targetSparsity,
       allocation,
       context.rng.fork("mask"),
+      network.shapes,
     );
     const session = installInitialMasks(context, network, masks);
     return { session, pruningEpochs: 0, budgetEpochsUsed: 0, report: {} };

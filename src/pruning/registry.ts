@@ -13,6 +13,7 @@ import { KStartsDissipatingPruning } from "./kstarts_dissipating.ts";
 import { MagnitudePruning } from "./magnitude.ts";
 import { MatchedRandomPruning } from "./matched_random.ts";
 import type { PruningMethod } from "./method.ts";
+import { PruneEarlyPruning } from "./prune_early.ts";
 import { RandomPruning } from "./random.ts";
 import { SnipPruning } from "./snip.ts";
 import { SynflowPruning } from "./synflow.ts";
@@ -29,6 +30,7 @@ const METHODS: PruningMethod[] = [
   new SynflowPruning(),
   new ImpPruning(),
   new MatchedRandomPruning(getPruningMethod),
+  new PruneEarlyPruning(getPruningMethod),
 ];
 
 /** Names of every registered method. */

@@ -1,7 +1,7 @@
 /**
  * What the score-based baselines (magnitude, SNIP, GraSP, SynFlow) share:
- * the mini-batches a data-driven score is computed on, the mean loss
- * gradient over them, the outcome of a method that prunes at initialization
+ * the sample of training examples a data-driven score is computed on (random
+ * or class-balanced), the mean loss gradient over it, the outcome of a method that prunes at initialization
  * without training, and the detection of collapsed layers.
  *
  * @module
@@ -24,26 +24,72 @@ export interface ScoringBatch {
 }
 
 /**
- * The first `batches` mini-batches of a seeded permutation of the training
- * examples (`rng` draws the permutation; the run's own epoch-1 order is
- * private to its training session). When the split holds fewer than
- * `batches * batchSize` examples, every example is used once and the last
- * batch may be short. Free them with {@link disposeScoringBatches}.
+ * Largest number of examples scored in one forward/backward pass. A sample
+ * larger than this is scored in chunks whose gradients are averaged by size
+ * (see {@link meanKernelGradients}), which gives the gradient of the mean
+ * loss over the whole sample: the chunk size bounds memory, not the score, and
+ * does not depend on `training.batchSize`. The reference samples (100
+ * examples) fit in one pass.
  */
-export function loadScoringBatches(
-  data: PreparedSplit,
-  batchSize: number,
-  batches: number,
-  rng: Rng,
-): ScoringBatch[] {
+export const SCORING_CHUNK_SIZE = 1000;
+
+/**
+ * Indices of `size` training examples drawn at random: the first `size` of a
+ * permutation drawn with `rng` (every example, in that order, when the split
+ * holds fewer). The run's own epoch-1 order is private to its training
+ * session, so this is a draw of its own.
+ */
+export function randomSample(data: PreparedSplit, size: number, rng: Rng): Int32Array {
+  if (data.count === 0) throw new Error("cannot score on an empty training split");
+  return rng.permutation(data.count).slice(0, Math.min(size, data.count));
+}
+
+/**
+ * Indices of a class-balanced sample: walking a permutation drawn with `rng`,
+ * the first `perClass` examples of every class present in the split (all of a
+ * class's examples when it has fewer), in the order walked. As the GraSP
+ * reference code's `GraSP_fetch_data` draws it from a shuffled loader.
+ */
+export function classBalancedSample(data: PreparedSplit, perClass: number, rng: Rng): Int32Array {
   if (data.count === 0) throw new Error("cannot score on an empty training split");
   const order = rng.permutation(data.count);
+  const available = new Map<number, number>();
+  for (const label of data.labels.subarray(0, data.count)) {
+    available.set(label, (available.get(label) ?? 0) + 1);
+  }
+  let wanted = 0;
+  for (const [label, count] of available) {
+    available.set(label, Math.min(count, perClass));
+    wanted += Math.min(count, perClass);
+  }
+  const taken = new Map<number, number>();
+  const sample: number[] = [];
+  for (let position = 0; position < order.length && sample.length < wanted; position++) {
+    const label = data.labels[order[position]];
+    const count = taken.get(label) ?? 0;
+    if (count < available.get(label)!) {
+      taken.set(label, count + 1);
+      sample.push(order[position]);
+    }
+  }
+  return Int32Array.from(sample);
+}
+
+/**
+ * The examples `indices` of `data` on the device, in that order, as chunks of
+ * at most `chunkSize` (default {@link SCORING_CHUNK_SIZE}). Free them with
+ * {@link disposeScoringBatches}.
+ */
+export function loadScoringSample(
+  data: PreparedSplit,
+  indices: Int32Array,
+  chunkSize: number = SCORING_CHUNK_SIZE,
+): ScoringBatch[] {
+  if (indices.length === 0) throw new Error("cannot score on an empty sample");
   const result: ScoringBatch[] = [];
-  for (let batch = 0; batch < batches; batch++) {
-    const start = batch * batchSize;
-    if (start >= data.count) break;
-    const end = Math.min(start + batchSize, data.count);
-    const { inputs, targets } = batchTensors(data, order, start, end);
+  for (let start = 0; start < indices.length; start += chunkSize) {
+    const end = Math.min(start + chunkSize, indices.length);
+    const { inputs, targets } = batchTensors(data, indices, start, end);
     result.push({ inputs, targets, size: end - start });
   }
   return result;

@@ -5,13 +5,15 @@
  *
  * The connection sensitivity of weight w is |g * w|, with g = dL/dw the
  * gradient of the training loss at the run's initial weights (which is also
- * dL/dc for a mask entry c at c = 1). L is the loss averaged over the first
- * `batches` mini-batches (of size `training.batchSize`) of a seeded
- * permutation of the training split: the per-batch gradients are summed
- * (weighted by batch size) before the absolute value is taken, as if the
- * batches were one large batch, which is how the public SNIP and SynFlow
- * code accumulates them. SNIP's normalisation by the sum of all scores is a
- * common factor and is left out: it changes no ranking.
+ * dL/dc for a mask entry c at c = 1). L is the mean loss over
+ * `scoringSamples` training examples drawn at random (the first of a seeded
+ * permutation of the training split; default 100, the one batch of 100 that
+ * Lee et al.'s code scores on MNIST, and the 10 x classes examples of the
+ * Synaptic-Flow code). A sample larger than `SCORING_CHUNK_SIZE` (scoring.ts) is
+ * scored in chunks whose gradients are averaged by size before the absolute
+ * value is taken, so the score is that of one batch of the whole sample.
+ * SNIP's normalisation by the sum of all scores is a common factor and is
+ * left out: it changes no ranking.
  *
  * Weights with zero gradient (e.g. rows of input pixels that are zero in
  * every scoring example) score 0 and go first; ties break by position.
@@ -30,9 +32,10 @@ import {
 } from "./method.ts";
 import {
   disposeScoringBatches,
-  loadScoringBatches,
+  loadScoringSample,
   meanKernelGradients,
   pruneAtInitializationOutcome,
+  randomSample,
   toFloat32Scores,
 } from "./scoring.ts";
 
@@ -40,22 +43,21 @@ import {
 export interface SnipScores {
   /** |g * w| per kernel entry (0 for pruned weights). */
   scores: Float32Array[];
-  /** Mean loss over the scoring batches. */
+  /** Mean loss over the scoring sample. */
   loss: number;
 }
 
 /**
- * SNIP scores of `network`'s current weights on `batches` mini-batches of
- * `data` drawn with `rng`.
+ * SNIP scores of `network`'s current weights on `samples` examples of `data`
+ * drawn at random with `rng`.
  */
 export function snipScores(
   network: MaskedNetwork,
   data: PreparedSplit,
-  batchSize: number,
-  batches: number,
+  samples: number,
   rng: Rng,
 ): SnipScores {
-  const scoringBatches = loadScoringBatches(data, batchSize, batches, rng);
+  const scoringBatches = loadScoringSample(data, randomSample(data, samples, rng));
   try {
     const gradients = meanKernelGradients(network, scoringBatches);
     const scores = gradients.kernels.map((gradient, layer) => {
@@ -77,17 +79,16 @@ export class SnipPruning implements PruningMethod {
   /** Registry name. */
   readonly name = "snip";
 
-  /** Scores the initial weights on a few batches and keeps the most sensitive. */
+  /** Scores the initial weights on a sample of examples and keeps the most sensitive. */
   prune(context: PruningContext): PruningOutcome {
     const network = context.createNetwork();
-    const batches = parameter<number>(context.method, "batches", "number");
+    const samples = parameter<number>(context.method, "scoringSamples", "number");
     const allocation = parameter<Allocation>(context.method, "allocation", "string");
     const { scores, loss } = snipScores(
       network,
       context.trainData,
-      context.training.batchSize,
-      batches,
-      context.rng.fork("scoring-batches"),
+      samples,
+      context.rng.fork("scoring-sample"),
     );
     const masks = selectByScore(scores, network.getMasks(), context.targetSparsity, allocation);
     return pruneAtInitializationOutcome(context, network, masks, { scoringLoss: loss });

@@ -12,7 +12,14 @@
 import type { RunResult } from "../config/types.ts";
 import { constantImageError } from "./constant_image.ts";
 import { METRIC_DECIMALS } from "./format.ts";
-import { completedRuns, groupRuns, type RunGroup } from "./grouping.ts";
+import {
+  compareText,
+  completedRuns,
+  describeTraining,
+  groupRuns,
+  mergeExperiments,
+  type RunGroup,
+} from "./grouping.ts";
 import { mean, summarize } from "./statistics.ts";
 
 /** One row of a results table. */
@@ -25,6 +32,8 @@ export interface AggregateRow {
   dataset: string;
   /** Model description, e.g. `mlp[300-100]`. */
   model: string;
+  /** Training description (see `describeTraining`), e.g. `adam, lr 0.001, batch 64, 20 epochs, wasm`. */
+  training: string;
   /** Method label as shown (see {@link RunGroup.displayName}). */
   method: string;
   /** Registry name of the method. */
@@ -81,6 +90,7 @@ export function aggregateGroup(group: RunGroup): AggregateRow {
     experiment: group.experiment,
     dataset: group.dataset,
     model: group.model,
+    training: describeTraining(reference.spec),
     method: group.displayName,
     methodName: group.methodName,
     retrain: group.retrain,
@@ -113,6 +123,24 @@ export function aggregateGroup(group: RunGroup): AggregateRow {
  */
 export function aggregateResults(results: readonly RunResult[]): AggregateRow[] {
   return groupRuns(results).map(aggregateGroup);
+}
+
+/**
+ * Aggregates results by setting rather than by experiment: one row per
+ * distinct dataset, model, training, method variant and sparsity, its runs
+ * those of every experiment that asks for it, each run counted once (see
+ * `mergeExperiments`); `experiment` lists the experiments joined by ", ".
+ * Sorted by dataset, model, training, sparsity, method and settings.
+ */
+export function aggregateBySetting(results: readonly RunResult[]): AggregateRow[] {
+  return mergeExperiments(groupRuns(results)).map(aggregateGroup).sort((left, right) =>
+    compareText(left.dataset, right.dataset) ||
+    compareText(left.model, right.model) ||
+    compareText(left.training, right.training) ||
+    left.sparsity - right.sparsity ||
+    compareText(left.method, right.method) ||
+    compareText(left.settingsId, right.settingsId)
+  );
 }
 
 /** One method's place at one sparsity. */

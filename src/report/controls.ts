@@ -23,6 +23,7 @@ import {
   bucketByPairingKey,
   canonicalJson,
   compareText,
+  describeTraining,
   joinExperiments,
   matchSeeds,
   type RunGroup,
@@ -40,6 +41,8 @@ export interface ControlRow {
   dataset: string;
   /** Model description. */
   model: string;
+  /** Training description (see `describeTraining`). */
+  training: string;
   /** Target sparsity. */
   sparsity: number;
   /** `which weights` (reference - control) or `how many per layer` (control - random). */
@@ -98,6 +101,7 @@ function controlRow(
     experiment: joinExperiments(first, second),
     dataset: first.dataset,
     model: first.model,
+    training: describeTraining(first.runs[0].spec),
     sparsity: first.sparsity,
     effect,
     first: first.displayName,
@@ -131,6 +135,7 @@ export function evaluateControls(
   return rows.sort((left, right) =>
     compareText(left.dataset, right.dataset) ||
     compareText(left.model, right.model) ||
+    compareText(left.training, right.training) ||
     left.sparsity - right.sparsity ||
     compareText(left.effect, right.effect) ||
     compareText(left.first, right.first) ||

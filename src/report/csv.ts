@@ -1,8 +1,10 @@
 /**
- * CSV tables of the report: per-experiment results, all results, claim
- * verdicts, method rankings, dissipation curves and sanity checks. Each
- * function returns the whole file as text (header row, `\n` line endings,
- * fixed number formats), so that equal inputs give equal bytes.
+ * CSV tables of the report: per-experiment results, all results, results by
+ * setting, claim verdicts, method rankings, dissipation curves, sanity checks
+ * and matched-random controls. Each `...Table` function gives the header and
+ * cells ({@link TableData}, fixed number formats), which the report writes
+ * both as CSV (`...Csv`: the whole file as text, header row, `\n` line
+ * endings) and as LaTeX (latex.ts), so that equal inputs give equal bytes.
  *
  * @module
  */
@@ -15,9 +17,25 @@ import type { DissipationPoint } from "./dissipation.ts";
 import { formatCount, formatFixed, formatPValue, formatSetting } from "./format.ts";
 import type { PairedComparison } from "./statistics.ts";
 
+/**
+ * A table as cells: what a CSV file and its LaTeX copy (latex.ts) are both
+ * written from, so that the two hold the same text.
+ */
+export interface TableData {
+  /** Column names. */
+  header: readonly string[];
+  /** Rows of cells, each as long as the header. */
+  rows: readonly (readonly string[])[];
+}
+
 /** Writes a header and rows of cells as CSV text with `\n` line endings. */
 export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
   return stringify([[...header], ...rows.map((row) => [...row])], { record_delimiter: "\n" });
+}
+
+/** A table as CSV text (see {@link toCsv}). */
+export function tableCsv(table: TableData): string {
+  return toCsv(table.header, table.rows);
 }
 
 /** Columns of a results table. */
@@ -47,36 +65,75 @@ export const RESULT_TABLE_HEADER = [
   "collapsedLayerRuns",
 ] as const;
 
+/** The cells of a results row from `method` on (the columns both results tables share). */
+function resultCells(row: AggregateRow): string[] {
+  return [
+    row.method,
+    row.methodName,
+    String(row.retrain),
+    row.sanityCheck,
+    row.settingsId,
+    formatSetting(row.sparsity),
+    row.metric,
+    String(row.higherIsBetter),
+    formatCount(row.n),
+    formatFixed(row.mean),
+    formatFixed(row.standardDeviation),
+    formatFixed(row.ci95Low),
+    formatFixed(row.ci95High),
+    formatFixed(row.meanAchievedSparsity),
+    formatFixed(row.meanPruningEpochs),
+    formatFixed(row.meanTotalEpochs),
+    formatFixed(row.constantImageError),
+    formatCount(row.diverged),
+    formatCount(row.collapsedLayerRuns),
+  ];
+}
+
 /** A results table (one experiment's rows, or all of them). */
-export function resultTableCsv(rows: readonly AggregateRow[]): string {
-  return toCsv(
-    RESULT_TABLE_HEADER,
-    rows.map((row) => [
+export function resultTable(rows: readonly AggregateRow[]): TableData {
+  return {
+    header: RESULT_TABLE_HEADER,
+    rows: rows.map((row) => [
       row.comparison,
       row.experiment,
       row.dataset,
       row.model,
-      row.method,
-      row.methodName,
-      String(row.retrain),
-      row.sanityCheck,
-      row.settingsId,
-      formatSetting(row.sparsity),
-      row.metric,
-      String(row.higherIsBetter),
-      formatCount(row.n),
-      formatFixed(row.mean),
-      formatFixed(row.standardDeviation),
-      formatFixed(row.ci95Low),
-      formatFixed(row.ci95High),
-      formatFixed(row.meanAchievedSparsity),
-      formatFixed(row.meanPruningEpochs),
-      formatFixed(row.meanTotalEpochs),
-      formatFixed(row.constantImageError),
-      formatCount(row.diverged),
-      formatCount(row.collapsedLayerRuns),
+      ...resultCells(row),
     ]),
-  );
+  };
+}
+
+/** {@link resultTable} as CSV text. */
+export function resultTableCsv(rows: readonly AggregateRow[]): string {
+  return tableCsv(resultTable(rows));
+}
+
+/** Columns of the table of results by setting (`tables/by-setting.csv`). */
+export const BY_SETTING_HEADER = [
+  "experiments",
+  "dataset",
+  "model",
+  "training",
+  ...RESULT_TABLE_HEADER.slice(RESULT_TABLE_HEADER.indexOf("method")),
+] as const;
+
+/**
+ * The results by setting: one row per distinct dataset, model, training,
+ * method variant and sparsity, whichever experiments ask for its runs (each
+ * run counted once); REPORT.md's result tables show these rows.
+ */
+export function bySettingTable(rows: readonly AggregateRow[]): TableData {
+  return {
+    header: BY_SETTING_HEADER,
+    rows: rows.map((row) => [
+      row.experiment,
+      row.dataset,
+      row.model,
+      row.training,
+      ...resultCells(row),
+    ]),
+  };
 }
 
 /** Cells of a paired comparison, in the order of {@link PAIRED_COLUMNS}. */
@@ -131,7 +188,7 @@ export const CLAIMS_HEADER = [
  * `pairs`, the number of distinct comparisons that decide it), then one
  * `pair` row per distinct comparison with the numbers behind its verdict.
  */
-export function claimsCsv(evaluation: ClaimsEvaluation): string {
+export function claimsTable(evaluation: ClaimsEvaluation): TableData {
   const rows: string[][] = [];
   const blank = (count: number) => new Array<string>(count).fill("");
   for (const claim of evaluation.claims) {
@@ -177,7 +234,12 @@ export function claimsCsv(evaluation: ClaimsEvaluation): string {
       ]);
     }
   }
-  return toCsv(CLAIMS_HEADER, rows);
+  return { header: CLAIMS_HEADER, rows };
+}
+
+/** {@link claimsTable} as CSV text. */
+export function claimsCsv(evaluation: ClaimsEvaluation): string {
+  return tableCsv(claimsTable(evaluation));
 }
 
 /** Columns of the ranking table. */
@@ -198,10 +260,10 @@ export const RANKING_HEADER = [
 ] as const;
 
 /** The ranking table: methods per experiment, dataset, model and sparsity, best first. */
-export function rankingCsv(rows: readonly RankingRow[]): string {
-  return toCsv(
-    RANKING_HEADER,
-    rows.map((row) => [
+export function rankingTable(rows: readonly RankingRow[]): TableData {
+  return {
+    header: RANKING_HEADER,
+    rows: rows.map((row) => [
       row.experiment,
       row.dataset,
       row.model,
@@ -216,7 +278,12 @@ export function rankingCsv(rows: readonly RankingRow[]): string {
       formatCount(row.n),
       formatCount(row.diverged),
     ]),
-  );
+  };
+}
+
+/** {@link rankingTable} as CSV text. */
+export function rankingCsv(rows: readonly RankingRow[]): string {
+  return tableCsv(rankingTable(rows));
 }
 
 /** Columns of the dissipation table. */
@@ -235,10 +302,10 @@ export const DISSIPATION_HEADER = [
 ] as const;
 
 /** The dissipation table: sparsity reached per epoch by dissipating runs. */
-export function dissipationCsv(points: readonly DissipationPoint[]): string {
-  return toCsv(
-    DISSIPATION_HEADER,
-    points.map((point) => [
+export function dissipationTable(points: readonly DissipationPoint[]): TableData {
+  return {
+    header: DISSIPATION_HEADER,
+    rows: points.map((point) => [
       point.experiment,
       point.dataset,
       point.model,
@@ -251,7 +318,12 @@ export function dissipationCsv(points: readonly DissipationPoint[]): string {
       formatFixed(point.minSparsity),
       formatFixed(point.maxSparsity),
     ]),
-  );
+  };
+}
+
+/** {@link dissipationTable} as CSV text. */
+export function dissipationCsv(points: readonly DissipationPoint[]): string {
+  return tableCsv(dissipationTable(points));
 }
 
 /** Columns of the sanity-check table. */
@@ -259,6 +331,7 @@ export const SANITY_HEADER = [
   "experiment",
   "dataset",
   "model",
+  "training",
   "sparsity",
   "method",
   "sanityVariant",
@@ -272,13 +345,14 @@ export const SANITY_HEADER = [
 ] as const;
 
 /** The sanity-check table: each sanity variant minus the same method without it. */
-export function sanityChecksCsv(evaluation: ClaimsEvaluation): string {
-  return toCsv(
-    SANITY_HEADER,
-    evaluation.sanityChecks.map((row) => [
+export function sanityChecksTable(evaluation: ClaimsEvaluation): TableData {
+  return {
+    header: SANITY_HEADER,
+    rows: evaluation.sanityChecks.map((row) => [
       row.experiment,
       row.dataset,
       row.model,
+      row.training,
       formatSetting(row.sparsity),
       row.method,
       row.sanityVariant,
@@ -290,7 +364,12 @@ export function sanityChecksCsv(evaluation: ClaimsEvaluation): string {
       formatCount(row.divergedPairs),
       row.outcome,
     ]),
-  );
+  };
+}
+
+/** {@link sanityChecksTable} as CSV text. */
+export function sanityChecksCsv(evaluation: ClaimsEvaluation): string {
+  return tableCsv(sanityChecksTable(evaluation));
 }
 
 /** Columns of the matched-random controls table. */
@@ -298,6 +377,7 @@ export const CONTROLS_HEADER = [
   "experiments",
   "dataset",
   "model",
+  "training",
   "sparsity",
   "effect",
   "first",
@@ -311,13 +391,14 @@ export const CONTROLS_HEADER = [
  * The matched-random controls: per control, "which weights" (reference minus
  * control) and "how many per layer" (control minus random pruning).
  */
-export function controlsCsv(rows: readonly ControlRow[]): string {
-  return toCsv(
-    CONTROLS_HEADER,
-    rows.map((row) => [
+export function controlsTable(rows: readonly ControlRow[]): TableData {
+  return {
+    header: CONTROLS_HEADER,
+    rows: rows.map((row) => [
       row.experiment,
       row.dataset,
       row.model,
+      row.training,
       formatSetting(row.sparsity),
       row.effect,
       row.first,
@@ -326,5 +407,10 @@ export function controlsCsv(rows: readonly ControlRow[]): string {
       ...pairedCells(row.comparison),
       row.outcome,
     ]),
-  );
+  };
+}
+
+/** {@link controlsTable} as CSV text. */
+export function controlsCsv(rows: readonly ControlRow[]): string {
+  return tableCsv(controlsTable(rows));
 }

@@ -74,6 +74,17 @@ export function formatMetricValue(value: number | undefined, metric: string): st
   return formatFixed(value);
 }
 
+/**
+ * A difference of two metric values as the report shows it: test accuracy in
+ * percentage points with two decimals (`-0.21`: a 0.2-point difference is
+ * the size the claims turn on, so one decimal would hide it), reconstruction
+ * error with four decimals, other metrics with six. `""` when undefined.
+ */
+export function formatMetricDifference(value: number | undefined, metric: string): string {
+  if (metric === "testAccuracy") return formatFixed(value === undefined ? value : value * 100, 2);
+  return formatMetricValue(value, metric);
+}
+
 /** The unit a metric is shown in: `%` for accuracy, `MSE` for reconstruction error. */
 export function metricUnit(metric: string): string {
   if (metric === "testAccuracy") return "%";

@@ -37,6 +37,23 @@ export function describeModel(model: ModelSettings): string {
   return `${model.kind}[${model.hidden.join("-")}]`;
 }
 
+/**
+ * Short description of how a run trained, e.g. `adam, lr 0.001, batch 64,
+ * 20 epochs, wasm` (`sgd, lr 0.1, momentum 0.9, ...` with SGD): runs that
+ * differ here are different settings and are never averaged together.
+ */
+export function describeTraining(spec: RunResult["spec"]): string {
+  const training = spec.training;
+  return [
+    training.optimizer,
+    `lr ${training.learningRate}`,
+    ...(training.optimizer === "sgd" ? [`momentum ${training.momentum}`] : []),
+    `batch ${training.batchSize}`,
+    `${training.epochs} epochs`,
+    spec.backend,
+  ].join(", ");
+}
+
 /** Whether the method retrains the pruned network (`spec.method.retrain`, default false). */
 export function methodRetrains(result: RunResult): boolean {
   return result.spec.method.retrain === true;

@@ -35,6 +35,11 @@ export interface ReportContent {
   results: readonly RunResult[];
   /** Aggregated table rows, sorted. */
   rows: readonly AggregateRow[];
+  /**
+   * Aggregated rows by setting (dataset, model, training), experiments that
+   * share runs merged, sorted (see `aggregateBySetting`).
+   */
+  settingRows: readonly AggregateRow[];
   /** Method ranking, sorted. */
   ranking: readonly RankingRow[];
   /** Claims and sanity checks. */

@@ -28,7 +28,7 @@ import { formatCount, formatMetricValue, formatPValue, formatSetting } from "./f
 import { compareText } from "./grouping.ts";
 import { figureLines, interval, table } from "./markdown.ts";
 import type { ReportContent, ReportContext } from "./report_content.ts";
-import { experimentAppendix } from "./report_experiment.ts";
+import { resultsAppendix } from "./report_experiment.ts";
 
 export type { ReportContent, ReportContext } from "./report_content.ts";
 
@@ -395,10 +395,13 @@ function claimAppendix(claim: ClaimVerdict, context: ReportContext): string[] {
 
 /** Experiment files and versions (Appendix C). */
 function provenanceAppendix(content: ReportContent, context: ReportContext): string[] {
+  const versions = Object.keys(context.versions).sort(compareText)
+    .map((key) => `${key} ${context.versions[key]}`);
   const lines = [
     "## Appendix C: provenance",
     "",
-    `Profile: \`${context.profile}\`.`,
+    `Profile: \`${context.profile}\`.` +
+    (versions.length > 0 ? ` Versions of this report: ${versions.join(", ")}.` : ""),
     "",
     ...table(
       ["experiment", "file", "hash"],
@@ -407,32 +410,26 @@ function provenanceAppendix(content: ReportContent, context: ReportContext): str
         .map((experiment) => [experiment.name, experiment.file, experiment.hash]),
     ),
     "",
-    ...table(
-      ["component", "version"],
-      Object.keys(context.versions).sort(compareText).map((key) => [key, context.versions[key]]),
-    ),
-    "",
   ];
   const recorded = new Map<string, number>();
-  for (const result of content.results) {
+  // Distinct runs, as the summary counts them: a run two experiments share was computed once.
+  const distinct = new Map(content.results.map((result) => [result.runId, result]));
+  for (const result of distinct.values()) {
     const key =
       `tool ${result.versions.tool}, deno ${result.versions.deno}, tfjs ${result.versions.tfjs}, ` +
       `backend ${result.versions.backend}`;
     recorded.set(key, (recorded.get(key) ?? 0) + 1);
   }
   if (recorded.size > 0) {
-    lines.push("Versions recorded by the runs:", "");
-    for (const key of [...recorded.keys()].sort(compareText)) {
-      lines.push(`- ${key}: ${recorded.get(key)} runs`);
-    }
-    lines.push("");
+    const counts = [...recorded.keys()].sort(compareText)
+      .map((key) => `${key} (${recorded.get(key)} runs)`);
+    lines.push(`Versions recorded by the runs: ${counts.join("; ")}.`, "");
   }
   return lines;
 }
 
 /** Renders the whole `REPORT.md`. */
 export function renderReportMarkdown(content: ReportContent, context: ReportContext): string {
-  const experiments = [...new Set(content.rows.map((row) => row.experiment))].sort(compareText);
   const lines = [
     "# Reproduction report: What to Prune and What Not to Prune at Initialization",
     "",
@@ -444,9 +441,7 @@ export function renderReportMarkdown(content: ReportContent, context: ReportCont
     "## Appendix A: comparisons per claim",
     "",
     ...content.evaluation.claims.flatMap((claim) => claimAppendix(claim, context)),
-    "## Appendix B: results per experiment",
-    "",
-    ...experiments.flatMap((experiment) => experimentAppendix(experiment, content)),
+    ...resultsAppendix(content),
     ...provenanceAppendix(content, context),
   ];
   return lines.join("\n").replace(/\n+$/, "") + "\n";

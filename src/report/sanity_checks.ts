@@ -13,6 +13,7 @@ import {
   bucketByPairingKey,
   canonicalJson,
   compareText,
+  describeTraining,
   joinExperiments,
   matchSeeds,
   type RunGroup,
@@ -28,6 +29,8 @@ export interface SanityCheckRow {
   dataset: string;
   /** Model description. */
   model: string;
+  /** Training description (see `describeTraining`). */
+  training: string;
   /** Target sparsity. */
   sparsity: number;
   /** Display name of the method without the sanity check. */
@@ -94,6 +97,7 @@ export function evaluateSanityChecks(groups: readonly RunGroup[]): SanityCheckRo
         experiment: joinExperiments(plain, variant),
         dataset: plain.dataset,
         model: plain.model,
+        training: describeTraining(plain.runs[0].spec),
         sparsity: plain.sparsity,
         method: plain.displayName,
         sanityVariant: variant.displayName,
@@ -111,6 +115,7 @@ export function evaluateSanityChecks(groups: readonly RunGroup[]): SanityCheckRo
     compareText(left.experiment, right.experiment) ||
     compareText(left.dataset, right.dataset) ||
     compareText(left.model, right.model) ||
+    compareText(left.training, right.training) ||
     left.sparsity - right.sparsity ||
     compareText(left.method, right.method) ||
     compareText(left.sanityVariant, right.sanityVariant) ||

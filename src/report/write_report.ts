@@ -1,10 +1,13 @@
 /**
- * Writes the whole report (tables/, figures/ and REPORT.md) for a set of
- * results. Every figure is a Vega-Lite specification saved beside its SVG
- * (`figures/x.vl.json`, data inlined), and the SVG is rendered from exactly
- * that saved JSON. Every file is written atomically, and files a previous
- * report left in tables/ (`*.csv`) and figures/ (`*.svg`, `*.vl.json`) that
- * this one does not produce are removed, so an incremental run and a run from
+ * Writes the whole report (tables/, figures/, REPORT.md and the README
+ * fragment README_SUMMARY.md) for a set of results. Every table is written
+ * twice from the same cells, as `tables/NAME.csv` and as its LaTeX copy
+ * `tables/NAME.tex`. Every figure is a Vega-Lite specification saved beside
+ * its SVG (`figures/x.vl.json`, data inlined), and the SVG is rendered from
+ * exactly that saved JSON. Every file is written atomically, and files a
+ * previous report left in tables/ (`*.csv`, `*.tex`) and figures/ (`*.svg`,
+ * `*.vl.json`) that this one does not produce are removed, so an incremental
+ * run and a run from
  * scratch leave the same directory.
  *
  * @module
@@ -14,16 +17,19 @@ import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { removeStaleTemporaryFiles, writeFileAtomic } from "../atomic_file.ts";
 import type { RunResult } from "../config/types.ts";
-import { aggregateResults, rankMethods } from "./aggregate.ts";
+import { aggregateBySetting, aggregateResults, rankMethods } from "./aggregate.ts";
 import { DEFAULT_PAPER_METHOD_NAMES, evaluateClaims, type PaperMethodNames } from "./claims.ts";
 import { evaluateControls } from "./controls.ts";
 import {
-  claimsCsv,
-  controlsCsv,
-  dissipationCsv,
-  rankingCsv,
-  resultTableCsv,
-  sanityChecksCsv,
+  bySettingTable,
+  claimsTable,
+  controlsTable,
+  dissipationTable,
+  rankingTable,
+  resultTable,
+  sanityChecksTable,
+  tableCsv,
+  type TableData,
 } from "./csv.ts";
 import { dissipationPoints } from "./dissipation.ts";
 import { dissipationFigures, type Figure, metricFigures, specPath } from "./figures.ts";
@@ -31,6 +37,8 @@ import { forestFigures } from "./forest_plot.ts";
 import type { ForestPlotInput } from "./forest_rows.ts";
 import { learningCurveFigures } from "./learning_curves.ts";
 import { fileSafeName } from "./format.ts";
+import { latexTable } from "./latex.ts";
+import { README_SUMMARY_FILE, renderReadmeSummary } from "./readme_summary.ts";
 import { compareText, groupRuns, mergeExperiments } from "./grouping.ts";
 import { renderReportMarkdown, type ReportContext } from "./report_markdown.ts";
 import { methodStyles } from "./styles.ts";
@@ -39,14 +47,23 @@ import { type FigureSpec, figureSpecJson, renderFigureSvg } from "./vega_render.
 export type { ReportContext } from "./report_markdown.ts";
 
 /** Table names the report itself uses; an experiment may not be called this. */
-const RESERVED_TABLES = ["all", "claims", "controls", "ranking", "dissipation", "sanity-checks"];
+const RESERVED_TABLES = [
+  "all",
+  "by-setting",
+  "claims",
+  "controls",
+  "ranking",
+  "dissipation",
+  "sanity-checks",
+];
 
 /**
  * Builds every report file in memory: a map from path relative to the
- * report directory (`tables/all.csv`, `figures/x-metric.svg`,
- * `figures/x-metric.vl.json`, `REPORT.md`) to its content. `forestPlots`
- * adds one forest plot per input (`figures/forest-<id>.svg`). Throws when two
- * files would get the same name, or when vega warns on a figure.
+ * report directory (`tables/all.csv`, `tables/all.tex`,
+ * `figures/x-metric.svg`, `figures/x-metric.vl.json`, `REPORT.md`,
+ * `README_SUMMARY.md`) to its content. `forestPlots` adds one forest plot per
+ * input (`figures/forest-<id>.svg`). Throws when two files would get the same
+ * name, or when vega warns on a figure.
  */
 export async function buildReportFiles(
   results: readonly RunResult[],
@@ -55,6 +72,7 @@ export async function buildReportFiles(
   forestPlots: readonly ForestPlotInput[] = [],
 ): Promise<Map<string, string>> {
   const rows = aggregateResults(results);
+  const settingRows = aggregateBySetting(results);
   const ranking = rankMethods(rows);
   const evaluation = evaluateClaims(results, names);
   const controls = evaluateControls(mergeExperiments(groupRuns(results)), names);
@@ -75,12 +93,18 @@ export async function buildReportFiles(
     files.set(path, content);
   };
 
-  add("tables/all.csv", resultTableCsv(rows), "the table of all results");
-  add("tables/claims.csv", claimsCsv(evaluation), "the claims table");
-  add("tables/controls.csv", controlsCsv(controls), "the matched-random controls table");
-  add("tables/ranking.csv", rankingCsv(ranking), "the ranking table");
-  add("tables/dissipation.csv", dissipationCsv(points), "the dissipation table");
-  add("tables/sanity-checks.csv", sanityChecksCsv(evaluation), "the sanity-check table");
+  // Each table twice from the same cells: CSV for programs, LaTeX for papers.
+  const addTable = (name: string, data: TableData, source: string) => {
+    add(`tables/${name}.csv`, tableCsv(data), source);
+    add(`tables/${name}.tex`, latexTable(data, `tables/${name}.csv`), source);
+  };
+  addTable("all", resultTable(rows), "the table of all results");
+  addTable("by-setting", bySettingTable(settingRows), "the table of results by setting");
+  addTable("claims", claimsTable(evaluation), "the claims table");
+  addTable("controls", controlsTable(controls), "the matched-random controls table");
+  addTable("ranking", rankingTable(ranking), "the ranking table");
+  addTable("dissipation", dissipationTable(points), "the dissipation table");
+  addTable("sanity-checks", sanityChecksTable(evaluation), "the sanity-check table");
 
   const tablePaths = new Map<string, string>();
   const experiments = [...new Set(rows.map((row) => row.experiment))].sort(compareText);
@@ -91,13 +115,12 @@ export async function buildReportFiles(
         `report: experiment name "${experiment}" is reserved for a report table; rename it`,
       );
     }
-    const path = `tables/${safeName}.csv`;
-    add(
-      path,
-      resultTableCsv(rows.filter((row) => row.experiment === experiment)),
+    addTable(
+      safeName,
+      resultTable(rows.filter((row) => row.experiment === experiment)),
       `experiment "${experiment}"`,
     );
-    tablePaths.set(experiment, path);
+    tablePaths.set(experiment, `tables/${safeName}.csv`);
   }
   // One at a time: vega numbers clip paths with a counter that each render resets.
   for (const figure of figures) {
@@ -108,24 +131,20 @@ export async function buildReportFiles(
     add(specPath(figure), json, source);
     add(figure.path, await renderFigureSvg(JSON.parse(json) as FigureSpec, figure.path), source);
   }
-  add(
-    "REPORT.md",
-    renderReportMarkdown(
-      {
-        results,
-        rows,
-        ranking,
-        evaluation,
-        controls,
-        figures,
-        tablePaths,
-        methodNames: names,
-        forestPlots,
-      },
-      context,
-    ),
-    "the report",
-  );
+  const content = {
+    results,
+    rows,
+    settingRows,
+    ranking,
+    evaluation,
+    controls,
+    figures,
+    tablePaths,
+    methodNames: names,
+    forestPlots,
+  };
+  add("REPORT.md", renderReportMarkdown(content, context), "the report");
+  add(README_SUMMARY_FILE, renderReadmeSummary(content, context), "the README summary");
   return files;
 }
 
@@ -145,10 +164,10 @@ async function removeStale(
 }
 
 /**
- * Writes tables/, figures/ and REPORT.md for `results` under `outDir`, each
- * file atomically, and removes stale `*.csv` in tables/ and `*.svg` and
- * `*.vl.json` in figures/. Returns the written files' paths relative to
- * `outDir`, sorted.
+ * Writes tables/, figures/, REPORT.md and README_SUMMARY.md for `results`
+ * under `outDir`, each file atomically, and removes stale `*.csv` and
+ * `*.tex` in tables/ and `*.svg` and `*.vl.json` in figures/. Returns the
+ * written files' paths relative to `outDir`, sorted.
  */
 export async function writeReport(
   results: RunResult[],
@@ -174,7 +193,7 @@ export async function writeReport(
     new Set(
       paths.filter((path) => path.startsWith(prefix)).map((path) => path.slice(prefix.length)),
     );
-  await removeStale(tablesDirectory, [".csv"], namesIn("tables/"));
+  await removeStale(tablesDirectory, [".csv", ".tex"], namesIn("tables/"));
   await removeStale(figuresDirectory, [".svg", ".vl.json"], namesIn("figures/"));
   return { files: paths };
 }

@@ -41,9 +41,9 @@ import {
 } from "../data/catalog.ts";
 import { SYNTHETIC_COUNTS } from "../data/synthetic.ts";
 import { SPARSE_ENGINE_MAX_DENSITY } from "../nn/engine_choice.ts";
-import { modelLayerSizes } from "../config/allocation_limits.ts";
+import { modelLayerShapes, modelLayerSizes } from "../config/allocation_limits.ts";
 import { methodAllocation } from "../config/consistency.ts";
-import { layerRates, prunedCount } from "../pruning/allocation.ts";
+import { layerRatesOfShapes, prunedCount } from "../pruning/allocation.ts";
 import { impPruningEpochs, impRoundSparsities } from "../pruning/imp.ts";
 
 /** A measured epoch time the estimates scale from. */
@@ -160,15 +160,19 @@ export function densityEngineFactor(spec: RunSpec): number {
  * its threshold. The two differ at the threshold itself: at sparsity 0.5,
  * output-half allocation on LeNet-300-100 rounds to 133,099 of 266,200
  * weights pruned, a density of 0.500004, so those runs train dense (and cost
- * about 2.3 times what the sparse estimate said).
+ * about 2.3 times what the sparse estimate said). Dissipation in threshold
+ * mode reaches whatever sparsity its fraction gives, which cannot be known
+ * before the run, so it counts as dense (it keeps most weights at the
+ * fractions the study uses).
  */
 export function finalMaskDensity(spec: RunSpec): number {
+  if (spec.method.mode === "threshold") return 1;
   const sizes = modelLayerSizes(spec.model);
   const total = sizes.reduce((sum, size) => sum + size, 0);
   const allocation = methodAllocation(spec.method.allocation);
   if (allocation !== null && allocation !== "global") {
     try {
-      const rates = layerRates(sizes, spec.sparsity, allocation);
+      const rates = layerRatesOfShapes(modelLayerShapes(spec.model), spec.sparsity, allocation);
       const pruned = sizes.reduce((sum, size, layer) => sum + prunedCount(size, rates[layer]), 0);
       return (total - pruned) / total;
     } catch {
@@ -236,6 +240,8 @@ function numberParameter(spec: RunSpec, name: string, fallback: number): number 
  * - `kstarts+dissipating`: both of the above;
  * - `matched-random`: its reference's mask epochs (it recomputes that mask),
  *   then the whole budget from initialization;
+ * - `prune-early`: `denseEpochs` (plus, with a `matched-random` mask, its
+ *   reference's mask epochs), inside the budget;
  * - `imp`: one round per step of `pruneFraction` towards the target, each
  *   `epochsPerRound` (default `training.epochs`) minus `rewindEpoch` after
  *   the first; the final network goes on from the rewind epoch;
@@ -272,6 +278,16 @@ export function estimatedRunEpochs(spec: RunSpec): EpochEstimate {
       }
       break;
     }
+    case "prune-early": {
+      const reference = spec.method.referenceMethod as RunSpec["method"] | undefined;
+      const referenceEpochs = reference === undefined
+        ? 0
+        : estimatedRunEpochs({ ...spec, method: reference }).pruningEpochs;
+      const denseEpochs = numberParameter(spec, "denseEpochs", 0);
+      pruningEpochs = referenceEpochs + denseEpochs;
+      budgetEpochsUsed = denseEpochs;
+      break;
+    }
     case "imp": {
       const rounds = impRoundSparsities(
         spec.sparsity,
@@ -303,12 +319,27 @@ export function estimatedRunEpochs(spec: RunSpec): EpochEstimate {
 export const RUN_OVERHEAD_SECONDS = 0.5;
 
 /**
+ * Epochs of a run known to train the dense network, which the estimate
+ * counts at the dense epoch's cost rather than the final density's: the
+ * prune-early control's `denseEpochs` (its mask goes on after them).
+ */
+export function denseEpochsBeforeMask(spec: RunSpec): number {
+  return spec.method.name === "prune-early" ? numberParameter(spec, "denseEpochs", 0) : 0;
+}
+
+/**
  * Estimated seconds of a whole run on one core: its epochs, plus the test
  * evaluations of the learning curve (one per epoch of the budget) and the
- * final one, plus {@link RUN_OVERHEAD_SECONDS}.
+ * final one, plus {@link RUN_OVERHEAD_SECONDS}. Epochs of
+ * {@link denseEpochsBeforeMask} cost a dense epoch each.
  */
 export function estimatedRunSeconds(spec: RunSpec): number {
-  return estimatedRunEpochs(spec).totalEpochs * estimatedEpochSeconds(spec) +
+  const epochSeconds = estimatedEpochSeconds(spec);
+  const dense = denseEpochsBeforeMask(spec);
+  const denseExtra = dense === 0
+    ? 0
+    : dense * (estimatedEpochSeconds({ ...spec, sparsity: 0 }) - epochSeconds);
+  return estimatedRunEpochs(spec).totalEpochs * epochSeconds + denseExtra +
     (spec.training.epochs + 1) * estimatedEvaluationSeconds(spec) + RUN_OVERHEAD_SECONDS;
 }
 

@@ -65,6 +65,13 @@ export const runResultShape = z.object({
       sparsity: fraction,
     })),
     collapsedLayers: z.array(z.string()),
+    // Optional: results written before it was recorded have none (and the same run ids).
+    disconnectedUnits: z.array(z.object({
+      layer: z.string(),
+      units: count,
+      noInput: count,
+      noOutput: count,
+    })).optional(),
   }),
   cost: z.object({ pruningEpochs: count, trainingEpochs: count, totalEpochs: count }),
   curve: z.array(z.object({

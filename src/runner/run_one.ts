@@ -16,7 +16,9 @@
  * numbers a broken network scores are not results. The store writes them as
  * `null`. An autoencoder run also records `metrics.meanImageError`, the test
  * reconstruction error of predicting the training set's mean image: the
- * floor a network must beat before its cell says anything.
+ * floor a network must beat before its cell says anything. Every run records
+ * the units its final mask leaves with no input or no output, per layer
+ * (`sparsity.disconnectedUnits`).
  *
  * @module
  */
@@ -37,6 +39,7 @@ import {
   TrainingSession,
 } from "../nn/train.ts";
 import { maskSparsity } from "../pruning/allocation.ts";
+import { disconnectedUnits } from "../pruning/disconnected_units.ts";
 import { applySanityCheck } from "../pruning/sanity_checks.ts";
 import { densityAwareWeights, initializationOf } from "../pruning/initialization.ts";
 import type { PruningContext } from "../pruning/method.ts";
@@ -234,6 +237,7 @@ export async function executeRun(
   }
   const network = session.network;
   const perLayer = layerSparsities(network);
+  const cutOff = disconnectedUnits(network.shapes, network.masks);
   const final = evaluate(network, test, undefined, spec.engine);
   const primaryMetric = primaryMetricOf(final);
   const metrics: Record<string, number> = { testLoss: final.loss };
@@ -266,6 +270,7 @@ export async function executeRun(
       collapsedLayers: perLayer.filter((layer) => layer.pruned === layer.total).map((layer) =>
         layer.layer
       ),
+      disconnectedUnits: cutOff,
     },
     cost: {
       pruningEpochs: outcome.pruningEpochs,

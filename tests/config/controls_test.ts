@@ -12,14 +12,14 @@ function parse(methods: unknown[]) {
 
 Deno.test("matched-random: labelled after its reference, which it carries resolved", () => {
   const experiment = parse([
-    { name: "snip", batches: 2 },
+    { name: "snip", scoringSamples: 200 },
     { name: "matched-random", reference: "snip" },
   ]);
   const control = experiment.methods[1];
   assert.equal(control.label, "matched-random (snip)");
   assert.equal(control.reference, "snip");
   assert.deepEqual(control.referenceMethod, experiment.methods[0]);
-  assert.equal((control.referenceMethod as Record<string, unknown>).batches, 2);
+  assert.equal((control.referenceMethod as Record<string, unknown>).scoringSamples, 200);
   // A label of the file's own choosing is kept.
   assert.equal(
     parse([{ name: "snip" }, { name: "matched-random", reference: "snip", label: "m" }])
@@ -29,13 +29,13 @@ Deno.test("matched-random: labelled after its reference, which it carries resolv
 });
 
 Deno.test("matched-random: a change in its reference's settings changes the control's run ids", () => {
-  const ids = (batches: number) =>
+  const ids = (scoringSamples: number) =>
     expandExperiment(parse([
-      { name: "snip", batches },
+      { name: "snip", scoringSamples },
       { name: "matched-random", reference: "snip" },
     ])).filter((spec) => spec.method.name === "matched-random").map(runId);
-  assert.notDeepEqual(ids(1), ids(2));
-  assert.deepEqual(ids(1), ids(1));
+  assert.notDeepEqual(ids(100), ids(200));
+  assert.deepEqual(ids(100), ids(100));
 });
 
 Deno.test("matched-random: an unknown reference names the labels and suggests the closest", () => {

@@ -16,6 +16,7 @@ Deno.test("every method named in the design is defined", () => {
     "kstarts+dissipating",
     "magnitude",
     "matched-random",
+    "prune-early",
     "random",
     "snip",
     "synflow",
@@ -35,7 +36,20 @@ Deno.test("methodParameterSchema fills defaults and rejects unknown parameters",
   assert.deepEqual(methodParameterSchema("dense").parse({}), {});
   assert.equal(methodParameterSchema("kstarts").safeParse({ kk: 5 }).success, false);
   assert.equal(methodParameterSchema("imp").safeParse({ pruneFraction: 1 }).success, false);
-  assert.equal(methodParameterSchema("snip").safeParse({ batches: 0 }).success, false);
+  assert.equal(methodParameterSchema("snip").safeParse({ scoringSamples: 0 }).success, false);
+  assert.equal(methodParameterSchema("grasp").safeParse({ samplesPerClass: 0 }).success, false);
+  assert.equal(methodParameterSchema("grasp").safeParse({ temperature: 0 }).success, false);
+  // The reference settings are the defaults; the temperature's depends on the model.
+  assert.deepEqual(methodParameterSchema("snip").parse({}), {
+    scoringSamples: 100,
+    allocation: "global",
+  });
+  assert.deepEqual(methodParameterSchema("grasp").parse({}), {
+    samplesPerClass: 10,
+    allocation: "global",
+  });
+  // The parameters they replaced are unknown: a file naming one is told so.
+  assert.equal(methodParameterSchema("snip").safeParse({ batches: 1 }).success, false);
 });
 
 Deno.test("the combination takes both methods' parameters and counts both epoch budgets", () => {

@@ -23,10 +23,12 @@ Deno.test("a checksum mismatch is a DataError naming the file and both digests",
       error.message.includes(ABC_SHA256) && error.message.includes(wrong),
   );
   assert.throws(
-    () => requireMd5(ABC, "f".repeat(32), "https://example.org/x.gz"),
+    () => requireMd5(ABC, "f".repeat(32), "/data/train-labels-idx1-ubyte"),
     (error: unknown) =>
       error instanceof DataError &&
-      error.message.startsWith("https://example.org/x.gz: checksum mismatch") &&
-      error.message.includes(ABC_MD5),
+      error.message.startsWith(
+        `/data/train-labels-idx1-ubyte: checksum mismatch: md5 of the decompressed bytes is ` +
+          `${ABC_MD5}, expected ${"f".repeat(32)}.`,
+      ),
   );
 });

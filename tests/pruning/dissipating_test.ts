@@ -10,6 +10,7 @@ import {
   relativeChange,
   runDissipation,
   thresholdMasks,
+  thresholdReport,
 } from "../../src/pruning/dissipating.ts";
 import { keepsSubset, prunedCounts, syntheticContext } from "../nn/fixtures.ts";
 
@@ -202,4 +203,41 @@ Deno.test("DissipatingPruning that diverges in its first epoch reports the dense
   assert.equal(outcome.report.reachedSparsity, 0);
   assert.equal(maskSparsity(outcome.session.network.masks), 0);
   outcome.session.network.dispose();
+});
+
+Deno.test("thresholdReport: the sparsity reached, the epoch it was first reached, and the target's epoch", () => {
+  const outcome = { sparsityByEpoch: [0.25, 0.5, 0.5, 0.625], epochs: [2, 3, 4, 5] };
+  assert.deepEqual(thresholdReport(outcome, 0.5), {
+    reachedSparsity: 0.625,
+    reachedEpoch: 5,
+    sparsityByEpoch: "0.25 0.5 0.5 0.625",
+    targetReached: true,
+    targetReachedEpoch: 3,
+  });
+  const plateau = { sparsityByEpoch: [0.25, 0.5, 0.5], epochs: [1, 2, 3] };
+  assert.deepEqual(thresholdReport(plateau, 0.9), {
+    reachedSparsity: 0.5,
+    reachedEpoch: 2,
+    sparsityByEpoch: "0.25 0.5 0.5",
+    targetReached: false,
+  });
+});
+
+Deno.test("threshold mode reports what it reached; target mode reports only reachedSparsity (stored runs unchanged)", async () => {
+  await initBackend("wasm");
+  const threshold = dissipatingSettings({ mode: "threshold", fraction: 0.5, pruningEpochs: 2 });
+  const { context } = await syntheticContext(threshold, { targetSparsity: 0.9 });
+  const outcome = new DissipatingPruning().prune(context);
+  const reached = maskSparsity(outcome.session.network.masks);
+  assert.equal(outcome.report.reachedSparsity, reached);
+  assert.equal(outcome.report.sparsityByEpoch, outcome.sparsityByEpoch!.join(" "));
+  assert.equal(typeof outcome.report.reachedEpoch, "number");
+  assert.equal(outcome.report.targetReached, reached >= 0.9);
+  outcome.session.network.dispose();
+  const { context: targetContext } = await syntheticContext(dissipatingSettings(), {
+    targetSparsity: 0.5,
+  });
+  const target = new DissipatingPruning().prune(targetContext);
+  assert.deepEqual(Object.keys(target.report), ["reachedSparsity"]);
+  target.session.network.dispose();
 });

@@ -4,13 +4,20 @@ import type { LayerShape, LossKind } from "../../src/nn/network.ts";
 import { MaskedNetwork } from "../../src/nn/network.ts";
 import { batchTensors, forwardBackward } from "../../src/nn/train.ts";
 import {
+  GRASP_REFERENCE_TEMPERATURE,
   GRASP_RELATIVE_STEP,
   GraspPruning,
   graspScores,
+  graspTemperature,
   hessianGradientProduct,
   measureGrasp,
 } from "../../src/pruning/grasp.ts";
-import { disposeScoringBatches, loadScoringBatches } from "../../src/pruning/scoring.ts";
+import {
+  classBalancedSample,
+  disposeScoringBatches,
+  loadScoringSample,
+  randomSample,
+} from "../../src/pruning/scoring.ts";
 import { Rng } from "../../src/rng.ts";
 import {
   baselineContext,
@@ -30,6 +37,7 @@ function referenceGradients(
   targets: Float64Array,
   count: number,
   loss: LossKind,
+  temperature = 1,
 ): Float64Array[] {
   const activations: Float64Array[] = [inputs];
   shapes.forEach((shape, layer) => {
@@ -53,17 +61,22 @@ function referenceGradients(
   const last = activations[shapes.length];
   let gradient = new Float64Array(count * width);
   for (let example = 0; example < count; example++) {
-    const row = last.subarray(example * width, (example + 1) * width);
+    // The loss sees the output layer's pre-activation divided by the temperature.
+    const row = last.subarray(example * width, (example + 1) * width).map((value) =>
+      value / temperature
+    );
     const target = targets.subarray(example * width, (example + 1) * width);
     if (loss === "softmax-cross-entropy") {
       const total = row.reduce((sum, value) => sum + Math.exp(value), 0);
       row.forEach((value, k) => {
-        gradient[example * width + k] = (Math.exp(value) / total - target[k]) / count;
+        gradient[example * width + k] = (Math.exp(value) / total - target[k]) /
+          (count * temperature);
       });
     } else {
       row.forEach((value, k) => {
         const y = 1 / (1 + Math.exp(-value));
-        gradient[example * width + k] = 2 * (y - target[k]) * y * (1 - y) / (count * width);
+        gradient[example * width + k] = 2 * (y - target[k]) * y * (1 - y) /
+          (count * width * temperature);
       });
     }
   }
@@ -112,11 +125,21 @@ function referenceHessianGradient(
   targets: Float64Array,
   count: number,
   relativeStep: number,
+  temperature = 1,
 ): { gradient: Float64Array[]; hessianGradient: Float64Array[] } {
   const kernels = network.kernels.map((kernel) => Float64Array.from(kernel));
   const biases = network.biases.map((bias) => Float64Array.from(bias));
   const gradientAt = (candidate: Float64Array[]) =>
-    referenceGradients(network.shapes, candidate, biases, inputs, targets, count, network.loss);
+    referenceGradients(
+      network.shapes,
+      candidate,
+      biases,
+      inputs,
+      targets,
+      count,
+      network.loss,
+      temperature,
+    );
   const gradient = gradientAt(kernels);
   const step = relativeStep * norm(kernels) / norm(gradient);
   const shifted = (sign: number) =>
@@ -136,12 +159,14 @@ function referenceHessianGradient(
 }
 
 for (
-  const [kind, loss, widths] of [
-    ["classifier", "softmax-cross-entropy", [6, 5, 4, 3]],
-    ["autoencoder", "mean-squared-error", [6, 8, 6]],
+  const [kind, loss, widths, temperature] of [
+    ["classifier", "softmax-cross-entropy", [6, 5, 4, 3], 1],
+    ["classifier", "softmax-cross-entropy", [6, 5, 4, 3], 200],
+    ["autoencoder", "mean-squared-error", [6, 8, 6], 1],
+    ["autoencoder", "mean-squared-error", [6, 8, 6], 5],
   ] as const
 ) {
-  Deno.test(`hessianGradientProduct: matches a float64 central difference (${kind})`, async () => {
+  Deno.test(`hessianGradientProduct: matches a float64 central difference (${kind}, T = ${temperature})`, async () => {
     await initBackend("wasm");
     const { context, data } = baselineContext({ name: "grasp", label: "grasp" }, {
       targetSparsity: 0.5,
@@ -152,16 +177,16 @@ for (
     const network = context.createNetwork();
     const before = network.kernels.map((kernel) => kernel.slice());
     // One batch holding all 16 examples, so the float64 reference sees the same data.
-    const batches = loadScoringBatches(data, 16, 1, new Rng("batches"));
+    const batches = loadScoringSample(data, randomSample(data, 16, new Rng("batches")));
     const inputs = Float64Array.from(batches[0].inputs.dataSync());
     const targets = Float64Array.from(batches[0].targets.dataSync());
-    const reference = referenceHessianGradient(network, inputs, targets, 16, 1e-7);
+    const reference = referenceHessianGradient(network, inputs, targets, 16, 1e-7, temperature);
     // The reference is trustworthy only if no ReLU changed side: two tiny steps agree.
-    const check = referenceHessianGradient(network, inputs, targets, 16, 1e-6);
+    const check = referenceHessianGradient(network, inputs, targets, 16, 1e-6, temperature);
     const agreement = relativeDifference(check.hessianGradient, reference.hessianGradient);
     assert.ok(agreement < 1e-5, `float64 references disagree by ${agreement}`);
 
-    const product = hessianGradientProduct(network, batches);
+    const product = hessianGradientProduct(network, batches, temperature);
     assert.ok(relativeDifference(product.gradient, reference.gradient) < 1e-5);
     const error = relativeDifference(product.hessianGradient, reference.hessianGradient);
     assert.ok(error < 1e-3, `relative error of H g: ${error}`);
@@ -172,13 +197,23 @@ for (
     );
     // Weights (host and device) are restored.
     assert.deepEqual(network.kernels, before);
-    const again = forwardBackward(network, batches[0].inputs, batches[0].targets);
-    assert.ok(relativeDifference(again.gradients.map((g) => g.kernel), reference.gradient) < 1e-5);
-    // The loss reported is the batch's mean loss at the unperturbed weights (float32 graph).
-    assert.ok(
-      Math.abs(product.loss - again.loss) <= 1e-6 * Math.abs(again.loss),
-      `loss ${product.loss} vs ${again.loss}`,
-    );
+    if (temperature === 1) {
+      const again = forwardBackward(network, batches[0].inputs, batches[0].targets);
+      assert.ok(
+        relativeDifference(again.gradients.map((g) => g.kernel), reference.gradient) < 1e-5,
+      );
+      // The loss reported is the batch's mean loss at the unperturbed weights (float32 graph).
+      assert.ok(
+        Math.abs(product.loss - again.loss) <= 1e-6 * Math.abs(again.loss),
+        `loss ${product.loss} vs ${again.loss}`,
+      );
+    } else {
+      // A temperature is not a common factor: g is not that of T = 1 scaled.
+      const plain = referenceHessianGradient(network, inputs, targets, 16, 1e-7);
+      const scale = norm(reference.gradient) / norm(plain.gradient);
+      const scaled = plain.gradient.map((values) => values.map((value) => value * scale));
+      assert.ok(relativeDifference(scaled, reference.gradient) > 1e-3);
+    }
     disposeScoringBatches(batches);
     network.dispose();
   });
@@ -192,7 +227,7 @@ Deno.test("hessianGradientProduct: pruned positions get 0; with no kept gradient
     loss: "softmax-cross-entropy",
     count: 16,
   });
-  const batches = loadScoringBatches(data, 16, 1, new Rng("batches"));
+  const batches = loadScoringSample(data, randomSample(data, 16, new Rng("batches")));
   const network = context.createNetwork();
   // The weights from inputs 4-7 (positions 24-47 of the 8 x 6 kernel) pruned: those
   // positions have no H g.
@@ -233,7 +268,7 @@ Deno.test("hessianGradientProduct: small weights still take a step; zero weights
     widths,
     count: 16,
   });
-  const batches = loadScoringBatches(data, 16, 1, new Rng("batches"));
+  const batches = loadScoringSample(data, randomSample(data, 16, new Rng("batches")));
   // Kernels scaled to a norm well below 1: the step is relative to ||w||, so it still exists.
   const network = context.createNetwork();
   network.setWeights({
@@ -330,7 +365,7 @@ Deno.test("GraspPruning: exact target, and it prunes the HIGHEST S = -w * Hg", a
   for (const loss of ["softmax-cross-entropy", "mean-squared-error"] as const) {
     for (const allocation of ["uniform", "global"] as const) {
       for (const sparsity of [0.5, 0.9, 0.98]) {
-        const method = { name: "grasp", label: "grasp", batches: 2, allocation };
+        const method = { name: "grasp", label: "grasp", samplesPerClass: 3, allocation };
         const { context, shapes } = baselineContext(method, {
           targetSparsity: sparsity,
           widths: loss === "mean-squared-error" ? [12, 8, 12] : [12, 10, 6],
@@ -344,12 +379,14 @@ Deno.test("GraspPruning: exact target, and it prunes the HIGHEST S = -w * Hg", a
           assert.equal(sum(prunedCounts(network.masks)), globalCount(shapes, sparsity));
         }
         const fresh = context.createNetwork();
+        // The reference temperature on the classifier, none on the autoencoder.
+        const temperature = loss === "softmax-cross-entropy" ? 200 : 1;
+        assert.equal(outcome.report.temperature, temperature);
         const { scores } = measureGrasp(
           fresh,
           context.trainData,
-          context.training.batchSize,
-          2,
-          context.rng.fork("scoring-batches"),
+          { samplesPerClass: 3, temperature },
+          context.rng.fork("scoring-sample"),
         );
         assert.ok(scores.every((score) => score.every(Number.isFinite)));
         // Kept weights have the lowest S: they have the highest -S.
@@ -372,12 +409,71 @@ Deno.test("GraspPruning: a zero gradient gives zero scores, never NaN, and an ex
     kernels: [new Float32Array(20), new Float32Array(12)],
     biases: [new Float32Array(4), new Float32Array(3)],
   };
-  const method = { name: "grasp", label: "grasp", batches: 1, allocation: "global" };
+  const method = { name: "grasp", label: "grasp", samplesPerClass: 2, allocation: "global" };
   const { context } = baselineContext(method, { targetSparsity: 0.75, widths, weights });
-  const measurement = measureGrasp(context.createNetwork(), context.trainData, 8, 1, new Rng(1));
+  const measurement = measureGrasp(
+    context.createNetwork(),
+    context.trainData,
+    { samplesPerClass: 2, temperature: 200 },
+    new Rng(1),
+  );
   assert.equal(measurement.step, 0);
   assert.ok(measurement.scores.every((score) => score.every((value) => value === 0)));
   const outcome = new GraspPruning().prune(context);
   assert.equal(sum(prunedCounts(outcome.session.network.masks)), 24);
   outcome.session.network.dispose();
+});
+
+Deno.test("graspTemperature: a given one, else 200 on a classifier and none on the autoencoder", () => {
+  assert.equal(GRASP_REFERENCE_TEMPERATURE, 200);
+  assert.equal(graspTemperature(undefined, "softmax-cross-entropy"), 200);
+  assert.equal(graspTemperature(undefined, "mean-squared-error"), 1);
+  assert.equal(graspTemperature(3, "softmax-cross-entropy"), 3);
+  assert.equal(graspTemperature(3, "mean-squared-error"), 3);
+  assert.throws(() => graspTemperature(0, "softmax-cross-entropy"), /positive number/);
+  assert.throws(() => graspTemperature("200", "softmax-cross-entropy"), /positive number/);
+});
+
+Deno.test("measureGrasp: scores a class-balanced sample at the given temperature", async () => {
+  await initBackend("wasm");
+  const { context, data } = baselineContext({ name: "grasp", label: "grasp" }, {
+    targetSparsity: 0.5,
+    widths: [6, 5, 4, 3],
+    count: 60,
+  });
+  const network = context.createNetwork();
+  // The same numbers as H g on exactly the class-balanced sample, scored by hand here.
+  const sample = classBalancedSample(data, 4, new Rng("sample"));
+  const perClass = new Map<number, number>();
+  for (const index of sample) {
+    perClass.set(data.labels[index], (perClass.get(data.labels[index]) ?? 0) + 1);
+  }
+  assert.deepEqual([...perClass.values()], [4, 4, 4]);
+  const batches = loadScoringSample(data, sample);
+  const expected = hessianGradientProduct(network, batches, 200);
+  disposeScoringBatches(batches);
+  const measured = measureGrasp(
+    network,
+    data,
+    { samplesPerClass: 4, temperature: 200 },
+    new Rng("sample"),
+  );
+  assert.deepEqual(measured.hessianGradient, expected.hessianGradient);
+  assert.deepEqual(measured.scores, graspScores(network.kernels, expected.hessianGradient));
+  // Another temperature or another sample gives other scores.
+  const cold = measureGrasp(
+    network,
+    data,
+    { samplesPerClass: 4, temperature: 1 },
+    new Rng("sample"),
+  );
+  assert.notDeepEqual(cold.scores, measured.scores);
+  const larger = measureGrasp(
+    network,
+    data,
+    { samplesPerClass: 8, temperature: 200 },
+    new Rng("sample"),
+  );
+  assert.notDeepEqual(larger.scores, measured.scores);
+  network.dispose();
 });

@@ -129,3 +129,18 @@ Deno.test("combination: a diverged K-starts winner is not dissipated; the run re
   assert.equal(sessions.length, 2);
   outcome.session.network.dispose();
 });
+
+Deno.test("combination in threshold mode: its report counts the network's epochs, K-starts' included", async () => {
+  await initBackend("wasm");
+  const settings = combinationSettings({ mode: "threshold", fraction: 0.5, pruningEpochs: 2 });
+  const { context } = await syntheticContext(settings, { targetSparsity: 0.75 });
+  const outcome = new KStartsDissipatingPruning().prune(context);
+  const sparsities = outcome.sparsityByEpoch!;
+  assert.equal(outcome.report.sparsityByEpoch, sparsities.join(" "));
+  assert.equal(outcome.report.reachedSparsity, sparsities[1]);
+  // The winner trained 1 selection epoch: the pruning epochs are its epochs 2 and 3.
+  assert.equal(outcome.report.reachedEpoch, sparsities[0] === sparsities[1] ? 2 : 3);
+  assert.equal(outcome.report.intermediateSparsity, 0.5);
+  assert.equal(outcome.report.targetReached, sparsities.some((value) => value >= 0.75));
+  outcome.session.network.dispose();
+});

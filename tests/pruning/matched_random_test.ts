@@ -102,7 +102,7 @@ Deno.test("matched-random reproduces its reference's mask with the reference's o
   const snip: MethodSettings = {
     name: "snip",
     label: "snip",
-    batches: 1,
+    scoringSamples: 20,
     allocation: "global",
     initialization: "standard",
   };

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { impRoundSparsities } from "../../src/pruning/imp.ts";
 import { parameter } from "../../src/pruning/method.ts";
-import { loadScoringBatches } from "../../src/pruning/scoring.ts";
+import { classBalancedSample, randomSample } from "../../src/pruning/scoring.ts";
 import { Rng } from "../../src/rng.ts";
 
 Deno.test("parameter: a value of another type than asked is an error naming method and parameter", () => {
@@ -20,7 +20,7 @@ Deno.test("parameter: a value of another type than asked is an error naming meth
   assert.equal(parameter<number>({ name: "kstarts", label: "k", k: 4 } as never, "k", "number"), 4);
 });
 
-Deno.test("loadScoringBatches: an empty training split is an error, not an empty score", () => {
+Deno.test("scoring samples: an empty training split is an error, not an empty score", () => {
   const empty = {
     inputs: new Float32Array(0),
     targets: new Float32Array(0),
@@ -28,7 +28,11 @@ Deno.test("loadScoringBatches: an empty training split is an error, not an empty
     count: 0,
   };
   assert.throws(
-    () => loadScoringBatches(empty as never, 10, 1, new Rng(1)),
+    () => randomSample(empty as never, 10, new Rng(1)),
+    /cannot score on an empty training split/,
+  );
+  assert.throws(
+    () => classBalancedSample(empty as never, 10, new Rng(1)),
     /cannot score on an empty training split/,
   );
 });

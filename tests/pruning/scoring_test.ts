@@ -3,38 +3,73 @@ import { initBackend } from "../../src/nn/backend.ts";
 import type { MaskedNetwork } from "../../src/nn/network.ts";
 import {
   type BatchKernelGradients,
+  classBalancedSample,
   collapsedLayers,
   collapseReport,
   disposeScoringBatches,
-  loadScoringBatches,
+  loadScoringSample,
   meanKernelGradients,
+  randomSample,
+  SCORING_CHUNK_SIZE,
   type ScoringBatch,
 } from "../../src/pruning/scoring.ts";
 import { Rng } from "../../src/rng.ts";
 import { randomData, shapesOf } from "./baseline_fixtures.ts";
 
-Deno.test("loadScoringBatches: seeded batches, capped at the examples there are", async () => {
+Deno.test("randomSample: a seeded draw without repeats, capped at the examples there are", () => {
+  const data = randomData(20, 3, 2, false);
+  const sample = randomSample(data, 8, new Rng("a"));
+  assert.equal(sample.length, 8);
+  assert.equal(new Set(sample).size, 8);
+  assert.ok(sample.every((index) => index >= 0 && index < 20));
+  assert.deepEqual(randomSample(data, 8, new Rng("a")), sample);
+  assert.notDeepEqual(randomSample(data, 8, new Rng("b")), sample);
+  // The first examples of the same permutation: a larger sample extends a smaller one.
+  assert.deepEqual(randomSample(data, 12, new Rng("a")).subarray(0, 8), sample);
+  // More than there are: every example once.
+  assert.deepEqual(
+    randomSample(data, 50, new Rng("a")).toSorted(),
+    Int32Array.from({ length: 20 }, (_, i) => i),
+  );
+});
+
+Deno.test("classBalancedSample: the first examples of each class in a seeded permutation", () => {
+  // Labels by hand: class 0 has 5 examples, class 1 has 3, class 2 has 1.
+  const labels = Uint8Array.of(0, 1, 0, 2, 0, 1, 0, 1, 0);
+  const data = { ...randomData(9, 2, 3, false), labels };
+  const rng = new Rng("balanced");
+  const order = new Rng("balanced").permutation(9);
+  const sample = classBalancedSample(data, 2, rng);
+  // Two of class 0, two of class 1, the one example of class 2: five in all.
+  assert.equal(sample.length, 5);
+  const perClass = [0, 0, 0];
+  for (const index of sample) perClass[labels[index]]++;
+  assert.deepEqual(perClass, [2, 2, 1]);
+  // In permutation order, and each class's examples are the first of it in that order.
+  const expected = Array.from(order).filter((index, position) =>
+    Array.from(order.subarray(0, position)).filter((other) => labels[other] === labels[index])
+      .length < 2
+  );
+  assert.deepEqual(Array.from(sample), expected);
+  assert.notDeepEqual(classBalancedSample(data, 2, new Rng("other")), sample);
+  // Ten per class of a split with fewer: every example.
+  assert.equal(classBalancedSample(data, 10, new Rng("balanced")).length, 9);
+});
+
+Deno.test("loadScoringSample: the examples in order, in chunks of at most the chunk size", async () => {
   await initBackend("wasm");
   const data = randomData(20, 3, 2, false);
-  const batches = loadScoringBatches(data, 8, 5, new Rng("a"));
-  assert.deepEqual(batches.map((batch) => batch.size), [8, 8, 4]);
-  // Every example exactly once.
-  const rows = batches.flatMap((batch) => Array.from(batch.inputs.arraySync(), (row) => row[0]));
-  assert.deepEqual(
-    rows.toSorted(),
-    Array.from({ length: 20 }, (_, i) => data.inputs[i * 3]).toSorted(),
-  );
-  const again = loadScoringBatches(data, 8, 1, new Rng("a"));
-  assert.deepEqual(again[0].inputs.arraySync(), batches[0].inputs.arraySync());
-  const other = loadScoringBatches(data, 8, 1, new Rng("b"));
-  assert.notDeepEqual(other[0].inputs.arraySync(), batches[0].inputs.arraySync());
-  // Exactly the batches asked for when there are more examples: 2 of 8, not a third.
-  const two = loadScoringBatches(data, 8, 2, new Rng("a"));
-  assert.deepEqual(two.map((batch) => batch.size), [8, 8]);
-  // 16 examples fill two batches of 8 exactly: a third would be empty, so there is none.
-  const exact = loadScoringBatches(randomData(16, 3, 2, false), 8, 3, new Rng("a"));
-  assert.deepEqual(exact.map((batch) => batch.size), [8, 8]);
-  for (const set of [batches, again, other, two, exact]) disposeScoringBatches(set);
+  const indices = Int32Array.of(4, 17, 0, 9, 12);
+  const chunks = loadScoringSample(data, indices, 2);
+  assert.deepEqual(chunks.map((batch) => batch.size), [2, 2, 1]);
+  const rows = chunks.flatMap((batch) => Array.from(batch.inputs.arraySync(), (row) => row[0]));
+  assert.deepEqual(rows, Array.from(indices, (index) => data.inputs[index * 3]));
+  // The default chunk holds the reference samples (100 examples) in one pass.
+  const whole = loadScoringSample(data, indices);
+  assert.deepEqual(whole.map((batch) => batch.size), [5]);
+  assert.ok(SCORING_CHUNK_SIZE >= 100);
+  assert.throws(() => loadScoringSample(data, new Int32Array(0)), /empty sample/);
+  for (const set of [chunks, whole]) disposeScoringBatches(set);
 });
 
 Deno.test("collapsedLayers: names the layers with no weight left", () => {

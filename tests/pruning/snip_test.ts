@@ -65,7 +65,7 @@ Deno.test("snipScores: |g * w| on a 2-layer network matches the hand computation
     weights,
     "softmax-cross-entropy",
   );
-  const { scores } = snipScores(network, data, 2, 1, new Rng(1));
+  const { scores } = snipScores(network, data, 2, new Rng(1));
   const expected = handGradients().map((gradient, layer) =>
     gradient.map((value, index) => Math.abs(value * weights.kernels[layer][index]))
   );
@@ -82,33 +82,38 @@ Deno.test("snipScores: |g * w| on a 2-layer network matches the hand computation
   network.dispose();
 });
 
-Deno.test("snipScores: gradients of several batches are summed before the absolute value", async () => {
+Deno.test("snipScores: the gradient of the mean loss over the whole sample, chunked or not", async () => {
   await initBackend("wasm");
+  // 1,200 examples: more than one scoring chunk (1,000), so the sample is scored in two.
   const { context, data, shapes } = baselineContext({ name: "snip", label: "snip" }, {
     targetSparsity: 0.5,
-    count: 24,
+    count: 1200,
   });
   const network = context.createNetwork();
-  // 3 batches of 8 cover all 24 examples, in whatever order: the gradient of the mean loss.
-  const identity = new Int32Array(24).map((_, index) => index);
-  const whole = batchTensors(data, identity, 0, 24);
+  const identity = new Int32Array(1200).map((_, index) => index);
+  const whole = batchTensors(data, identity, 0, 1200);
   const pass = forwardBackward(network, whole.inputs, whole.targets);
   const expected = pass.gradients.map(({ kernel }, layer) =>
     kernel.map((value, index) => Math.abs(value * network.kernels[layer][index]))
   );
-  for (const batches of [3, 10]) {
-    const { scores } = snipScores(network, data, 8, batches, new Rng("any"));
+  // Every example, in whatever order and chunks: the gradient of the mean loss over all.
+  for (const samples of [1200, 5000]) {
+    const { scores, loss } = snipScores(network, data, samples, new Rng("any"));
     scores.forEach((score, layer) =>
       score.forEach((value, index) =>
         assert.ok(
-          Math.abs(value - expected[layer][index]) <= 1e-5 * (1e-3 + expected[layer][index]),
+          Math.abs(value - expected[layer][index]) <= 1e-4 * (1e-3 + expected[layer][index]),
+          `layer ${layer} entry ${index}: ${value} vs ${expected[layer][index]}`,
         )
       )
     );
+    assert.ok(Math.abs(loss - pass.loss) <= 1e-5 * pass.loss);
   }
-  // One batch of 8 differs from the mean over all 24.
-  const one = snipScores(network, data, 8, 1, new Rng("any")).scores;
-  assert.ok(one[0].some((value, index) => Math.abs(value - expected[0][index]) > 1e-4));
+  // A sample of 100 differs from the mean over all 1,200, and other seeds draw other samples.
+  const hundred = snipScores(network, data, 100, new Rng("any")).scores;
+  assert.ok(hundred[0].some((value, index) => Math.abs(value - expected[0][index]) > 1e-4));
+  const other = snipScores(network, data, 100, new Rng("other")).scores;
+  assert.notDeepEqual(other, hundred);
   assert.equal(shapes.length, 3);
   network.dispose();
   whole.inputs.dispose();
@@ -119,7 +124,7 @@ Deno.test("SnipPruning: exact target with the highest sensitivities kept, unifor
   await initBackend("wasm");
   for (const allocation of ["uniform", "global"] as const) {
     for (const sparsity of [0.5, 0.9, 0.98]) {
-      const method = { name: "snip", label: "snip", batches: 2, allocation };
+      const method = { name: "snip", label: "snip", scoringSamples: 16, allocation };
       const { context, shapes } = baselineContext(method, {
         targetSparsity: sparsity,
         widths: [20, 16, 10],
@@ -136,9 +141,8 @@ Deno.test("SnipPruning: exact target with the highest sensitivities kept, unifor
       const { scores } = snipScores(
         fresh,
         context.trainData,
-        context.training.batchSize,
-        2,
-        context.rng.fork("scoring-batches"),
+        16,
+        context.rng.fork("scoring-sample"),
       );
       assert.ok(scores.every((score) => score.every(Number.isFinite)));
       assert.ok(keepsHighest(scores, network.masks, allocation === "uniform"));
@@ -153,7 +157,7 @@ Deno.test("SnipPruning: exact target with the highest sensitivities kept, unifor
 
 Deno.test("SnipPruning: weights fed by an always-zero input score 0 and go first", async () => {
   await initBackend("wasm");
-  const method = { name: "snip", label: "snip", batches: 1, allocation: "uniform" };
+  const method = { name: "snip", label: "snip", scoringSamples: 8, allocation: "uniform" };
   const built = baselineContext(method, { targetSparsity: 0.25, widths: [4, 6, 3] });
   // Input feature 0 is zero in every example: its 6 outgoing weights have zero gradient.
   for (let example = 0; example < built.data.count; example++) built.data.inputs[example * 4] = 0;

@@ -12,7 +12,8 @@ const CHEAP: Readonly<Record<string, unknown>> = {
   selectionEpochs: 1,
   pruningEpochs: 2,
   rounds: 2,
-  batches: 1,
+  scoringSamples: 8,
+  samplesPerClass: 2,
 };
 
 /** A method's settings as an experiment file with only `name` and `label` parses them. */
@@ -33,12 +34,22 @@ function settingsFor(name: string): MethodSettings {
 // A study runs hundreds of prunings in one process: a method that leaves a discarded
 // candidate network, scoring batch or gradient tensor behind grows the heap run by run.
 // After pruning, the only tensors left must be those of the outcome's network.
-/** Every registered method, and K-starts with layer selection (it frees its candidates apart). */
+/**
+ * Every registered method, K-starts with layer selection (it frees its candidates apart)
+ * and prune-early with a matched-random mask (it frees its reference's network).
+ */
 const CASES: { title: string; settings: MethodSettings }[] = [
   ...pruningMethodNames().map((name) => ({ title: name, settings: settingsFor(name) })),
   {
     title: "kstarts (layer selection)",
     settings: cheapSettings("kstarts", { selection: "layer" }),
+  },
+  {
+    title: "prune-early (matched-random)",
+    settings: {
+      ...cheapSettings("prune-early", { maskKind: "matched-random", reference: "snip" }),
+      referenceMethod: cheapSettings("snip"),
+    },
   },
 ];
 

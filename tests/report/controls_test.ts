@@ -74,10 +74,13 @@ Deno.test("the controls table and the report section", async () => {
   const lines = controlsCsv(rows).split("\n");
   assert.equal(
     lines[0],
-    "experiments,dataset,model,sparsity,effect,first,second,metric,pairs,meanDifference," +
-      "ci95Low,ci95High,tStatistic,pValue,outcome",
+    "experiments,dataset,model,training,sparsity,effect,first,second,metric,pairs," +
+      "meanDifference,ci95Low,ci95High,tStatistic,pValue,outcome",
   );
-  assert.match(lines[2], /^paper,fashion-mnist,mlp\[300-100\],0\.9,which weights,snip,/);
+  assert.match(
+    lines[2],
+    /^paper,fashion-mnist,mlp\[300-100\],"adam, lr 0\.001, batch 128, 4 epochs, cpu",0\.9,which weights,snip,/,
+  );
   const files = await buildReportFiles(results(), {
     profile: "standard",
     experiments: [],
@@ -85,9 +88,50 @@ Deno.test("the controls table and the report section", async () => {
   });
   assert.equal(files.get("tables/controls.csv"), controlsCsv(rows));
   const report = files.get("REPORT.md") as string;
-  assert.match(report, /#### Matched-random controls/);
+  assert.equal(report.match(/^### Matched-random controls$/gm)?.length, 1);
+  // The table names its setting: the pivot has no dataset or model column.
+  const section = report.slice(report.indexOf("### Matched-random controls"));
+  assert.match(
+    section,
+    /^fashion-mnist, mlp\[300-100\]; adam, lr 0\.001, batch 128, 4 epochs, cpu:$/m,
+  );
+  // SNIP minus its control: mean 0.07 / 3 = 2.33 points; sd 0.015275, t(0.975, 2) = 4.302653,
+  // half-width 4.302653 * 0.015275 / sqrt 3 = 0.037946: [-1.46, 6.13] points.
   assert.match(
     report,
-    /\| 0\.9 \| which weights \| snip \| matched-random \(snip\) \| 3 \| 2\.3 \|/,
+    /^\| which weights \| snip \| matched-random \(snip\) \| 2\.33 \[-1\.46, 6\.13\] \|$/m,
   );
+  // Control minus random: 0.14, 0.12, 0.12: mean 12.67 points, sd 0.011547,
+  // half-width 4.302653 * 0.011547 / sqrt 3 = 0.028684: [9.80, 15.54].
+  assert.match(
+    report,
+    /^\| how many per layer \| matched-random \(snip\) \| random \| 12\.67 \[9\.80, 15\.54\] \|$/m,
+  );
+});
+
+Deno.test("controls against variants of random pruning are in the CSV only, each row once", async () => {
+  // The same runs asked for by two experiments, and a labelled variant of random pruning.
+  const runs = [
+    ...results("paper"),
+    ...results("baselines"),
+    ...seedsOf({ experiment: "baselines", method: "random", label: "random (uniform)" }, [
+      0.60,
+      0.61,
+      0.62,
+    ]),
+  ];
+  const files = await buildReportFiles(runs, {
+    profile: "standard",
+    experiments: [],
+    versions: {},
+  });
+  const csv = (files.get("tables/controls.csv") as string).trimEnd().split("\n");
+  assert.equal(csv.length, 4, "header, which weights, and one row per random variant");
+  assert.ok(csv.some((line) => line.includes(",matched-random (snip),random (uniform),")));
+  const report = files.get("REPORT.md") as string;
+  const section = report.slice(report.indexOf("### Matched-random controls"));
+  assert.doesNotMatch(section, /random \(uniform\) \|/);
+  assert.match(section, /The 1 comparison with variants of random pruning is in/);
+  assert.equal(report.match(/^\| which weights \| snip \|/gm)?.length, 1);
+  assert.equal(report.match(/^\| how many per layer \|/gm)?.length, 1);
 });

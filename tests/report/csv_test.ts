@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { aggregateResults, rankMethods } from "../../src/report/aggregate.ts";
+import { aggregateBySetting, aggregateResults, rankMethods } from "../../src/report/aggregate.ts";
 import { evaluateClaims } from "../../src/report/claims.ts";
 import {
+  bySettingTable,
   CLAIMS_HEADER,
   claimsCsv,
   DISSIPATION_HEADER,
@@ -10,6 +11,7 @@ import {
   resultTableCsv,
   SANITY_HEADER,
   sanityChecksCsv,
+  tableCsv,
   toCsv,
 } from "../../src/report/csv.ts";
 import { dissipationPoints } from "../../src/report/dissipation.ts";
@@ -131,4 +133,25 @@ Deno.test("claims, ranking, dissipation and sanity tables are rectangular and Na
     "0.500000",
   ]);
   assert.equal(dissipation.length, 1 + 4);
+});
+
+Deno.test("results by setting: runs two experiments share are one row, with its training", () => {
+  const paper = seedsOf({ experiment: "paper", method: "random" }, [0.8, 0.9]);
+  const results = [
+    ...paper,
+    ...paper.map((result) => ({ ...result, spec: { ...result.spec, experiment: "baselines" } })),
+    makeResult({ experiment: "baselines", method: "random", seed: 3, value: 0.85 }),
+  ];
+  const rows = aggregateBySetting(results);
+  assert.equal(rows.length, 1);
+  // Seeds 1-3 once each: mean 0.85, sd 0.05, half-width t(0.975, 2) * 0.05 / sqrt 3 = 0.124207.
+  assert.equal(
+    tableCsv(bySettingTable(rows)),
+    "experiments,dataset,model,training,method,methodName,retrain,sanityCheck,settingsId," +
+      "sparsity,metric,higherIsBetter,n,mean,std,ci95Low,ci95High,meanAchievedSparsity," +
+      "meanPruningEpochs,meanTotalEpochs,constantImageError,diverged,collapsedLayerRuns\n" +
+      `"baselines, paper",fashion-mnist,mlp[300-100],"adam, lr 0.001, batch 128, 4 epochs, cpu",` +
+      `random,random,false,none,${rows[0].settingsId},0.9,testAccuracy,true,3,0.850000,` +
+      "0.050000,0.725793,0.974207,0.900000,0.000000,4.000000,,0,0\n",
+  );
 });

@@ -82,7 +82,19 @@ Deno.test("writeReport gives byte-identical directories for the same results in 
     const secondTree = await readTree(second);
     assert.deepEqual([...firstTree.keys()], written.files);
     assert.deepEqual(secondTree, firstTree);
+    const tables = [
+      "all",
+      "by-setting",
+      "claims",
+      "controls",
+      "dissipation",
+      "paper-ae",
+      "paper-mlp",
+      "ranking",
+      "sanity-checks",
+    ];
     assert.deepEqual(written.files, [
+      "README_SUMMARY.md",
       "REPORT.md",
       "figures/paper-ae-learning-curves.svg",
       "figures/paper-ae-learning-curves.vl.json",
@@ -94,14 +106,8 @@ Deno.test("writeReport gives byte-identical directories for the same results in 
       "figures/paper-mlp-learning-curves.vl.json",
       "figures/paper-mlp-metric.svg",
       "figures/paper-mlp-metric.vl.json",
-      "tables/all.csv",
-      "tables/claims.csv",
-      "tables/controls.csv",
-      "tables/dissipation.csv",
-      "tables/paper-ae.csv",
-      "tables/paper-mlp.csv",
-      "tables/ranking.csv",
-      "tables/sanity-checks.csv",
+      // Every table twice: CSV and its LaTeX copy.
+      ...tables.flatMap((name) => [`tables/${name}.csv`, `tables/${name}.tex`]),
     ]);
     for (const [path, content] of firstTree) {
       assert.ok(!/NaN|undefined|99\.25|wallSeconds/.test(content), `${path} is clean`);
@@ -120,6 +126,7 @@ Deno.test("an incremental run removes stale generated files and matches a fresh 
     await mkdir(join(incremental, "tables"), { recursive: true });
     await mkdir(join(incremental, "figures"), { recursive: true });
     await writeFile(join(incremental, "tables", "old-experiment.csv"), "stale\n");
+    await writeFile(join(incremental, "tables", "old-experiment.tex"), "stale\n");
     await writeFile(join(incremental, "figures", "old-experiment-metric.svg"), "<svg/>\n");
     await writeFile(join(incremental, "figures", "old-experiment-metric.vl.json"), "{}\n");
     // First a report of part of the results (one experiment), then of all of them.
@@ -141,6 +148,7 @@ Deno.test("an incremental run removes stale generated files and matches a fresh 
     const after = await readTree(incremental);
     assert.equal(after.get("tables/notes.txt"), "keep me\n");
     assert.ok(!after.has("tables/paper-mlp.csv"));
+    assert.ok(!after.has("tables/paper-mlp.tex"));
     assert.ok(!after.has("figures/paper-mlp-metric.svg"));
     assert.ok(!after.has("figures/paper-mlp-metric.vl.json"));
     assert.ok(![...after.keys()].some((path) => path.includes(".tmp-")));
@@ -149,7 +157,7 @@ Deno.test("an incremental run removes stale generated files and matches a fresh 
   }
 });
 
-Deno.test("REPORT.md has the claims, tables, figures, rankings, sanity checks and diverged runs", async () => {
+Deno.test("REPORT.md has the claims, tables, figures, sanity checks and diverged runs", async () => {
   const files = await buildReportFiles(sampleResults(), CONTEXT);
   const report = files.get("REPORT.md") as string;
   assert.ok(report.startsWith("# "));
@@ -162,23 +170,30 @@ Deno.test("REPORT.md has the claims, tables, figures, rankings, sanity checks an
   );
   assert.match(report, /\| C4 \| .* \| \*\*supported \(rehearsal\)\*\* \| 2 \| 2 supported \|/);
   assert.match(report, /\| C5 \| .* \| \*\*dropped\*\* \|/);
-  assert.match(report, /### Experiment `paper-mlp`/);
+  assert.match(
+    report,
+    /^### fashion-mnist, mlp\[300-100\]; adam, lr 0\.001, batch 128, 4 epochs, cpu$/m,
+  );
   // Brackets in captions (model names) are escaped so that the image link stays intact.
   assert.match(report, /!\[(?:[^\]\\]|\\.)*\]\(figures\/paper-mlp-metric.svg\)/);
-  assert.match(report, /!\[(?:[^\]\\]|\\.)*\]\(figures\/paper-mlp-dissipation.svg\)/);
+  // Appendix B links each figure once; the headline figures above are the embedded ones.
+  assert.equal(report.match(/\(figures\/paper-mlp-dissipation\.svg\)/g)?.length, 1);
+  assert.match(report, /\[paper-mlp-dissipation\.svg\]\(figures\/paper-mlp-dissipation\.svg\)/);
   assert.match(report, /mlp\\\[300-100\\\]/);
   assert.match(report, /K-starts \\\| dissipating/, "pipes in labels are escaped in tables");
-  assert.match(report, /\| 0.9 \| kstarts \| shuffle-layer \| .* \| worse with sanity check \|/);
+  // The shuffled variant is 3 points below K-starts in every seed, at both sparsities: worse.
+  assert.match(
+    report,
+    /^\| kstarts \| shuffle-layer \| -3\.00 \[-3\.00, -3\.00\] worse \| -3\.00 \[-3\.00, -3\.00\] worse \|$/m,
+  );
   assert.match(report, /random pruning = `random`; K-starts = `kstarts`/);
   assert.match(
     report,
-    /\| [0-9a-f]{16} \| fashion-mnist \| random \| 0.9 \| 4 \| epoch 2, step 17 \|/,
+    /^\| [0-9a-f]{16} \| paper-mlp \| fashion-mnist \| random \| 0\.9 \| 4 \| epoch 2, step 17 \|$/m,
   );
-  // Errors with four decimals: (0.028 + 0.0295) / 2 = 0.02875 -> 0.0288 (or 0.0287).
-  assert.match(
-    report,
-    /sparsity 0.9 \(reconstruction error \(MSE\), lower is better\): 1\. kstarts \(0\.028[78]\); 2\. random/,
-  );
+  // Errors with four decimals: (0.028 + 0.0295) / 2 = 0.02875 -> 0.0288 (or 0.0287); the
+  // CI's half-width t(0.975, 1) * 0.0015 / 2 = 12.706205 * 0.00075 = 0.0095.
+  assert.match(report, /^\| kstarts \| 2 \| 4 \| 0\.028[78] ± 0\.0095 \|$/m);
   for (const line of report.split("\n")) assert.ok(!/NaN/.test(line), line);
   // Every linked figure and table is one of the files written.
   for (const match of report.matchAll(/\]\(((?:figures|tables)\/[^)]+)\)/g)) {
@@ -208,6 +223,8 @@ Deno.test("REPORT.md counts a run two experiments share once, as --dry-run does"
     /^\*\*What was run:\*\* 41 distinct runs \(40 completed, 1 diverged; 53 counting each experiment's copy of the runs they share\) of 3 experiments/m,
   );
   assert.match(report, /^> \*\*Incomplete: 41 of 43 runs stored\.\*\*/m);
+  // Appendix C counts the versions of distinct runs too.
+  assert.match(report, /^Versions recorded by the runs: tool [^;]+ \(41 runs\)\.$/m);
   // Complete when every distinct run is stored, however many copies the experiments hold.
   const complete = (await buildReportFiles(results, { ...CONTEXT, expectedRuns: 41 })).get(
     "REPORT.md",
@@ -243,13 +260,13 @@ Deno.test("REPORT.md opens with the summary; per-comparison tables are in an app
   assert.match(summary, /!\[[^\n]*\]\(figures\/paper-mlp-metric\.svg\)/);
   assert.match(summary, /!\[[^\n]*\]\(figures\/paper-ae-metric\.svg\)/);
   assert.doesNotMatch(summary, /dissipation\.svg/);
-  // Accuracy in percent with one decimal: random at 0.5 has mean (0.80 + 0.82 + 0.79) / 3.
+  // Accuracy in percent with one decimal: random has mean (0.80 + 0.82 + 0.79) / 3, sd
+  // 0.015275, CI half-width t(0.975, 2) * 0.015275 / sqrt 3 = 3.79 points (two decimals);
+  // 3 seeds, 4 epochs as an integer; at 0.9 the fourth seed diverged.
   assert.match(
     report,
-    /\| fashion-mnist \| mlp\[300-100\] \| random \| 0\.5 \| test accuracy \(%\) \| 3 \| 80\.3 \|/,
+    /^\| random \| 3 \| 4 \| 80\.3 ± 3\.79 \| 80\.3 ± 3\.79 \(1 diverged\) \|$/m,
   );
-  // Epochs as integers; K-starts minus random is 3.0 percentage points in every seed.
-  assert.match(report, /\| 0\.500 \| 0 \| 4 \|/);
   assert.match(report, /\| 0\.5 \| kstarts \| random \| paper-mlp \| 3 \| 3\.0 \|/);
 });
 

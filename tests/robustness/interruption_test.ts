@@ -104,7 +104,7 @@ Deno.test("interruption: a sweep SIGKILLed after 1, 2 and 3 results resumes to i
     assert.equal(left.length, TOTAL_RUNS);
     await assertResultsComplete(store);
     assert.deepEqual(
-      (await listDirectory(join(outDir, "tables"))).filter((name) => !name.endsWith(".csv")),
+      (await listDirectory(join(outDir, "tables"))).filter((name) => !/\.(csv|tex)$/.test(name)),
       [],
     );
     assert.deepEqual(await readTables(outDir), referenceTables);

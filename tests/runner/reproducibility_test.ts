@@ -39,7 +39,10 @@ Deno.test("reproducibility: the smoke experiment run twice from scratch gives id
     assert.ok(paths.includes("tables/smoke.csv"));
     assert.ok(paths.includes("figures/smoke-metric.svg"));
     for (const path of paths) {
-      assert.match(path, /^(REPORT\.md|tables\/[^/]+\.csv|figures\/[^/]+\.(svg|vl\.json))$/);
+      assert.match(
+        path,
+        /^(REPORT\.md|README_SUMMARY\.md|tables\/[^/]+\.(csv|tex)|figures\/[^/]+\.(svg|vl\.json))$/,
+      );
     }
     assert.deepEqual([...secondFiles.keys()], paths);
     for (const path of paths) {

@@ -161,3 +161,33 @@ Deno.test("result shape: settings that do not hash to the run id are refused", a
     /settings are those of run [0-9a-f]{16}, not of/,
   );
 });
+
+Deno.test("result shape: disconnected units are optional, and checked when present", async () => {
+  // Results stored before the count was recorded have none.
+  assert.equal(resultShapeProblem(validDocument()), undefined);
+  const counted = tampered((document) =>
+    document.sparsity.disconnectedUnits = [
+      { layer: "dense_0", units: 300, noInput: 4, noOutput: 0 },
+    ]
+  );
+  assert.equal(resultShapeProblem(counted), undefined);
+  await assertRefused(
+    tampered((document) =>
+      document.sparsity.disconnectedUnits = [{
+        layer: "dense_0",
+        units: 300,
+        noInput: -1,
+        noOutput: 0,
+      }]
+    ),
+    "$.sparsity.disconnectedUnits[0].noInput",
+    /found -1/,
+  );
+  await assertRefused(
+    tampered((document) =>
+      document.sparsity.disconnectedUnits = [{ layer: "dense_0", units: 300, noInput: 1 }]
+    ),
+    "$.sparsity.disconnectedUnits[0].noOutput",
+    /missing/,
+  );
+});

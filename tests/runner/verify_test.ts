@@ -60,6 +60,42 @@ Deno.test("verify: a difference in the last bit of a number is named by its path
   ]);
 });
 
+Deno.test("verify: disconnected units are compared when stored, and not missed when not", () => {
+  const counted = () => {
+    const result = fakeResult(SPECS[0]);
+    result.sparsity.disconnectedUnits = [{ layer: "dense_0", units: 5, noInput: 2, noOutput: 1 }];
+    return result;
+  };
+  // A run stored before the count was recorded (same run id) still verifies ...
+  assert.deepEqual(compareResults(storedForm(), counted()), []);
+  // ... on every field it holds.
+  const other = counted();
+  other.metrics.testLoss = 0.25;
+  other.sparsity.perLayer[0].pruned = 4;
+  assert.deepEqual(compareResults(storedForm(), other).map((difference) => difference.path), [
+    "$.metrics.testLoss",
+    "$.sparsity.perLayer[0].pruned",
+  ]);
+  // Stored with the count: compared like any other field, both ways.
+  const stored = JSON.parse(JSON.stringify(counted()));
+  assert.deepEqual(compareResults(stored, counted()), []);
+  const changed = counted();
+  changed.sparsity.disconnectedUnits![0].noInput = 3;
+  assert.deepEqual(compareResults(stored, changed), [
+    { path: "$.sparsity.disconnectedUnits[0].noInput", stored: "2", recomputed: "3" },
+  ]);
+  assert.deepEqual(
+    compareResults(stored, fakeResult(SPECS[0])).map((difference) => difference.path),
+    ["$.sparsity.disconnectedUnits"],
+  );
+  // Only the fields recorded later are let off: another field the stored result lacks is not.
+  const extra = counted();
+  (extra.sparsity as Record<string, unknown>).laterCount = 1;
+  assert.deepEqual(compareResults(storedForm(), extra).map((difference) => difference.path), [
+    "$.sparsity.laterCount",
+  ]);
+});
+
 Deno.test("verify: the sample is seeded, without repeats, and at most the runs there are", () => {
   const first = sampleRuns(SPECS, 3, 1);
   assert.equal(first.length, 3);
