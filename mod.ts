@@ -163,6 +163,7 @@ export {
 
 // Reporting.
 export { writeReport } from "./src/report/write_report.ts";
+export type { ForestPlotInput, ForestRow } from "./src/report/forest_rows.ts";
 export type { ReportContext } from "./src/report/report_content.ts";
 export type { PaperMethodNames } from "./src/report/claims.ts";
 

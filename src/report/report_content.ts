@@ -11,6 +11,7 @@ import type { AggregateRow, RankingRow } from "./aggregate.ts";
 import type { ClaimsEvaluation, PaperMethodNames } from "./claims.ts";
 import type { ControlRow } from "./controls.ts";
 import type { Figure } from "./figures.ts";
+import type { ForestPlotInput } from "./forest_rows.ts";
 
 /** What the caller knows about how the report was produced (no times). */
 export interface ReportContext {
@@ -51,4 +52,9 @@ export interface ReportContent {
   tablePaths: ReadonlyMap<string, string>;
   /** Registry names the claims read as the paper's methods. */
   methodNames: PaperMethodNames;
+  /**
+   * What each claim's forest plot draws (its figure is among `figures`, kind
+   * `forest`, path `figures/forest-<id>.svg`); empty when none were given.
+   */
+  forestPlots?: readonly ForestPlotInput[];
 }

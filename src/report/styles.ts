@@ -13,31 +13,33 @@ import type { AggregateRow } from "./aggregate.ts";
 import { DEFAULT_PAPER_METHOD_NAMES, type PaperMethodNames } from "./claims.ts";
 import { compareText } from "./grouping.ts";
 
-/** Shapes a data point can be drawn with. */
+/** Shapes a data point can be drawn with (vega's `shape` names). */
 export type MarkerShape =
   | "circle"
   | "square"
-  | "triangle"
+  | "triangle-up"
   | "diamond"
   | "triangle-down"
   | "cross"
-  | "plus"
-  | "ring";
+  | "triangle-right"
+  | "triangle-left"
+  // A horizontal line: the legend symbol of a reference line, never a data point's marker.
+  | "stroke";
 
 /** Every marker shape, in the order variants of a family take them. */
 export const MARKERS: readonly MarkerShape[] = [
   "circle",
   "square",
-  "triangle",
+  "triangle-up",
   "diamond",
   "triangle-down",
   "cross",
-  "plus",
-  "ring",
+  "triangle-right",
+  "triangle-left",
 ];
 
-/** SVG `stroke-dasharray` values: solid, dashed, dotted, dash-dot. */
-export const DASHES: readonly string[] = ["", "6 3", "2 2", "8 3 2 3"];
+/** Vega `strokeDash` patterns: solid, dashed, dotted, dash-dot. */
+export const DASHES: readonly (readonly number[])[] = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]];
 
 /** How one series is drawn. */
 export interface SeriesStyle {
@@ -45,8 +47,8 @@ export interface SeriesStyle {
   colour: string;
   /** Marker at each data point. */
   marker: MarkerShape;
-  /** `stroke-dasharray` of the line; `""` for solid. */
-  dash: string;
+  /** Dash pattern of the line (vega `strokeDash`); `[1, 0]` for solid. */
+  dash: readonly number[];
 }
 
 /**

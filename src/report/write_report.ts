@@ -2,9 +2,12 @@
  * Writes the whole report (tables/, figures/, REPORT.md and the README
  * fragment README_SUMMARY.md) for a set of results. Every table is written
  * twice from the same cells, as `tables/NAME.csv` and as its LaTeX copy
- * `tables/NAME.tex`. Every file is written atomically, and files a previous
- * report left in tables/ (`*.csv`, `*.tex`) and figures/ (`*.svg`) that this
- * one does not produce are removed, so an incremental run and a run from
+ * `tables/NAME.tex`. Every figure is a Vega-Lite specification saved beside
+ * its SVG (`figures/x.vl.json`, data inlined), and the SVG is rendered from
+ * exactly that saved JSON. Every file is written atomically, and files a
+ * previous report left in tables/ (`*.csv`, `*.tex`) and figures/ (`*.svg`,
+ * `*.vl.json`) that this one does not produce are removed, so an incremental
+ * run and a run from
  * scratch leave the same directory.
  *
  * @module
@@ -29,13 +32,17 @@ import {
   type TableData,
 } from "./csv.ts";
 import { dissipationPoints } from "./dissipation.ts";
-import { dissipationFigures, metricFigures } from "./figures.ts";
+import { dissipationFigures, type Figure, metricFigures, specPath } from "./figures.ts";
+import { forestFigures } from "./forest_plot.ts";
+import type { ForestPlotInput } from "./forest_rows.ts";
+import { learningCurveFigures } from "./learning_curves.ts";
 import { fileSafeName } from "./format.ts";
 import { latexTable } from "./latex.ts";
 import { README_SUMMARY_FILE, renderReadmeSummary } from "./readme_summary.ts";
 import { compareText, groupRuns, mergeExperiments } from "./grouping.ts";
 import { renderReportMarkdown, type ReportContext } from "./report_markdown.ts";
 import { methodStyles } from "./styles.ts";
+import { type FigureSpec, figureSpecJson, renderFigureSvg } from "./vega_render.ts";
 
 export type { ReportContext } from "./report_markdown.ts";
 
@@ -53,13 +60,17 @@ const RESERVED_TABLES = [
 /**
  * Builds every report file in memory: a map from path relative to the
  * report directory (`tables/all.csv`, `tables/all.tex`,
- * `figures/x-metric.svg`, `REPORT.md`, `README_SUMMARY.md`) to its content. Throws when two files would get the same name.
+ * `figures/x-metric.svg`, `figures/x-metric.vl.json`, `REPORT.md`,
+ * `README_SUMMARY.md`) to its content. `forestPlots` adds one forest plot per
+ * input (`figures/forest-<id>.svg`). Throws when two files would get the same
+ * name, or when vega warns on a figure.
  */
-export function buildReportFiles(
+export async function buildReportFiles(
   results: readonly RunResult[],
   context: ReportContext,
   names: PaperMethodNames = DEFAULT_PAPER_METHOD_NAMES,
-): Map<string, string> {
+  forestPlots: readonly ForestPlotInput[] = [],
+): Promise<Map<string, string>> {
   const rows = aggregateResults(results);
   const settingRows = aggregateBySetting(results);
   const ranking = rankMethods(rows);
@@ -67,7 +78,12 @@ export function buildReportFiles(
   const controls = evaluateControls(mergeExperiments(groupRuns(results)), names);
   const points = dissipationPoints(results, names);
   const styles = methodStyles(rows, names);
-  const figures = [...metricFigures(rows, styles), ...dissipationFigures(points, styles)];
+  const figures: Figure[] = [
+    ...metricFigures(rows, styles),
+    ...dissipationFigures(points, styles),
+    ...learningCurveFigures(results, styles),
+    ...forestFigures(forestPlots),
+  ];
 
   const files = new Map<string, string>();
   const add = (path: string, content: string, source: string) => {
@@ -106,7 +122,15 @@ export function buildReportFiles(
     );
     tablePaths.set(experiment, `tables/${safeName}.csv`);
   }
-  for (const figure of figures) add(figure.path, figure.svg, `a figure of "${figure.experiment}"`);
+  // One at a time: vega numbers clip paths with a counter that each render resets.
+  for (const figure of figures) {
+    const source = figure.experiment === ""
+      ? `figure ${figure.path}`
+      : `a figure of "${figure.experiment}"`;
+    const json = figureSpecJson(figure.spec);
+    add(specPath(figure), json, source);
+    add(figure.path, await renderFigureSvg(JSON.parse(json) as FigureSpec, figure.path), source);
+  }
   const content = {
     results,
     rows,
@@ -117,20 +141,23 @@ export function buildReportFiles(
     figures,
     tablePaths,
     methodNames: names,
+    forestPlots,
   };
   add("REPORT.md", renderReportMarkdown(content, context), "the report");
   add(README_SUMMARY_FILE, renderReadmeSummary(content, context), "the README summary");
   return files;
 }
 
-/** Removes `*.<extension>` files in `directory` that are not in `keep`. */
+/** Removes files in `directory` whose name ends in one of `extensions` and that are not in `keep`. */
 async function removeStale(
   directory: string,
-  extension: string,
+  extensions: readonly string[],
   keep: ReadonlySet<string>,
 ): Promise<void> {
   for (const entry of await readdir(directory, { withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith(extension) && !keep.has(entry.name)) {
+    const stale = entry.isFile() && !keep.has(entry.name) &&
+      extensions.some((extension) => entry.name.endsWith(extension));
+    if (stale) {
       await rm(join(directory, entry.name));
     }
   }
@@ -139,15 +166,17 @@ async function removeStale(
 /**
  * Writes tables/, figures/, REPORT.md and README_SUMMARY.md for `results`
  * under `outDir`, each file atomically, and removes stale `*.csv` and
- * `*.tex` in tables/ and `*.svg` in figures/. Returns the written files' paths relative to `outDir`, sorted.
+ * `*.tex` in tables/ and `*.svg` and `*.vl.json` in figures/. Returns the
+ * written files' paths relative to `outDir`, sorted.
  */
 export async function writeReport(
   results: RunResult[],
   outDir: string,
   context: ReportContext,
   names: PaperMethodNames = DEFAULT_PAPER_METHOD_NAMES,
+  forestPlots: readonly ForestPlotInput[] = [],
 ): Promise<{ files: string[] }> {
-  const files = buildReportFiles(results, context, names);
+  const files = await buildReportFiles(results, context, names, forestPlots);
   const tablesDirectory = join(outDir, "tables");
   const figuresDirectory = join(outDir, "figures");
   await mkdir(tablesDirectory, { recursive: true });
@@ -164,8 +193,7 @@ export async function writeReport(
     new Set(
       paths.filter((path) => path.startsWith(prefix)).map((path) => path.slice(prefix.length)),
     );
-  await removeStale(tablesDirectory, ".csv", namesIn("tables/"));
-  await removeStale(tablesDirectory, ".tex", namesIn("tables/"));
-  await removeStale(figuresDirectory, ".svg", namesIn("figures/"));
+  await removeStale(tablesDirectory, [".csv", ".tex"], namesIn("tables/"));
+  await removeStale(figuresDirectory, [".svg", ".vl.json"], namesIn("figures/"));
   return { files: paths };
 }

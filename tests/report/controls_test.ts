@@ -69,7 +69,7 @@ Deno.test("a control whose reference did not run still compares with random; sha
   assert.ok(Math.abs((row.comparison.meanDifference as number) - 0.285) < 1e-12);
 });
 
-Deno.test("the controls table and the report section", () => {
+Deno.test("the controls table and the report section", async () => {
   const rows = evaluateControls(mergeExperiments(groupRuns(results())));
   const lines = controlsCsv(rows).split("\n");
   assert.equal(
@@ -81,7 +81,11 @@ Deno.test("the controls table and the report section", () => {
     lines[2],
     /^paper,fashion-mnist,mlp\[300-100\],"adam, lr 0\.001, batch 128, 4 epochs, cpu",0\.9,which weights,snip,/,
   );
-  const files = buildReportFiles(results(), { profile: "standard", experiments: [], versions: {} });
+  const files = await buildReportFiles(results(), {
+    profile: "standard",
+    experiments: [],
+    versions: {},
+  });
   assert.equal(files.get("tables/controls.csv"), controlsCsv(rows));
   const report = files.get("REPORT.md") as string;
   assert.equal(report.match(/^### Matched-random controls$/gm)?.length, 1);
@@ -105,7 +109,7 @@ Deno.test("the controls table and the report section", () => {
   );
 });
 
-Deno.test("controls against variants of random pruning are in the CSV only, each row once", () => {
+Deno.test("controls against variants of random pruning are in the CSV only, each row once", async () => {
   // The same runs asked for by two experiments, and a labelled variant of random pruning.
   const runs = [
     ...results("paper"),
@@ -116,7 +120,11 @@ Deno.test("controls against variants of random pruning are in the CSV only, each
       0.62,
     ]),
   ];
-  const files = buildReportFiles(runs, { profile: "standard", experiments: [], versions: {} });
+  const files = await buildReportFiles(runs, {
+    profile: "standard",
+    experiments: [],
+    versions: {},
+  });
   const csv = (files.get("tables/controls.csv") as string).trimEnd().split("\n");
   assert.equal(csv.length, 4, "header, which weights, and one row per random variant");
   assert.ok(csv.some((line) => line.includes(",matched-random (snip),random (uniform),")));

@@ -92,13 +92,17 @@ function csvCells(text: string): string[][] {
   return rows;
 }
 
-Deno.test("every table the report writes has a LaTeX copy with the same cells", () => {
+Deno.test("every table the report writes has a LaTeX copy with the same cells", async () => {
   const results = [
     ...seedsOf({ method: "random", label: "random_50%" }, [0.80, 0.82, 0.79]),
     ...seedsOf({ method: "kstarts" }, [0.83, 0.85, 0.82]),
     ...seedsOf({ method: "random", sparsity: 0.5 }, [0.86, 0.87, 0.85]),
   ];
-  const files = buildReportFiles(results, { profile: "standard", experiments: [], versions: {} });
+  const files = await buildReportFiles(results, {
+    profile: "standard",
+    experiments: [],
+    versions: {},
+  });
   const tables = [...files.keys()].filter((path) => path.endsWith(".csv"));
   assert.ok(tables.length >= 8, tables.join(", "));
   for (const csvPath of tables) {

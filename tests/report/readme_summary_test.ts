@@ -35,12 +35,12 @@ function results() {
   ];
 }
 
-Deno.test("README_SUMMARY.md: means by sparsity and differences from random, by hand", () => {
-  const summary = buildReportFiles(results(), {
+Deno.test("README_SUMMARY.md: means by sparsity and differences from random, by hand", async () => {
+  const summary = (await buildReportFiles(results(), {
     profile: "standard",
     experiments: [],
     versions: {},
-  }).get("README_SUMMARY.md") as string;
+  })).get("README_SUMMARY.md") as string;
   assert.match(
     summary,
     /^\*\*What was run\*\* \(`standard` profile\): 24 distinct runs \(24 completed, 0 diverged\) of 1 experiment; fashion-mnist; autoencoder\[256-64-256\], mlp\[300-100\]; sparsities 0\.9 and unpruned; 2-3 completed seeds/m,

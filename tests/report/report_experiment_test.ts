@@ -6,8 +6,8 @@ import { makeResult, seedsOf } from "./fixtures.ts";
 const CONTEXT: ReportContext = { profile: "standard", experiments: [], versions: {} };
 
 /** Appendix B of the report of `results`. */
-function appendixB(results: RunResult[]): string {
-  const report = buildReportFiles(results, CONTEXT).get("REPORT.md") as string;
+async function appendixB(results: RunResult[]): Promise<string> {
+  const report = (await buildReportFiles(results, CONTEXT)).get("REPORT.md") as string;
   return report.slice(report.indexOf("## Appendix B"), report.indexOf("## Appendix C"));
 }
 
@@ -24,7 +24,7 @@ function withSgd(results: RunResult[], experiment: string): RunResult[] {
   }));
 }
 
-Deno.test("Appendix B: runs two experiments share are one table, each row once", () => {
+Deno.test("Appendix B: runs two experiments share are one table, each row once", async () => {
   const paper = [
     ...seedsOf({ experiment: "paper-mlp", method: "random" }, [0.80, 0.82, 0.79]),
     ...seedsOf({ experiment: "paper-mlp", method: "kstarts" }, [0.83, 0.85, 0.82]),
@@ -39,7 +39,7 @@ Deno.test("Appendix B: runs two experiments share are one table, each row once",
     ...seedsOf({ experiment: "baselines-mlp", method: "snip", sparsity: 0.5 }, [0.88, 0.89]),
     ...seedsOf({ experiment: "baselines-mlp", method: "dense", sparsity: 0 }, [0.90, 0.91]),
   ];
-  const appendix = appendixB([...paper, ...baselines]);
+  const appendix = await appendixB([...paper, ...baselines]);
   assert.equal(appendix.match(/^### fashion-mnist, mlp\[300-100\]/gm)?.length, 1);
   assert.match(appendix, /^Experiments: baselines-mlp, paper-mlp\. Test accuracy \(%\), higher/m);
   // Dense (sparsity 0) is a sentence: mean 90.5, half-width t(0.975, 1) * 0.007071 / sqrt 2 =
@@ -57,7 +57,7 @@ Deno.test("Appendix B: runs two experiments share are one table, each row once",
   assert.match(appendix, /No sanity-check runs\. No run diverged\./);
 });
 
-Deno.test("Appendix B: another training is another table; repeated names get settings ids", () => {
+Deno.test("Appendix B: another training is another table; repeated names get settings ids", async () => {
   const adam = [
     ...seedsOf({ experiment: "paper-mlp", method: "random" }, [0.80, 0.82, 0.79]),
     ...seedsOf(
@@ -74,7 +74,7 @@ Deno.test("Appendix B: another training is another table; repeated names get set
     seedsOf({ experiment: "ablations-sgd", method: "random" }, [0.60, 0.62, 0.61]),
     "ablations-sgd",
   );
-  const appendix = appendixB([...adam, ...sgd]);
+  const appendix = await appendixB([...adam, ...sgd]);
   assert.match(
     appendix,
     /^### fashion-mnist, mlp\[300-100\]; adam, lr 0\.001, batch 128, 4 epochs, cpu$/m,
@@ -92,7 +92,7 @@ Deno.test("Appendix B: another training is another table; repeated names get set
   assert.deepEqual(kstarts.map((match) => match[2]).sort(), ["70.0", "83.3"]);
 });
 
-Deno.test("Appendix B: what sets a cell apart is said in it", () => {
+Deno.test("Appendix B: what sets a cell apart is said in it", async () => {
   const results = [
     // Errors above the constant image's 0.02 floor, and a layer pruned away in one run.
     ...seedsOf(
@@ -111,7 +111,7 @@ Deno.test("Appendix B: what sets a cell apart is said in it", () => {
     // A dissipating run that stopped at 0.8 of its 0.9 target.
     ...seedsOf({ modelKind: "autoencoder", method: "dissipating", achieved: 0.8 }, [0.018]),
   ];
-  const appendix = appendixB(results);
+  const appendix = await appendixB(results);
   assert.match(appendix, /Error of predicting the training-mean image: 0\.0200\./);
   assert.match(
     appendix,

@@ -96,9 +96,16 @@ Deno.test("writeReport gives byte-identical directories for the same results in 
     assert.deepEqual(written.files, [
       "README_SUMMARY.md",
       "REPORT.md",
+      "figures/paper-ae-learning-curves.svg",
+      "figures/paper-ae-learning-curves.vl.json",
       "figures/paper-ae-metric.svg",
+      "figures/paper-ae-metric.vl.json",
       "figures/paper-mlp-dissipation.svg",
+      "figures/paper-mlp-dissipation.vl.json",
+      "figures/paper-mlp-learning-curves.svg",
+      "figures/paper-mlp-learning-curves.vl.json",
       "figures/paper-mlp-metric.svg",
+      "figures/paper-mlp-metric.vl.json",
       // Every table twice: CSV and its LaTeX copy.
       ...tables.flatMap((name) => [`tables/${name}.csv`, `tables/${name}.tex`]),
     ]);
@@ -121,6 +128,7 @@ Deno.test("an incremental run removes stale generated files and matches a fresh 
     await writeFile(join(incremental, "tables", "old-experiment.csv"), "stale\n");
     await writeFile(join(incremental, "tables", "old-experiment.tex"), "stale\n");
     await writeFile(join(incremental, "figures", "old-experiment-metric.svg"), "<svg/>\n");
+    await writeFile(join(incremental, "figures", "old-experiment-metric.vl.json"), "{}\n");
     // First a report of part of the results (one experiment), then of all of them.
     await writeReport(
       results.filter((result) => result.spec.experiment === "paper-ae"),
@@ -142,14 +150,15 @@ Deno.test("an incremental run removes stale generated files and matches a fresh 
     assert.ok(!after.has("tables/paper-mlp.csv"));
     assert.ok(!after.has("tables/paper-mlp.tex"));
     assert.ok(!after.has("figures/paper-mlp-metric.svg"));
+    assert.ok(!after.has("figures/paper-mlp-metric.vl.json"));
     assert.ok(![...after.keys()].some((path) => path.includes(".tmp-")));
   } finally {
     await Deno.remove(root, { recursive: true });
   }
 });
 
-Deno.test("REPORT.md has the claims, tables, figures, sanity checks and diverged runs", () => {
-  const files = buildReportFiles(sampleResults(), CONTEXT);
+Deno.test("REPORT.md has the claims, tables, figures, sanity checks and diverged runs", async () => {
+  const files = await buildReportFiles(sampleResults(), CONTEXT);
   const report = files.get("REPORT.md") as string;
   assert.ok(report.startsWith("# "));
   assert.match(report, /Profile: `smoke`/);
@@ -192,7 +201,7 @@ Deno.test("REPORT.md has the claims, tables, figures, sanity checks and diverged
   }
 });
 
-Deno.test("REPORT.md counts a run two experiments share once, as --dry-run does", () => {
+Deno.test("REPORT.md counts a run two experiments share once, as --dry-run does", async () => {
   const own = sampleResults();
   // The baselines file asks for the same random and K-starts runs (same run ids) as paper-mlp:
   // 2 sparsities x 2 methods x 3 seeds = 12 shared runs, and one run of its own.
@@ -206,7 +215,7 @@ Deno.test("REPORT.md counts a run two experiments share once, as --dry-run does"
     .map((result) => ({ ...result, spec: { ...result.spec, experiment: "baselines-mlp" } }));
   assert.equal(shared.length, 12);
   const results = [...own, ...shared];
-  const report = buildReportFiles(results, { ...CONTEXT, expectedRuns: 43 }).get(
+  const report = (await buildReportFiles(results, { ...CONTEXT, expectedRuns: 43 })).get(
     "REPORT.md",
   ) as string;
   assert.match(
@@ -217,14 +226,14 @@ Deno.test("REPORT.md counts a run two experiments share once, as --dry-run does"
   // Appendix C counts the versions of distinct runs too.
   assert.match(report, /^Versions recorded by the runs: tool [^;]+ \(41 runs\)\.$/m);
   // Complete when every distinct run is stored, however many copies the experiments hold.
-  const complete = buildReportFiles(results, { ...CONTEXT, expectedRuns: 41 }).get(
+  const complete = (await buildReportFiles(results, { ...CONTEXT, expectedRuns: 41 })).get(
     "REPORT.md",
   ) as string;
   assert.doesNotMatch(complete, /Incomplete/);
 });
 
-Deno.test("REPORT.md opens with the summary; per-comparison tables are in an appendix", () => {
-  const report = buildReportFiles(sampleResults(), CONTEXT).get("REPORT.md") as string;
+Deno.test("REPORT.md opens with the summary; per-comparison tables are in an appendix", async () => {
+  const report = (await buildReportFiles(sampleResults(), CONTEXT)).get("REPORT.md") as string;
   const position = (text: string) => {
     const index = report.indexOf(text);
     assert.ok(index >= 0, `${text} is in the report`);
@@ -261,15 +270,15 @@ Deno.test("REPORT.md opens with the summary; per-comparison tables are in an app
   assert.match(report, /\| 0\.5 \| kstarts \| random \| paper-mlp \| 3 \| 3\.0 \|/);
 });
 
-Deno.test("the quick profile's report says it is a rehearsal; a full profile's does not", () => {
-  const quick = buildReportFiles(sampleResults(), { ...CONTEXT, profile: "quick" })
+Deno.test("the quick profile's report says it is a rehearsal; a full profile's does not", async () => {
+  const quick = (await buildReportFiles(sampleResults(), { ...CONTEXT, profile: "quick" }))
     .get("REPORT.md") as string;
   const banner = quick.indexOf("**A rehearsal, not evidence.**");
   assert.ok(banner > 0 && banner < quick.indexOf("## Summary"), "the banner comes first");
   assert.match(quick, /\*\*Caveats:\*\* this is a rehearsal at a scale that cannot test/);
   assert.match(quick, /\*\*underpowered \(rehearsal\)\*\*/);
   assert.match(quick, /Verdict: \*\*supported \(rehearsal\)\*\*/);
-  const standard = buildReportFiles(sampleResults(), { ...CONTEXT, profile: "standard" })
+  const standard = (await buildReportFiles(sampleResults(), { ...CONTEXT, profile: "standard" }))
     .get("REPORT.md") as string;
   assert.doesNotMatch(standard, /rehearsal/);
   assert.match(standard, /\*\*underpowered\*\* \|/);
@@ -282,29 +291,29 @@ Deno.test("integer lists are shortened to ranges", () => {
   assert.equal(describeIntegers([]), "");
 });
 
-Deno.test("an experiment named like a report table is refused", () => {
-  assert.throws(
+Deno.test("an experiment named like a report table is refused", async () => {
+  await assert.rejects(
     () => buildReportFiles([makeResult({ experiment: "claims" })], CONTEXT),
     /experiment name "claims" is reserved/,
   );
 });
 
-Deno.test("an empty store still gives a complete, valid report", () => {
-  const files = buildReportFiles([], CONTEXT);
+Deno.test("an empty store still gives a complete, valid report", async () => {
+  const files = await buildReportFiles([], CONTEXT);
   assert.match(files.get("REPORT.md") as string, /\*\*not tested\*\*/);
   assert.equal((files.get("tables/all.csv") as string).split("\n").length, 2);
 });
 
-Deno.test("what was run lists the pruned sparsities and mentions the dense network apart", () => {
+Deno.test("what was run lists the pruned sparsities and mentions the dense network apart", async () => {
   const results = [
     ...seedsOf({ method: "random", sparsity: 0.9 }, [0.80, 0.82]),
     ...seedsOf({ method: "dense", sparsity: 0 }, [0.90, 0.91]),
   ];
-  const report = buildReportFiles(results, CONTEXT).get("REPORT.md") as string;
+  const report = (await buildReportFiles(results, CONTEXT)).get("REPORT.md") as string;
   assert.match(report, /; sparsities 0\.9 \(and the dense network\); seeds 1-2;/);
 });
 
-Deno.test("exploratory comparisons are marked in REPORT.md and counted apart", () => {
+Deno.test("exploratory comparisons are marked in REPORT.md and counted apart", async () => {
   const results = [
     ...seedsOf({ method: "random" }, [0.80, 0.82, 0.79]),
     ...seedsOf({ method: "kstarts" }, [0.83, 0.85, 0.82]),
@@ -317,7 +326,7 @@ Deno.test("exploratory comparisons are marked in REPORT.md and counted apart", (
       [0.70, 0.71, 0.69],
     ),
   ];
-  const report = buildReportFiles(results, CONTEXT).get("REPORT.md") as string;
+  const report = (await buildReportFiles(results, CONTEXT)).get("REPORT.md") as string;
   assert.match(
     report,
     /\| C1 \| K-starts beats random pruning \| \*\*[^|]*\*\* \| 2 \| [^|]*1 exploratory \|/,

@@ -45,7 +45,7 @@ Deno.test("reproducibility: the smoke experiment run twice from scratch gives id
     for (const path of paths) {
       assert.match(
         path,
-        /^(REPORT\.md|README_SUMMARY\.md|tables\/[^/]+\.(csv|tex)|figures\/[^/]+\.svg|study\/[^/]+\.json)$/,
+        /^(REPORT\.md|README_SUMMARY\.md|tables\/[^/]+\.(csv|tex)|figures\/[^/]+\.(svg|vl\.json)|study\/[^/]+\.json)$/,
       );
     }
     assert.deepEqual([...secondFiles.keys()], paths);
