@@ -23,6 +23,7 @@
 import type { TrainingSettings } from "../config/types.ts";
 import type { LayerShape, LossKind, MaskedNetwork } from "./network.ts";
 import type { LayerGradients, OptimizerState } from "./optimizers.ts";
+import { chooseLayerFormat, type LayerFormat } from "./engine_choice.ts";
 
 /** The exports of `wasm/sparse_kernels.wasm` (see its source for each kernel's contract). */
 interface Kernels {
@@ -98,6 +99,56 @@ interface Kernels {
     learningRate: number,
     momentum: number,
   ): void;
+  allFinite(values: number, count: number): boolean;
+  denseForward(
+    values: number,
+    inputs: number,
+    outputs: number,
+    bias: number,
+    input: number,
+    output: number,
+    stride: number,
+    relu: boolean,
+  ): void;
+  denseForwardMasked(
+    values: number,
+    mask: number,
+    inputs: number,
+    outputs: number,
+    bias: number,
+    input: number,
+    output: number,
+    stride: number,
+    relu: boolean,
+  ): void;
+  denseInputGradient(
+    values: number,
+    outputs: number,
+    delta: number,
+    inputDelta: number,
+    inputs: number,
+    activation: number,
+    stride: number,
+  ): void;
+  denseInputGradientMasked(
+    values: number,
+    mask: number,
+    outputs: number,
+    delta: number,
+    inputDelta: number,
+    inputs: number,
+    activation: number,
+    stride: number,
+  ): void;
+  denseWeightGradient(
+    mask: number,
+    inputs: number,
+    outputs: number,
+    input: number,
+    delta: number,
+    stride: number,
+    gradient: number,
+  ): void;
 }
 
 let compiledKernels: WebAssembly.Module | undefined;
@@ -130,7 +181,12 @@ function roundUp(value: number, multiple: number): number {
 /** Byte offsets of one layer's buffers in the kernels' memory. */
 interface LayerBuffers {
   shape: LayerShape;
-  /** Kept weights. */
+  /**
+   * `rows`: the kept weights in compressed rows; `dense`: every weight in the
+   * host layout `[inputs, outputs]`, pruned ones +0 (see the kernel source).
+   */
+  format: LayerFormat;
+  /** Entries held: the kept weights (`rows`) or every weight (`dense`). */
   keptCount: number;
   /** `keptCount` rounded up to the SIMD width (the padding entries stay zero). */
   paddedCount: number;
@@ -147,8 +203,10 @@ interface LayerBuffers {
   output: number;
   /** Gradient with respect to the pre-activation, `[outputSize, stride]`. */
   delta: number;
-  /** Host kernel index of each kept weight, in CSR order. */
+  /** Host kernel index of each kept weight, in CSR order (`rows` only). */
   positions: Int32Array;
+  /** `dense` only: one u32 per weight, all ones where kept and zero where pruned. */
+  mask: number;
 }
 
 const ADAM_BETA1 = 0.9;
@@ -167,6 +225,7 @@ export class SparseTrainer {
   readonly #settings: TrainingSettings;
   readonly #kernels: Kernels;
   readonly #maxStride: number;
+  readonly #layerFormat: (shape: LayerShape, density: number) => LayerFormat;
   #layers: LayerBuffers[] = [];
   #input = 0;
   #targets = 0;
@@ -175,13 +234,31 @@ export class SparseTrainer {
   #stepCount = 0;
   #loaded = false;
 
-  /** A trainer for networks of these shapes, with batches of at most `settings.batchSize` examples. */
-  constructor(shapes: LayerShape[], loss: LossKind, settings: TrainingSettings) {
+  /**
+   * A trainer for networks of these shapes, with batches of at most
+   * `settings.batchSize` examples. `options.layerFormat` picks each layer's
+   * layout at every {@link load} from its shape and kept fraction (default:
+   * {@link chooseLayerFormat}); both layouts give the same bits, so the choice
+   * changes only the speed.
+   */
+  constructor(
+    shapes: LayerShape[],
+    loss: LossKind,
+    settings: TrainingSettings,
+    options: { layerFormat?: (shape: LayerShape, density: number) => LayerFormat } = {},
+  ) {
     this.#shapes = shapes.map((shape) => ({ ...shape }));
     this.#loss = loss;
     this.#settings = settings;
     this.#kernels = instantiateKernels();
     this.#maxStride = roundUp(settings.batchSize, LANES);
+    this.#layerFormat = options.layerFormat ?? chooseLayerFormat;
+  }
+
+  /** The layout each layer has since the last {@link load}. */
+  get layerFormats(): LayerFormat[] {
+    this.#requireLoaded();
+    return this.#layers.map((layer) => layer.format);
   }
 
   /** Slots per parameter tensor of the configured optimiser. */
@@ -209,7 +286,7 @@ export class SparseTrainer {
       throw new Error(`optimizer state has ${state.slots.length} slots, expected another count`);
     }
     // Count kept weights per output unit first, to size the layout.
-    const kept = network.masks.map((mask, layer) => {
+    const keptPerOutput = network.masks.map((mask, layer) => {
       const { inputSize, outputSize } = this.#shapes[layer];
       const perOutput = new Int32Array(outputSize);
       for (let input = 0; input < inputSize; input++) {
@@ -238,15 +315,19 @@ export class SparseTrainer {
       ? this.#inputStaging
       : allocate(lastShape.outputSize * this.#settings.batchSize);
     this.#layers = this.#shapes.map((shape, layer) => {
-      let keptCount = 0;
-      for (const count of kept[layer]) keptCount += count;
+      let kept = 0;
+      for (const count of keptPerOutput[layer]) kept += count;
+      const size = shape.inputSize * shape.outputSize;
+      const format = this.#layerFormat(shape, size === 0 ? 1 : kept / size);
+      const keptCount = format === "dense" ? size : kept;
       const paddedCount = roundUp(keptCount, LANES);
       return {
         shape,
+        format,
         keptCount,
         paddedCount,
-        rowStart: allocate(shape.outputSize + 1),
-        column: allocate(paddedCount),
+        rowStart: format === "dense" ? 0 : allocate(shape.outputSize + 1),
+        column: format === "dense" ? 0 : allocate(paddedCount),
         values: allocate(paddedCount),
         gradient: allocate(paddedCount),
         slots: Array.from({ length: slotsPerTensor }, () => allocate(paddedCount)),
@@ -255,7 +336,8 @@ export class SparseTrainer {
         biasSlots: Array.from({ length: slotsPerTensor }, () => allocate(shape.outputSize)),
         output: allocate(shape.outputSize * stride),
         delta: allocate(shape.outputSize * stride),
-        positions: new Int32Array(keptCount),
+        positions: new Int32Array(format === "dense" ? 0 : keptCount),
+        mask: format === "dense" ? allocate(paddedCount) : 0,
       };
     });
     const memory = this.#kernels.memory;
@@ -278,6 +360,24 @@ export class SparseTrainer {
         { length: slotsPerTensor },
         (_, copy) => state.slots[(layer * 2 + 1) * slotsPerTensor + copy],
       );
+      floats.set(network.biases[layer], buffers.bias >> 2);
+      biasSlots.forEach((slot, copy) => floats.set(slot, buffers.biasSlots[copy] >> 2));
+      if (buffers.format === "dense") {
+        // The host layout as it is; a pruned entry is written +0 (value and state) whatever the host holds.
+        const values = buffers.values >> 2;
+        const maskWords = buffers.mask >> 2;
+        floats.set(kernel, values);
+        kernelSlots.forEach((slot, copy) => floats.set(slot, buffers.slots[copy] >> 2));
+        for (let position = 0; position < mask.length; position++) {
+          if (mask[position] !== 0) {
+            ints[maskWords + position] = -1;
+            continue;
+          }
+          floats[values + position] = 0;
+          for (const slot of buffers.slots) floats[(slot >> 2) + position] = 0;
+        }
+        return;
+      }
       const rowStart = buffers.rowStart >> 2;
       let k = 0;
       for (let output = 0; output < outputSize; output++) {
@@ -295,8 +395,6 @@ export class SparseTrainer {
         }
       }
       ints[rowStart + outputSize] = k;
-      floats.set(network.biases[layer], buffers.bias >> 2);
-      biasSlots.forEach((slot, copy) => floats.set(slot, buffers.biasSlots[copy] >> 2));
     });
     this.#stepCount = state.stepCount;
     this.#loaded = true;
@@ -321,7 +419,15 @@ export class SparseTrainer {
         () => new Float32Array(inputSize * outputSize),
       );
       const values = buffers.values >> 2;
-      for (let k = 0; k < buffers.keptCount; k++) {
+      if (buffers.format === "dense") {
+        const size = inputSize * outputSize;
+        kernel.set(floats.subarray(values, values + size));
+        kernelSlots.forEach((slot, copy) => {
+          const start = buffers.slots[copy] >> 2;
+          slot.set(floats.subarray(start, start + size));
+        });
+      }
+      for (let k = 0; k < buffers.positions.length; k++) {
         const position = buffers.positions[k];
         kernel[position] = floats[values + k];
         kernelSlots.forEach((slot, copy) => {
@@ -398,17 +504,45 @@ export class SparseTrainer {
     const kernels = this.#kernels;
     let input = this.#input;
     for (const layer of this.#layers) {
-      kernels.forward(
-        layer.rowStart,
-        layer.column,
-        layer.values,
-        layer.shape.outputSize,
-        layer.bias,
-        input,
-        layer.output,
-        stride,
-        layer.shape.activation === "relu",
-      );
+      const { inputSize, outputSize } = layer.shape;
+      const relu = layer.shape.activation === "relu";
+      if (layer.format === "rows") {
+        kernels.forward(
+          layer.rowStart,
+          layer.column,
+          layer.values,
+          outputSize,
+          layer.bias,
+          input,
+          layer.output,
+          stride,
+          relu,
+        );
+      } else if (kernels.allFinite(input, inputSize * stride)) {
+        kernels.denseForward(
+          layer.values,
+          inputSize,
+          outputSize,
+          layer.bias,
+          input,
+          layer.output,
+          stride,
+          relu,
+        );
+      } else {
+        // 0 * inf is NaN: skip the pruned weights, as the compressed rows do.
+        kernels.denseForwardMasked(
+          layer.values,
+          layer.mask,
+          inputSize,
+          outputSize,
+          layer.bias,
+          input,
+          layer.output,
+          stride,
+          relu,
+        );
+      }
       input = layer.output;
     }
     const last = this.#layers[this.#layers.length - 1];
@@ -455,27 +589,62 @@ export class SparseTrainer {
     for (let index = layers.length - 1; index >= 0; index--) {
       const layer = layers[index];
       const layerInput = index === 0 ? this.#input : layers[index - 1].output;
-      kernels.weightGradient(
-        layer.rowStart,
-        layer.column,
-        layer.shape.outputSize,
-        layerInput,
-        layer.delta,
-        stride,
-        layer.gradient,
-      );
-      kernels.biasGradient(layer.delta, layer.shape.outputSize, stride, layer.biasGradient);
-      if (index > 0) {
-        const below = layers[index - 1];
-        kernels.zero(below.delta, below.shape.outputSize * stride);
+      const { inputSize, outputSize } = layer.shape;
+      if (layer.format === "rows") {
+        kernels.weightGradient(
+          layer.rowStart,
+          layer.column,
+          outputSize,
+          layerInput,
+          layer.delta,
+          stride,
+          layer.gradient,
+        );
+      } else {
+        kernels.denseWeightGradient(
+          layer.mask,
+          inputSize,
+          outputSize,
+          layerInput,
+          layer.delta,
+          stride,
+          layer.gradient,
+        );
+      }
+      kernels.biasGradient(layer.delta, outputSize, stride, layer.biasGradient);
+      if (index === 0) continue;
+      const below = layers[index - 1];
+      if (layer.format === "rows") {
+        kernels.zero(below.delta, inputSize * stride);
         kernels.inputGradient(
           layer.rowStart,
           layer.column,
           layer.values,
-          layer.shape.outputSize,
+          outputSize,
           layer.delta,
           below.delta,
-          below.shape.outputSize,
+          inputSize,
+          below.output,
+          stride,
+        );
+      } else if (kernels.allFinite(layer.delta, outputSize * stride)) {
+        kernels.denseInputGradient(
+          layer.values,
+          outputSize,
+          layer.delta,
+          below.delta,
+          inputSize,
+          below.output,
+          stride,
+        );
+      } else {
+        kernels.denseInputGradientMasked(
+          layer.values,
+          layer.mask,
+          outputSize,
+          layer.delta,
+          below.delta,
+          inputSize,
           below.output,
           stride,
         );
@@ -588,7 +757,10 @@ export class SparseTrainer {
     this.#layers.forEach((layer, index) => {
       const kernel = target[index].kernel;
       const gradient = layer.gradient >> 2;
-      for (let k = 0; k < layer.keptCount; k++) {
+      if (layer.format === "dense") {
+        kernel.set(floats.subarray(gradient, gradient + kernel.length));
+      }
+      for (let k = 0; k < layer.positions.length; k++) {
         kernel[layer.positions[k]] = floats[gradient + k];
       }
       const bias = layer.biasGradient >> 2;

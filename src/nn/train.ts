@@ -15,7 +15,12 @@ import * as tf from "./tf.ts";
 import type { TrainingSettings } from "../config/types.ts";
 import { Rng } from "../rng.ts";
 import type { MaskedNetwork } from "./network.ts";
-import { chooseEngine, type EngineName, type EngineSetting } from "./engine_choice.ts";
+import {
+  chooseEngine,
+  type EngineName,
+  type EngineRevision,
+  type EngineSetting,
+} from "./engine_choice.ts";
 import { SparseTrainer } from "./sparse_engine.ts";
 import {
   createOptimizer,
@@ -163,6 +168,8 @@ export interface SessionOptions {
    * gradients (`onBatchEnd`), which only the dense path computes.
    */
   engine?: EngineSetting;
+  /** Revision of the `auto` rule (default 1; see engine_choice.ts). */
+  engineRevision?: EngineRevision;
 }
 
 /** Outcome of a call to {@link TrainingSession.trainEpochs}. */
@@ -287,8 +294,9 @@ export function evaluate(
   split: PreparedSplit,
   chunk = 2000,
   engine: EngineSetting = "dense",
+  revision: EngineRevision = 1,
 ): Evaluation {
-  if (chooseEngine(engine, network.masks) === "sparse") {
+  if (chooseEngine(engine, network.masks, revision) === "sparse") {
     return evaluateSparse(network, split, chunk);
   }
   let lossSum = 0;
@@ -371,6 +379,7 @@ export class TrainingSession {
   readonly #settings: TrainingSettings;
   readonly #shuffleSeed: string;
   readonly #engineSetting: EngineSetting;
+  readonly #engineRevision: EngineRevision;
   #optimizer: Optimizer;
   #epochsDone = 0;
   #sparseTrainer: SparseTrainer | undefined;
@@ -389,6 +398,7 @@ export class TrainingSession {
     this.#settings = settings;
     this.#shuffleSeed = `${seed}/shuffle`;
     this.#engineSetting = options.engine ?? "dense";
+    this.#engineRevision = options.engineRevision ?? 1;
     this.#optimizer = createOptimizer(settings, network);
   }
 
@@ -451,7 +461,7 @@ export class TrainingSession {
       // Chosen per epoch: the masks may have changed since the last one.
       const engine = callbacks.onBatchEnd && !callbacks.keptGradientsOnly
         ? "dense"
-        : chooseEngine(this.#engineSetting, this.network.masks);
+        : chooseEngine(this.#engineSetting, this.network.masks, this.#engineRevision);
       const { lossSum, steps, divergedStep } = engine === "sparse"
         ? this.#sparseEpoch(epoch, order, callbacks)
         : this.#denseEpoch(epoch, order, callbacks);

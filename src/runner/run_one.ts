@@ -112,6 +112,8 @@ export async function executeRun(
   options: RunOptions = {},
 ): Promise<RunResult> {
   const started = performance.now();
+  // Specs without a revision follow revision 1 (src/config/engine_revision.ts).
+  const revision = spec.engineRevision ?? 1;
   const backend = await initBackend(spec.backend);
   const dataset = await data.dataset(spec.dataset);
   const autoencoder = spec.model.kind === "autoencoder";
@@ -139,7 +141,7 @@ export async function executeRun(
       epoch,
       phase,
       trainLoss: meanLoss,
-      testMetric: primaryMetricOf(evaluate(network, test, undefined, spec.engine)).value,
+      testMetric: primaryMetricOf(evaluate(network, test, undefined, spec.engine, revision)).value,
       sparsity: maskSparsity(network.masks),
     });
   };
@@ -149,6 +151,7 @@ export async function executeRun(
   const newSession = (network: MaskedNetwork) => {
     const session = new TrainingSession(network, train, spec.training, spec.seed, {
       engine: spec.engine,
+      engineRevision: revision,
     });
     sessions.push(session);
     return session;
@@ -200,7 +203,7 @@ export async function executeRun(
     engineEpochs.sparse += each.epochsByEngine.sparse;
     engineEpochs.dense += each.epochsByEngine.dense;
   }
-  const finalEngine = chooseEngine(spec.engine, session.network.masks);
+  const finalEngine = chooseEngine(spec.engine, session.network.masks, revision);
   let trainingEpochsDone = 0;
   if (!divergedAt && options.checkpointPath !== undefined) {
     const checkpoint = await readCheckpoint(options.checkpointPath, id);
@@ -234,7 +237,7 @@ export async function executeRun(
   }
   const network = session.network;
   const perLayer = layerSparsities(network);
-  const final = evaluate(network, test, undefined, spec.engine);
+  const final = evaluate(network, test, undefined, spec.engine, revision);
   const primaryMetric = primaryMetricOf(final);
   const metrics: Record<string, number> = { testLoss: final.loss };
   if (final.accuracy !== undefined) metrics.testAccuracy = final.accuracy;
