@@ -14,12 +14,13 @@
 import * as tf from "./tf.ts";
 import type { TrainingSettings } from "../config/types.ts";
 import { Rng } from "../rng.ts";
-import type { MaskedNetwork } from "./network.ts";
+import type { LayerShape, MaskedNetwork } from "./network.ts";
 import {
   chooseEngine,
   type EngineName,
   type EngineRevision,
   type EngineSetting,
+  type LayerFormat,
 } from "./engine_choice.ts";
 import { SparseTrainer } from "./sparse_engine.ts";
 import {
@@ -170,6 +171,11 @@ export interface SessionOptions {
   engine?: EngineSetting;
   /** Revision of the `auto` rule (default 1; see engine_choice.ts). */
   engineRevision?: EngineRevision;
+  /**
+   * The sparse engine's layout of each layer (default: chooseLayerFormat);
+   * for the bench, which times each layout. Both give the same bits.
+   */
+  layerFormat?: (shape: LayerShape, density: number) => LayerFormat;
 }
 
 /** Outcome of a call to {@link TrainingSession.trainEpochs}. */
@@ -380,6 +386,7 @@ export class TrainingSession {
   readonly #shuffleSeed: string;
   readonly #engineSetting: EngineSetting;
   readonly #engineRevision: EngineRevision;
+  readonly #layerFormat: SessionOptions["layerFormat"];
   #optimizer: Optimizer;
   #epochsDone = 0;
   #sparseTrainer: SparseTrainer | undefined;
@@ -399,6 +406,7 @@ export class TrainingSession {
     this.#shuffleSeed = `${seed}/shuffle`;
     this.#engineSetting = options.engine ?? "dense";
     this.#engineRevision = options.engineRevision ?? 1;
+    this.#layerFormat = options.layerFormat;
     this.#optimizer = createOptimizer(settings, network);
   }
 
@@ -505,6 +513,7 @@ export class TrainingSession {
       this.network.shapes,
       this.network.loss,
       this.#settings,
+      { layerFormat: this.#layerFormat },
     );
     const trainer = this.#sparseTrainer;
     trainer.load(this.network, this.#optimizer.saveState());
