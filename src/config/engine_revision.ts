@@ -24,7 +24,7 @@
 import type { RunSpec } from "./types.ts";
 
 /** The newest revision of the `auto` rule (see the module documentation). */
-export const LATEST_ENGINE_REVISION = 2;
+export const LATEST_ENGINE_REVISION = 2 as const;
 
 /**
  * Methods that fix their mask at the target sparsity before any training

@@ -171,6 +171,19 @@ function instantiateKernels(): Kernels {
   return new WebAssembly.Instance(compiledKernels).exports as unknown as Kernels;
 }
 
+/** Seconds every trainer of this process spent on host copies, for profiles (see {@link sparseEngineTimes}). */
+const engineTimes = { copies: 0, batchAssembly: 0 };
+
+/**
+ * Cumulative seconds, over every trainer of this process, spent copying
+ * weights, masks and optimiser state between the host and the engine
+ * (`load`, `store`), and assembling batches (copying examples in and
+ * transposing them). Read it before and after a run to profile it.
+ */
+export function sparseEngineTimes(): { copies: number; batchAssembly: number } {
+  return { ...engineTimes };
+}
+
 /** The SIMD width in floats: batches and parameter arrays are padded to a multiple of it. */
 const LANES = 4;
 
@@ -272,6 +285,12 @@ export class SparseTrainer {
    * session's optimiser saved it; without one, as a fresh optimiser's).
    */
   load(network: MaskedNetwork, state?: OptimizerState): void {
+    const started = performance.now();
+    this.#loadLayout(network, state);
+    engineTimes.copies += (performance.now() - started) / 1000;
+  }
+
+  #loadLayout(network: MaskedNetwork, state?: OptimizerState): void {
     const slotsPerTensor = this.#slotsPerTensor;
     state ??= {
       kind: this.#settings.optimizer,
@@ -314,6 +333,13 @@ export class SparseTrainer {
     this.#targetStaging = autoencoder
       ? this.#inputStaging
       : allocate(lastShape.outputSize * this.#settings.batchSize);
+    // Activations and their gradients first: every kernel writes each of their
+    // columns before reading it, so they need no zeroing below.
+    const activations = this.#shapes.map((shape) => ({
+      output: allocate(shape.outputSize * stride),
+      delta: allocate(shape.outputSize * stride),
+    }));
+    const parametersStart = offset;
     this.#layers = this.#shapes.map((shape, layer) => {
       let kept = 0;
       for (const count of keptPerOutput[layer]) kept += count;
@@ -334,8 +360,8 @@ export class SparseTrainer {
         bias: allocate(shape.outputSize),
         biasGradient: allocate(shape.outputSize),
         biasSlots: Array.from({ length: slotsPerTensor }, () => allocate(shape.outputSize)),
-        output: allocate(shape.outputSize * stride),
-        delta: allocate(shape.outputSize * stride),
+        output: activations[layer].output,
+        delta: activations[layer].delta,
         positions: new Int32Array(format === "dense" ? 0 : keptCount),
         mask: format === "dense" ? allocate(paddedCount) : 0,
       };
@@ -344,8 +370,10 @@ export class SparseTrainer {
     if (offset > memory.buffer.byteLength) {
       memory.grow(Math.ceil((offset - memory.buffer.byteLength) / 65536));
     }
-    // Every buffer starts at zero: padding entries must hold no value and no state.
-    new Uint8Array(memory.buffer, heapStart, offset - heapStart).fill(0);
+    // Every parameter buffer starts at zero: padding entries must hold no
+    // value and no state. (Zeroing the batch buffers too cost more than the
+    // training of a 0.98-sparse epoch on the evaluation trainer's large ones.)
+    new Uint8Array(memory.buffer, parametersStart, offset - parametersStart).fill(0);
     const ints = new Int32Array(memory.buffer);
     const floats = new Float32Array(memory.buffer);
     this.#layers.forEach((buffers, layer) => {
@@ -407,6 +435,13 @@ export class SparseTrainer {
    * the network to the device.
    */
   store(network: MaskedNetwork): OptimizerState {
+    const started = performance.now();
+    const state = this.#storeLayout(network);
+    engineTimes.copies += (performance.now() - started) / 1000;
+    return state;
+  }
+
+  #storeLayout(network: MaskedNetwork): OptimizerState {
     this.#requireLoaded();
     const slotsPerTensor = this.#slotsPerTensor;
     const floats = new Float32Array(this.#kernels.memory.buffer);
@@ -500,7 +535,9 @@ export class SparseTrainer {
       );
     }
     const stride = roundUp(rows, LANES);
+    const assembling = performance.now();
     this.#assembleBatch(inputs, targets, order, start, end, stride);
+    engineTimes.batchAssembly += (performance.now() - assembling) / 1000;
     const kernels = this.#kernels;
     let input = this.#input;
     for (const layer of this.#layers) {

@@ -23,6 +23,7 @@ import {
   type LayerFormat,
 } from "./engine_choice.ts";
 import { SparseTrainer } from "./sparse_engine.ts";
+import { keptLayers, trainingFlops } from "./arithmetic.ts";
 import {
   createOptimizer,
   type LayerGradients,
@@ -391,6 +392,7 @@ export class TrainingSession {
   #epochsDone = 0;
   #sparseTrainer: SparseTrainer | undefined;
   readonly #epochsByEngine: Record<EngineName, number> = { sparse: 0, dense: 0 };
+  #trainedOperations = 0;
 
   /** Starts a session with fresh optimiser state. */
   constructor(
@@ -413,6 +415,11 @@ export class TrainingSession {
   /** Epochs this session trained on each engine. */
   get epochsByEngine(): Readonly<Record<EngineName, number>> {
     return { ...this.#epochsByEngine };
+  }
+
+  /** Operations over the kept weights of every epoch this session trained (see arithmetic.ts). */
+  get trainedOperations(): number {
+    return this.#trainedOperations;
   }
 
   /** Epochs trained so far in this session. */
@@ -475,6 +482,7 @@ export class TrainingSession {
         : this.#denseEpoch(epoch, order, callbacks);
       this.#epochsDone = epoch;
       this.#epochsByEngine[engine]++;
+      this.#trainedOperations += trainingFlops(keptLayers(this.network.masks), this.#data.count);
       if (divergedStep !== undefined) {
         epochLosses.push(Number.NaN);
         return { epochLosses, divergedAt: { epoch, step: divergedStep } };

@@ -30,8 +30,12 @@ Deno.test({
       const key of [
         "secondsPerEpoch",
         "samplesPerSecond",
-        "sparseSecondsPerEpoch",
-        "denseSecondsPerEpoch",
+        "gflopsPerSecond",
+        "rowsSecondsPerEpoch",
+        "denseLayoutSecondsPerEpoch",
+        "tfjsSecondsPerEpoch",
+        "best",
+        "autoOverBest",
         "backend",
         "peakMemoryMiB",
       ]
@@ -44,12 +48,20 @@ Deno.test({
     assert.equal(measurement.batchSize, 64);
     assert.equal(measurement.backend, "wasm");
     assert.equal(measurement.density, 0.02);
-    // At 2% of the weights kept the rule picks the sparse engine, and the timed epoch is its.
+    // At 2% of the weights kept auto trains on the sparse engine, every layer in compressed rows.
     assert.equal(measurement.engine, "sparse");
-    assert.equal(measurement.secondsPerEpoch, measurement.sparseSecondsPerEpoch);
-    assert.ok(measurement.denseSecondsPerEpoch > 0);
+    assert.deepEqual(measurement.layers, ["rows", "rows", "rows"]);
+    assert.ok(["rows", "dense-layout", "tfjs"].includes(measurement.best));
+    const fastest = Math.min(
+      measurement.rowsSecondsPerEpoch,
+      measurement.denseLayoutSecondsPerEpoch,
+      measurement.tfjsSecondsPerEpoch,
+    );
+    // (From unrounded seconds; these are rounded to the millisecond, a few percent of a tiny epoch.)
+    const ratio = measurement.secondsPerEpoch / fastest;
+    assert.ok(Math.abs(measurement.autoOverBest - ratio) <= 0.1 * ratio + 0.01, lines[0]);
     // Same weights, masks and batches on both engines: the losses differ only by rounding.
-    assert.ok(Math.abs(measurement.meanLoss - measurement.denseMeanLoss) < 1e-3, lines[0]);
+    assert.ok(Math.abs(measurement.meanLoss - measurement.tfjsMeanLoss) < 1e-3, lines[0]);
     // Only that the numbers are measurements, not how fast they are.
     assert.ok(measurement.secondsPerEpoch > 0);
     assert.ok(measurement.samplesPerSecond > 0);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { forwardFlops, keptLayers, trainingFlops } from "../../src/runner/arithmetic.ts";
+import { forwardFlops, keptLayers, trainingFlops } from "../../src/nn/arithmetic.ts";
 
 Deno.test("arithmetic: 4 operations per kept weight and example in the first layer, 6 above it; 2 in a forward pass", () => {
   // LeNet-300-100 dense: 235,200 + 30,000 + 1,000 weights.
