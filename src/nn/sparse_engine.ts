@@ -100,6 +100,14 @@ interface Kernels {
     momentum: number,
   ): void;
   allFinite(values: number, count: number): boolean;
+  gatherIn(
+    source: number,
+    order: number,
+    target: number,
+    rows: number,
+    features: number,
+    stride: number,
+  ): void;
   denseForward(
     values: number,
     inputs: number,
@@ -246,6 +254,14 @@ export class SparseTrainer {
   #targetStaging = 0;
   #stepCount = 0;
   #loaded = false;
+  /** The split kept in the engine's memory by {@link useData}, and where. */
+  #resident:
+    | { inputs: Float32Array; targets: Float32Array; at: number; targetsAt: number }
+    | undefined;
+  /** Where the layout of {@link load} may start: after the resident split. */
+  #layoutStart = 0;
+  /** A batch's example indices, for the gather kernel. */
+  #order = 0;
 
   /**
    * A trainer for networks of these shapes, with batches of at most
@@ -272,6 +288,35 @@ export class SparseTrainer {
   get layerFormats(): LayerFormat[] {
     this.#requireLoaded();
     return this.#layers.map((layer) => layer.format);
+  }
+
+  /**
+   * Keeps a split's inputs and targets in the engine's memory, so that
+   * batches of it are gathered there (one kernel per batch, no copy per
+   * example from the host). Copies only when the arrays are not the ones
+   * kept already; a trainer reused across runs of one dataset copies once.
+   * Invalidates the layout: {@link load} again before training.
+   */
+  useData(inputs: Float32Array, targets: Float32Array): void {
+    const resident = this.#resident;
+    if (resident !== undefined && resident.inputs === inputs && resident.targets === targets) {
+      return;
+    }
+    const start = this.#kernels.heapStart();
+    const targetsAt = targets === inputs ? start : start + roundUp(inputs.length, LANES) * 4;
+    const end = targets === inputs
+      ? targetsAt + roundUp(inputs.length, LANES) * 4
+      : targetsAt + roundUp(targets.length, LANES) * 4;
+    const memory = this.#kernels.memory;
+    if (end > memory.buffer.byteLength) {
+      memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    }
+    const floats = new Float32Array(memory.buffer);
+    floats.set(inputs, start >> 2);
+    if (targets !== inputs) floats.set(targets, targetsAt >> 2);
+    this.#resident = { inputs, targets, at: start, targetsAt };
+    this.#layoutStart = end;
+    this.#loaded = false;
   }
 
   /** Slots per parameter tensor of the configured optimiser. */
@@ -316,8 +361,7 @@ export class SparseTrainer {
       }
       return perOutput;
     });
-    const heapStart = this.#kernels.heapStart();
-    let offset = heapStart;
+    let offset = Math.max(this.#layoutStart, this.#kernels.heapStart());
     const allocate = (floats: number): number => {
       const start = offset;
       offset += roundUp(Math.max(floats, 1), LANES) * 4;
@@ -326,6 +370,7 @@ export class SparseTrainer {
     const stride = this.#maxStride;
     const firstShape = this.#shapes[0];
     const lastShape = this.#shapes[this.#shapes.length - 1];
+    this.#order = allocate(this.#settings.batchSize);
     this.#input = allocate(firstShape.inputSize * stride);
     this.#inputStaging = allocate(firstShape.inputSize * this.#settings.batchSize);
     const autoencoder = this.#loss === "mean-squared-error";
@@ -496,9 +541,18 @@ export class SparseTrainer {
     stride: number,
   ): void {
     const kernels = this.#kernels;
-    const floats = new Float32Array(kernels.memory.buffer);
     const inputSize = this.#shapes[0].inputSize;
     const rows = end - start;
+    const resident = this.#resident;
+    if (resident !== undefined && resident.inputs === inputs && resident.targets === targets) {
+      new Int32Array(kernels.memory.buffer).set(order.subarray(start, end), this.#order >> 2);
+      kernels.gatherIn(resident.at, this.#order, this.#input, rows, inputSize, stride);
+      if (this.#targets === this.#input) return;
+      const outputSize = this.#shapes[this.#shapes.length - 1].outputSize;
+      kernels.gatherIn(resident.targetsAt, this.#order, this.#targets, rows, outputSize, stride);
+      return;
+    }
+    const floats = new Float32Array(kernels.memory.buffer);
     const inputStaging = this.#inputStaging >> 2;
     for (let row = 0; row < rows; row++) {
       const from = order[start + row] * inputSize;

@@ -51,6 +51,7 @@ function train(
   optimizer: "adam" | "sgd",
   batchSize: number,
   layout: LayerFormat,
+  resident: "host" | "resident" | "resident after another split" = "host",
 ): Trace {
   const seed = `${widths.join("-")} ${density} ${optimizer}`;
   const network = tinyNetwork(widths, loss, seed);
@@ -61,6 +62,17 @@ function train(
   const trainer = new SparseTrainer(network.shapes, network.loss, settings, {
     layerFormat: () => layout,
   });
+  if (resident === "resident after another split") {
+    const other = randomSplit(
+      45,
+      widths[0],
+      autoencoder ? 2 : widths.at(-1)!,
+      autoencoder,
+      "other",
+    );
+    trainer.useData(other.inputs, other.targets);
+  }
+  if (resident !== "host") trainer.useData(data.inputs, data.targets);
   trainer.load(network);
   const losses: number[] = [];
   const gradients: Uint32Array[] = [];
@@ -107,6 +119,21 @@ for (const { widths, loss, batchSize } of CASES) {
       });
     }
   }
+}
+
+for (const { widths, loss, batchSize } of CASES) {
+  Deno.test(`sparse engine: batches gathered from the split kept in the engine give the same bits as batches copied from the host, ${widths.join("-")}`, async () => {
+    await initBackend("wasm");
+    for (const layout of ["rows", "dense"] as const) {
+      const host = train(widths, loss, 0.6, "adam", batchSize, layout);
+      for (const resident of ["resident", "resident after another split"] as const) {
+        const kept = train(widths, loss, 0.6, "adam", batchSize, layout, resident);
+        assert.deepEqual(kept.losses, host.losses, `${layout}, ${resident}`);
+        assert.deepEqual(kept.weights, host.weights, `${layout}, ${resident}`);
+        assert.deepEqual(kept.state, host.state, `${layout}, ${resident}`);
+      }
+    }
+  });
 }
 
 /**

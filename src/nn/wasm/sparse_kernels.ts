@@ -914,3 +914,66 @@ export function denseWeightGradient(
     }
   }
 }
+
+/**
+ * {@link transposeIn} of the rows `order[0..rows)` of a row-major
+ * [examples, features] block (a training split kept in the module's memory):
+ * copies them into feature-major [features, stride] and zeroes the padding
+ * columns, with no staging copy in between.
+ */
+export function gatherIn(
+  source: usize,
+  order: usize,
+  target: usize,
+  rows: i32,
+  features: i32,
+  stride: i32,
+): void {
+  const sourceRow = <usize>features << 2;
+  const targetRow = <usize>stride << 2;
+  const blockRows = rows & ~3;
+  const blockFeatures = features & ~3;
+  for (let row = 0; row < blockRows; row += 4) {
+    const at = order + (<usize>row << 2);
+    const from0 = source + <usize>load<i32>(at) * sourceRow;
+    const from1 = source + <usize>load<i32>(at, 4) * sourceRow;
+    const from2 = source + <usize>load<i32>(at, 8) * sourceRow;
+    const from3 = source + <usize>load<i32>(at, 12) * sourceRow;
+    const to = target + (<usize>row << 2);
+    for (let feature = 0; feature < blockFeatures; feature += 4) {
+      const offset = <usize>feature << 2;
+      const row0 = v128.load(from0 + offset);
+      const row1 = v128.load(from1 + offset);
+      const row2 = v128.load(from2 + offset);
+      const row3 = v128.load(from3 + offset);
+      const low01 = v128.shuffle<f32>(row0, row1, 0, 4, 1, 5);
+      const high01 = v128.shuffle<f32>(row0, row1, 2, 6, 3, 7);
+      const low23 = v128.shuffle<f32>(row2, row3, 0, 4, 1, 5);
+      const high23 = v128.shuffle<f32>(row2, row3, 2, 6, 3, 7);
+      const place = to + <usize>feature * targetRow;
+      v128.store(place, v128.shuffle<f32>(low01, low23, 0, 1, 4, 5));
+      v128.store(place + targetRow, v128.shuffle<f32>(low01, low23, 2, 3, 6, 7));
+      v128.store(place + 2 * targetRow, v128.shuffle<f32>(high01, high23, 0, 1, 4, 5));
+      v128.store(place + 3 * targetRow, v128.shuffle<f32>(high01, high23, 2, 3, 6, 7));
+    }
+    for (let feature = blockFeatures; feature < features; feature++) {
+      const offset = <usize>feature << 2;
+      const place = to + <usize>feature * targetRow;
+      store<f32>(place, load<f32>(from0 + offset));
+      store<f32>(place, load<f32>(from1 + offset), 4);
+      store<f32>(place, load<f32>(from2 + offset), 8);
+      store<f32>(place, load<f32>(from3 + offset), 12);
+    }
+  }
+  for (let row = blockRows; row < rows; row++) {
+    const from = source + <usize>load<i32>(order + (<usize>row << 2)) * sourceRow;
+    const to = target + (<usize>row << 2);
+    for (let feature = 0; feature < features; feature++) {
+      store<f32>(to + <usize>feature * targetRow, load<f32>(from + (<usize>feature << 2)));
+    }
+  }
+  for (let feature = 0; feature < features; feature++) {
+    const to = target + <usize>feature * targetRow;
+    for (let row = rows; row < stride; row++) store<f32>(to + (<usize>row << 2), 0);
+  }
+}
