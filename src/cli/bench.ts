@@ -94,7 +94,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     },
     false,
     {
-      usage: "bench [options] | bench --study FILE [--profile NAME] | bench --profile NAME",
+      usage: "bench [options] | --study FILE [--profile P] | --profile P",
       summary: "Trains one epoch of each model on the full Fashion-MNIST training split at " +
         "each density, as auto trains it, on the sparse engine in each layer layout and on " +
         "the dense tfjs path, and prints one JSON line per model and density. With --study " +

@@ -78,3 +78,33 @@ Deno.test("cli: bench rejects a density outside (0, 1] with exit code 2, naming 
     assert.equal(outcome.stdout, "");
   }
 });
+
+Deno.test("cli: bench --study prints one line per method and sparsity with its seconds, limit and profile, and a total", async () => {
+  const outcome = await runCli(["bench", "--study", "experiments/smoke.json"]);
+  assert.equal(outcome.code, 0, outcome.stderr);
+  const lines = outcome.stdout.trimEnd().split("\n");
+  assert.match(lines[0], /^8 cells, one run each .* at \d+\.\d GFLOP\/s/);
+  assert.match(lines[1], /^experiment +model +method +sparsity +seconds +limit +ratio/);
+  const rows = lines.slice(2, -1);
+  assert.equal(rows.length, 8, outcome.stdout);
+  const sparsities: number[] = [];
+  for (const line of rows) {
+    const numbers = line.trim().split(/\s+/).slice(-11).map(Number);
+    assert.ok(numbers.every(Number.isFinite), line);
+    const [sparsity, seconds, limit, ratio] = numbers;
+    sparsities.push(sparsity);
+    assert.ok(seconds > 0 && limit > 0, line);
+    // The ratio is the two columns' (each rounded to the millisecond, so only where that is fine).
+    if (limit >= 0.01) assert.ok(Math.abs(ratio - seconds / limit) <= 0.05 * ratio + 0.15, line);
+  }
+  // Smoke's 4 methods, each at 0.5 then 0.9.
+  assert.deepEqual(sparsities, [0.5, 0.9, 0.5, 0.9, 0.5, 0.9, 0.5, 0.9]);
+  assert.match(lines.at(-1)!, /^total \d+\.\d\d s for 8 runs; their arithmetic \d+\.\d\d s/);
+});
+
+Deno.test("cli: bench --study with a missing file is bad input (exit 2), naming the file", async () => {
+  const outcome = await runCli(["bench", "--study", "no-such-experiment.json"]);
+  assert.equal(outcome.code, 2);
+  assert.match(outcome.stderr, /no-such-experiment\.json/);
+  assert.equal(outcome.stdout, "");
+});
