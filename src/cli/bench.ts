@@ -144,18 +144,36 @@ export async function benchCommand(args: string[]): Promise<number> {
 /** The PyTorch reference script, beside the harness (not part of the library). */
 const PYTORCH_REFERENCE = new URL("../../bench/pytorch_reference.py", import.meta.url);
 
+/**
+ * The Python to run the reference with: `$PYTHON`, else Debian's
+ * `/usr/bin/python3` (where `python3-torch` installs; a pyenv or virtualenv
+ * `python3` earlier on the PATH usually lacks torch), else `python3`.
+ */
+function pythonCommand(): string {
+  const named = Deno.env.get("PYTHON");
+  if (named !== undefined && named !== "") return named;
+  try {
+    Deno.statSync("/usr/bin/python3");
+    return "/usr/bin/python3";
+  } catch {
+    return "python3";
+  }
+}
+
 /** Seconds of PyTorch's epoch of `model` on the first `samples` images, from the reference script. */
 async function pytorchEpoch(model: string, samples: number): Promise<number> {
   let output: Deno.CommandOutput;
   try {
-    output = await new Deno.Command("python3", {
+    output = await new Deno.Command(pythonCommand(), {
       args: [PYTORCH_REFERENCE.pathname, "--model", model, "--limit", String(samples)],
       env: { OMP_NUM_THREADS: Deno.env.get("OMP_NUM_THREADS") ?? "2" },
       stdout: "piped",
       stderr: "piped",
     }).output();
   } catch (error) {
-    throw new UsageError(`bench: --pytorch: cannot start python3: ${(error as Error).message}`);
+    throw new UsageError(
+      `bench: --pytorch: cannot start ${pythonCommand()}: ${(error as Error).message}`,
+    );
   }
   const text = new TextDecoder().decode(output.stdout).trim();
   if (!output.success || text === "") {
