@@ -452,22 +452,33 @@ export class SparseTrainer {
         return;
       }
       const rowStart = buffers.rowStart >> 2;
+      // Row starts from the per-output counts, then one pass in the host's
+      // row-major order (cache-friendly; inputs still ascend within a row).
+      const cursor = new Int32Array(outputSize);
       let k = 0;
       for (let output = 0; output < outputSize; output++) {
         ints[rowStart + output] = k;
-        for (let input = 0; input < inputSize; input++) {
-          const position = input * outputSize + output;
-          if (mask[position] === 0) continue;
-          buffers.positions[k] = position;
-          ints[(buffers.column >> 2) + k] = input;
-          floats[(buffers.values >> 2) + k] = kernel[position];
-          kernelSlots.forEach((slot, copy) => {
-            floats[(buffers.slots[copy] >> 2) + k] = slot[position];
-          });
-          k++;
-        }
+        cursor[output] = k;
+        k += keptPerOutput[layer][output];
       }
       ints[rowStart + outputSize] = k;
+      const column = buffers.column >> 2;
+      const values = buffers.values >> 2;
+      const slotStarts = buffers.slots.map((slot) => slot >> 2);
+      for (let input = 0; input < inputSize; input++) {
+        const row = input * outputSize;
+        for (let output = 0; output < outputSize; output++) {
+          const position = row + output;
+          if (mask[position] === 0) continue;
+          const entry = cursor[output]++;
+          buffers.positions[entry] = position;
+          ints[column + entry] = input;
+          floats[values + entry] = kernel[position];
+          for (let copy = 0; copy < slotStarts.length; copy++) {
+            floats[slotStarts[copy] + entry] = kernelSlots[copy][position];
+          }
+        }
+      }
     });
     this.#stepCount = state.stepCount;
     this.#loaded = true;
