@@ -98,7 +98,12 @@ export {
 } from "./src/nn/train.ts";
 // The engine a training session may be asked for ("sparse" included), beside
 // the experiment setting of the same name exported above.
-export type { EngineName, EngineSetting as TrainingEngineSetting } from "./src/nn/engine_choice.ts";
+export type {
+  EngineName,
+  EngineRevision,
+  EngineSetting as TrainingEngineSetting,
+  LayerFormat,
+} from "./src/nn/engine_choice.ts";
 export {
   createOptimizer,
   type LayerGradients,
@@ -118,6 +123,7 @@ export {
   type DataProvider,
   executeRun,
   type RunOptions,
+  type RunProfile,
 } from "./src/runner/run_one.ts";
 export { ResultStore } from "./src/runner/store.ts";
 export { runSweep, type SweepOptions, type SweepSummary } from "./src/runner/sweep.ts";

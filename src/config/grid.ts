@@ -16,6 +16,7 @@ import { allocationProblem } from "./allocation_limits.ts";
 import { methodAllocation } from "./consistency.ts";
 import { configErrorFromIssues, describeExpectation } from "./zod_issues.ts";
 import type { RunSpec } from "./types.ts";
+import { engineRevisionFor } from "./engine_revision.ts";
 
 /** The settings of a run that grid axes may change. */
 type GridSettings = Pick<RunSpec, "dataset" | "model" | "training" | "backend" | "engine">;
@@ -137,7 +138,7 @@ export function expandExperiment(experiment: Experiment): RunSpec[] {
     for (const sparsity of sparsities) {
       for (const seed of experiment.seeds) {
         for (const settings of gridSettings) {
-          specs.push({
+          const spec: RunSpec = {
             experiment: experiment.name,
             dataset: settings.dataset,
             model: structuredClone(settings.model),
@@ -147,7 +148,10 @@ export function expandExperiment(experiment: Experiment): RunSpec[] {
             seed,
             backend: settings.backend,
             engine: settings.engine,
-          });
+          };
+          const engineRevision = engineRevisionFor(spec);
+          if (engineRevision !== undefined) spec.engineRevision = engineRevision;
+          specs.push(spec);
         }
       }
     }

@@ -85,6 +85,12 @@ export interface RunSpec {
    * whose masks it is chosen for, see src/nn/engine_choice.ts) or `dense`.
    */
   engine: EngineSetting;
+  /**
+   * Revision of the `auto` rule (src/config/engine_revision.ts): 2 on our
+   * WebAssembly engine at every density; absent for revision 1 (the dense
+   * tfjs path above density 0.5), the rule of every run stored before it.
+   */
+  engineRevision?: 2;
 }
 
 /** The `engine` setting of a run. */

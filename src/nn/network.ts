@@ -77,14 +77,8 @@ export class MaskedNetwork {
   readonly biases: Float32Array[];
   /** Host masks. */
   readonly masks: Masks;
-  /**
-   * Device tensors, refreshed by {@link upload}: the training loop's, not
-   * part of the library's documented surface (their tfjs tensor types are not
-   * re-exported).
-   *
-   * @ignore
-   */
-  readonly layers: DeviceLayer[];
+  /** The device tensors, or `undefined` while they are stale (see {@link upload}). */
+  #device: DeviceLayer[] | undefined;
 
   /** Builds a network from shapes and initial weights; all masks start at one. */
   constructor(shapes: LayerShape[], weights: WeightSnapshot, loss: LossKind) {
@@ -96,23 +90,39 @@ export class MaskedNetwork {
     this.masks = shapes.map((shape) =>
       new Float32Array(shape.inputSize * shape.outputSize).fill(1)
     );
-    this.layers = this.shapes.map((shape, index) => this.#deviceLayer(shape, index));
+    this.#device = undefined;
+  }
+
+  /**
+   * Device tensors of the current host weights: the tfjs path's, not part of
+   * the library's documented surface (their tfjs tensor types are not
+   * re-exported). Made from the host copies at the first use after a change,
+   * so that a network the sparse engine trains and evaluates costs no device
+   * copies at all.
+   *
+   * @ignore
+   */
+  get layers(): DeviceLayer[] {
+    this.#device ??= this.shapes.map((shape, index) => this.#deviceLayer(shape, index));
+    return this.#device;
   }
 
   #deviceLayer(shape: LayerShape, index: number): DeviceLayer {
-    const kernel = tf.tensor2d(this.kernels[index], [shape.inputSize, shape.outputSize]);
+    // Kept: `layers` may first be read inside a caller's tf.tidy, which must not free them.
+    const kernel = tf.keep(tf.tensor2d(this.kernels[index], [shape.inputSize, shape.outputSize]));
     return {
       ...shape,
       kernel,
-      bias: tf.tensor1d(this.biases[index]),
-      kernelTransposed: tf.transpose(kernel),
-      biasColumn: tf.tensor2d(this.biases[index], [shape.outputSize, 1]),
+      bias: tf.keep(tf.tensor1d(this.biases[index])),
+      kernelTransposed: tf.keep(tf.transpose(kernel)),
+      biasColumn: tf.keep(tf.tensor2d(this.biases[index], [shape.outputSize, 1])),
     };
   }
 
   /**
-   * Copies the host weights to the device (after an in-place host update),
-   * each kernel both as it is and transposed. Why both: the WASM backend's
+   * Marks the device tensors stale after an in-place host update: the next
+   * read of {@link layers} copies the host weights to the device, each
+   * kernel both as it is and transposed. Why both: the WASM backend's
    * matrix product (XNNPACK) repacks its right-hand operand at every call
    * when that operand is new, which for a weight matrix that changes every
    * step costs more than the product itself; with both layouts on the device
@@ -122,10 +132,15 @@ export class MaskedNetwork {
    * blocked transpose in JavaScript.
    */
   upload(): void {
-    this.layers.forEach((layer, index) => {
+    // Lazily: the next use of `layers` makes them from the host copies.
+    this.#disposeDevice();
+  }
+
+  #disposeDevice(): void {
+    for (const layer of this.#device ?? []) {
       tf.dispose([layer.kernel, layer.bias, layer.kernelTransposed, layer.biasColumn]);
-      this.layers[index] = this.#deviceLayer(this.shapes[index], index);
-    });
+    }
+    this.#device = undefined;
   }
 
   /** Copies of the current masks. */
@@ -190,8 +205,6 @@ export class MaskedNetwork {
 
   /** Frees every tensor the network holds. */
   dispose(): void {
-    for (const layer of this.layers) {
-      tf.dispose([layer.kernel, layer.bias, layer.kernelTransposed, layer.biasColumn]);
-    }
+    this.#disposeDevice();
   }
 }

@@ -23,6 +23,7 @@
 import type { TrainingSettings } from "../config/types.ts";
 import type { LayerShape, LossKind, MaskedNetwork } from "./network.ts";
 import type { LayerGradients, OptimizerState } from "./optimizers.ts";
+import { chooseLayerFormat, type LayerFormat } from "./engine_choice.ts";
 
 /** The exports of `wasm/sparse_kernels.wasm` (see its source for each kernel's contract). */
 interface Kernels {
@@ -98,6 +99,64 @@ interface Kernels {
     learningRate: number,
     momentum: number,
   ): void;
+  allFinite(values: number, count: number): boolean;
+  gatherIn(
+    source: number,
+    order: number,
+    target: number,
+    rows: number,
+    features: number,
+    stride: number,
+  ): void;
+  denseForward(
+    values: number,
+    inputs: number,
+    outputs: number,
+    bias: number,
+    input: number,
+    output: number,
+    stride: number,
+    relu: boolean,
+  ): void;
+  denseForwardMasked(
+    values: number,
+    mask: number,
+    inputs: number,
+    outputs: number,
+    bias: number,
+    input: number,
+    output: number,
+    stride: number,
+    relu: boolean,
+  ): void;
+  denseInputGradient(
+    values: number,
+    outputs: number,
+    delta: number,
+    inputDelta: number,
+    inputs: number,
+    activation: number,
+    stride: number,
+  ): void;
+  denseInputGradientMasked(
+    values: number,
+    mask: number,
+    outputs: number,
+    delta: number,
+    inputDelta: number,
+    inputs: number,
+    activation: number,
+    stride: number,
+  ): void;
+  denseWeightGradient(
+    mask: number,
+    inputs: number,
+    outputs: number,
+    input: number,
+    delta: number,
+    stride: number,
+    gradient: number,
+  ): void;
 }
 
 let compiledKernels: WebAssembly.Module | undefined;
@@ -120,6 +179,19 @@ function instantiateKernels(): Kernels {
   return new WebAssembly.Instance(compiledKernels).exports as unknown as Kernels;
 }
 
+/** Seconds every trainer of this process spent on host copies, for profiles (see {@link sparseEngineTimes}). */
+const engineTimes = { copies: 0, batchAssembly: 0 };
+
+/**
+ * Cumulative seconds, over every trainer of this process, spent copying
+ * weights, masks and optimiser state between the host and the engine
+ * (`load`, `store`), and assembling batches (copying examples in and
+ * transposing them). Read it before and after a run to profile it.
+ */
+export function sparseEngineTimes(): { copies: number; batchAssembly: number } {
+  return { ...engineTimes };
+}
+
 /** The SIMD width in floats: batches and parameter arrays are padded to a multiple of it. */
 const LANES = 4;
 
@@ -130,7 +202,12 @@ function roundUp(value: number, multiple: number): number {
 /** Byte offsets of one layer's buffers in the kernels' memory. */
 interface LayerBuffers {
   shape: LayerShape;
-  /** Kept weights. */
+  /**
+   * `rows`: the kept weights in compressed rows; `dense`: every weight in the
+   * host layout `[inputs, outputs]`, pruned ones +0 (see the kernel source).
+   */
+  format: LayerFormat;
+  /** Entries held: the kept weights (`rows`) or every weight (`dense`). */
   keptCount: number;
   /** `keptCount` rounded up to the SIMD width (the padding entries stay zero). */
   paddedCount: number;
@@ -147,8 +224,10 @@ interface LayerBuffers {
   output: number;
   /** Gradient with respect to the pre-activation, `[outputSize, stride]`. */
   delta: number;
-  /** Host kernel index of each kept weight, in CSR order. */
+  /** Host kernel index of each kept weight, in CSR order (`rows` only). */
   positions: Int32Array;
+  /** `dense` only: one u32 per weight, all ones where kept and zero where pruned. */
+  mask: number;
 }
 
 const ADAM_BETA1 = 0.9;
@@ -167,6 +246,7 @@ export class SparseTrainer {
   readonly #settings: TrainingSettings;
   readonly #kernels: Kernels;
   readonly #maxStride: number;
+  readonly #layerFormat: (shape: LayerShape, density: number) => LayerFormat;
   #layers: LayerBuffers[] = [];
   #input = 0;
   #targets = 0;
@@ -174,14 +254,69 @@ export class SparseTrainer {
   #targetStaging = 0;
   #stepCount = 0;
   #loaded = false;
+  /** The split kept in the engine's memory by {@link useData}, and where. */
+  #resident:
+    | { inputs: Float32Array; targets: Float32Array; at: number; targetsAt: number }
+    | undefined;
+  /** Where the layout of {@link load} may start: after the resident split. */
+  #layoutStart = 0;
+  /** A batch's example indices, for the gather kernel. */
+  #order = 0;
 
-  /** A trainer for networks of these shapes, with batches of at most `settings.batchSize` examples. */
-  constructor(shapes: LayerShape[], loss: LossKind, settings: TrainingSettings) {
+  /**
+   * A trainer for networks of these shapes, with batches of at most
+   * `settings.batchSize` examples. `options.layerFormat` picks each layer's
+   * layout at every {@link load} from its shape and kept fraction (default:
+   * {@link chooseLayerFormat}); both layouts give the same bits, so the choice
+   * changes only the speed.
+   */
+  constructor(
+    shapes: LayerShape[],
+    loss: LossKind,
+    settings: TrainingSettings,
+    options: { layerFormat?: (shape: LayerShape, density: number) => LayerFormat } = {},
+  ) {
     this.#shapes = shapes.map((shape) => ({ ...shape }));
     this.#loss = loss;
     this.#settings = settings;
     this.#kernels = instantiateKernels();
     this.#maxStride = roundUp(settings.batchSize, LANES);
+    this.#layerFormat = options.layerFormat ?? chooseLayerFormat;
+  }
+
+  /** The layout each layer has since the last {@link load}. */
+  get layerFormats(): LayerFormat[] {
+    this.#requireLoaded();
+    return this.#layers.map((layer) => layer.format);
+  }
+
+  /**
+   * Keeps a split's inputs and targets in the engine's memory, so that
+   * batches of it are gathered there (one kernel per batch, no copy per
+   * example from the host). Copies only when the arrays are not the ones
+   * kept already; a trainer reused across runs of one dataset copies once.
+   * Invalidates the layout: {@link load} again before training.
+   */
+  useData(inputs: Float32Array, targets: Float32Array): void {
+    const resident = this.#resident;
+    if (resident !== undefined && resident.inputs === inputs && resident.targets === targets) {
+      return;
+    }
+    const start = this.#kernels.heapStart();
+    const targetsAt = targets === inputs ? start : start + roundUp(inputs.length, LANES) * 4;
+    const end = targets === inputs
+      ? targetsAt + roundUp(inputs.length, LANES) * 4
+      : targetsAt + roundUp(targets.length, LANES) * 4;
+    const memory = this.#kernels.memory;
+    if (end > memory.buffer.byteLength) {
+      memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    }
+    const floats = new Float32Array(memory.buffer);
+    floats.set(inputs, start >> 2);
+    if (targets !== inputs) floats.set(targets, targetsAt >> 2);
+    this.#resident = { inputs, targets, at: start, targetsAt };
+    this.#layoutStart = end;
+    this.#loaded = false;
   }
 
   /** Slots per parameter tensor of the configured optimiser. */
@@ -195,6 +330,12 @@ export class SparseTrainer {
    * session's optimiser saved it; without one, as a fresh optimiser's).
    */
   load(network: MaskedNetwork, state?: OptimizerState): void {
+    const started = performance.now();
+    this.#loadLayout(network, state);
+    engineTimes.copies += (performance.now() - started) / 1000;
+  }
+
+  #loadLayout(network: MaskedNetwork, state?: OptimizerState): void {
     const slotsPerTensor = this.#slotsPerTensor;
     state ??= {
       kind: this.#settings.optimizer,
@@ -209,7 +350,7 @@ export class SparseTrainer {
       throw new Error(`optimizer state has ${state.slots.length} slots, expected another count`);
     }
     // Count kept weights per output unit first, to size the layout.
-    const kept = network.masks.map((mask, layer) => {
+    const keptPerOutput = network.masks.map((mask, layer) => {
       const { inputSize, outputSize } = this.#shapes[layer];
       const perOutput = new Int32Array(outputSize);
       for (let input = 0; input < inputSize; input++) {
@@ -220,8 +361,7 @@ export class SparseTrainer {
       }
       return perOutput;
     });
-    const heapStart = this.#kernels.heapStart();
-    let offset = heapStart;
+    let offset = Math.max(this.#layoutStart, this.#kernels.heapStart());
     const allocate = (floats: number): number => {
       const start = offset;
       offset += roundUp(Math.max(floats, 1), LANES) * 4;
@@ -230,6 +370,7 @@ export class SparseTrainer {
     const stride = this.#maxStride;
     const firstShape = this.#shapes[0];
     const lastShape = this.#shapes[this.#shapes.length - 1];
+    this.#order = allocate(this.#settings.batchSize);
     this.#input = allocate(firstShape.inputSize * stride);
     this.#inputStaging = allocate(firstShape.inputSize * this.#settings.batchSize);
     const autoencoder = this.#loss === "mean-squared-error";
@@ -237,33 +378,47 @@ export class SparseTrainer {
     this.#targetStaging = autoencoder
       ? this.#inputStaging
       : allocate(lastShape.outputSize * this.#settings.batchSize);
+    // Activations and their gradients first: every kernel writes each of their
+    // columns before reading it, so they need no zeroing below.
+    const activations = this.#shapes.map((shape) => ({
+      output: allocate(shape.outputSize * stride),
+      delta: allocate(shape.outputSize * stride),
+    }));
+    const parametersStart = offset;
     this.#layers = this.#shapes.map((shape, layer) => {
-      let keptCount = 0;
-      for (const count of kept[layer]) keptCount += count;
+      let kept = 0;
+      for (const count of keptPerOutput[layer]) kept += count;
+      const size = shape.inputSize * shape.outputSize;
+      const format = this.#layerFormat(shape, size === 0 ? 1 : kept / size);
+      const keptCount = format === "dense" ? size : kept;
       const paddedCount = roundUp(keptCount, LANES);
       return {
         shape,
+        format,
         keptCount,
         paddedCount,
-        rowStart: allocate(shape.outputSize + 1),
-        column: allocate(paddedCount),
+        rowStart: format === "dense" ? 0 : allocate(shape.outputSize + 1),
+        column: format === "dense" ? 0 : allocate(paddedCount),
         values: allocate(paddedCount),
         gradient: allocate(paddedCount),
         slots: Array.from({ length: slotsPerTensor }, () => allocate(paddedCount)),
         bias: allocate(shape.outputSize),
         biasGradient: allocate(shape.outputSize),
         biasSlots: Array.from({ length: slotsPerTensor }, () => allocate(shape.outputSize)),
-        output: allocate(shape.outputSize * stride),
-        delta: allocate(shape.outputSize * stride),
-        positions: new Int32Array(keptCount),
+        output: activations[layer].output,
+        delta: activations[layer].delta,
+        positions: new Int32Array(format === "dense" ? 0 : keptCount),
+        mask: format === "dense" ? allocate(paddedCount) : 0,
       };
     });
     const memory = this.#kernels.memory;
     if (offset > memory.buffer.byteLength) {
       memory.grow(Math.ceil((offset - memory.buffer.byteLength) / 65536));
     }
-    // Every buffer starts at zero: padding entries must hold no value and no state.
-    new Uint8Array(memory.buffer, heapStart, offset - heapStart).fill(0);
+    // Every parameter buffer starts at zero: padding entries must hold no
+    // value and no state. (Zeroing the batch buffers too cost more than the
+    // training of a 0.98-sparse epoch on the evaluation trainer's large ones.)
+    new Uint8Array(memory.buffer, parametersStart, offset - parametersStart).fill(0);
     const ints = new Int32Array(memory.buffer);
     const floats = new Float32Array(memory.buffer);
     this.#layers.forEach((buffers, layer) => {
@@ -278,25 +433,52 @@ export class SparseTrainer {
         { length: slotsPerTensor },
         (_, copy) => state.slots[(layer * 2 + 1) * slotsPerTensor + copy],
       );
+      floats.set(network.biases[layer], buffers.bias >> 2);
+      biasSlots.forEach((slot, copy) => floats.set(slot, buffers.biasSlots[copy] >> 2));
+      if (buffers.format === "dense") {
+        // The host layout as it is; a pruned entry is written +0 (value and state) whatever the host holds.
+        const values = buffers.values >> 2;
+        const maskWords = buffers.mask >> 2;
+        floats.set(kernel, values);
+        kernelSlots.forEach((slot, copy) => floats.set(slot, buffers.slots[copy] >> 2));
+        for (let position = 0; position < mask.length; position++) {
+          if (mask[position] !== 0) {
+            ints[maskWords + position] = -1;
+            continue;
+          }
+          floats[values + position] = 0;
+          for (const slot of buffers.slots) floats[(slot >> 2) + position] = 0;
+        }
+        return;
+      }
       const rowStart = buffers.rowStart >> 2;
+      // Row starts from the per-output counts, then one pass in the host's
+      // row-major order (cache-friendly; inputs still ascend within a row).
+      const cursor = new Int32Array(outputSize);
       let k = 0;
       for (let output = 0; output < outputSize; output++) {
         ints[rowStart + output] = k;
-        for (let input = 0; input < inputSize; input++) {
-          const position = input * outputSize + output;
-          if (mask[position] === 0) continue;
-          buffers.positions[k] = position;
-          ints[(buffers.column >> 2) + k] = input;
-          floats[(buffers.values >> 2) + k] = kernel[position];
-          kernelSlots.forEach((slot, copy) => {
-            floats[(buffers.slots[copy] >> 2) + k] = slot[position];
-          });
-          k++;
-        }
+        cursor[output] = k;
+        k += keptPerOutput[layer][output];
       }
       ints[rowStart + outputSize] = k;
-      floats.set(network.biases[layer], buffers.bias >> 2);
-      biasSlots.forEach((slot, copy) => floats.set(slot, buffers.biasSlots[copy] >> 2));
+      const column = buffers.column >> 2;
+      const values = buffers.values >> 2;
+      const slotStarts = buffers.slots.map((slot) => slot >> 2);
+      for (let input = 0; input < inputSize; input++) {
+        const row = input * outputSize;
+        for (let output = 0; output < outputSize; output++) {
+          const position = row + output;
+          if (mask[position] === 0) continue;
+          const entry = cursor[output]++;
+          buffers.positions[entry] = position;
+          ints[column + entry] = input;
+          floats[values + entry] = kernel[position];
+          for (let copy = 0; copy < slotStarts.length; copy++) {
+            floats[slotStarts[copy] + entry] = kernelSlots[copy][position];
+          }
+        }
+      }
     });
     this.#stepCount = state.stepCount;
     this.#loaded = true;
@@ -309,6 +491,13 @@ export class SparseTrainer {
    * the network to the device.
    */
   store(network: MaskedNetwork): OptimizerState {
+    const started = performance.now();
+    const state = this.#storeLayout(network);
+    engineTimes.copies += (performance.now() - started) / 1000;
+    return state;
+  }
+
+  #storeLayout(network: MaskedNetwork): OptimizerState {
     this.#requireLoaded();
     const slotsPerTensor = this.#slotsPerTensor;
     const floats = new Float32Array(this.#kernels.memory.buffer);
@@ -321,7 +510,15 @@ export class SparseTrainer {
         () => new Float32Array(inputSize * outputSize),
       );
       const values = buffers.values >> 2;
-      for (let k = 0; k < buffers.keptCount; k++) {
+      if (buffers.format === "dense") {
+        const size = inputSize * outputSize;
+        kernel.set(floats.subarray(values, values + size));
+        kernelSlots.forEach((slot, copy) => {
+          const start = buffers.slots[copy] >> 2;
+          slot.set(floats.subarray(start, start + size));
+        });
+      }
+      for (let k = 0; k < buffers.positions.length; k++) {
         const position = buffers.positions[k];
         kernel[position] = floats[values + k];
         kernelSlots.forEach((slot, copy) => {
@@ -355,9 +552,18 @@ export class SparseTrainer {
     stride: number,
   ): void {
     const kernels = this.#kernels;
-    const floats = new Float32Array(kernels.memory.buffer);
     const inputSize = this.#shapes[0].inputSize;
     const rows = end - start;
+    const resident = this.#resident;
+    if (resident !== undefined && resident.inputs === inputs && resident.targets === targets) {
+      new Int32Array(kernels.memory.buffer).set(order.subarray(start, end), this.#order >> 2);
+      kernels.gatherIn(resident.at, this.#order, this.#input, rows, inputSize, stride);
+      if (this.#targets === this.#input) return;
+      const outputSize = this.#shapes[this.#shapes.length - 1].outputSize;
+      kernels.gatherIn(resident.targetsAt, this.#order, this.#targets, rows, outputSize, stride);
+      return;
+    }
+    const floats = new Float32Array(kernels.memory.buffer);
     const inputStaging = this.#inputStaging >> 2;
     for (let row = 0; row < rows; row++) {
       const from = order[start + row] * inputSize;
@@ -394,21 +600,51 @@ export class SparseTrainer {
       );
     }
     const stride = roundUp(rows, LANES);
+    const assembling = performance.now();
     this.#assembleBatch(inputs, targets, order, start, end, stride);
+    engineTimes.batchAssembly += (performance.now() - assembling) / 1000;
     const kernels = this.#kernels;
     let input = this.#input;
     for (const layer of this.#layers) {
-      kernels.forward(
-        layer.rowStart,
-        layer.column,
-        layer.values,
-        layer.shape.outputSize,
-        layer.bias,
-        input,
-        layer.output,
-        stride,
-        layer.shape.activation === "relu",
-      );
+      const { inputSize, outputSize } = layer.shape;
+      const relu = layer.shape.activation === "relu";
+      if (layer.format === "rows") {
+        kernels.forward(
+          layer.rowStart,
+          layer.column,
+          layer.values,
+          outputSize,
+          layer.bias,
+          input,
+          layer.output,
+          stride,
+          relu,
+        );
+      } else if (kernels.allFinite(input, inputSize * stride)) {
+        kernels.denseForward(
+          layer.values,
+          inputSize,
+          outputSize,
+          layer.bias,
+          input,
+          layer.output,
+          stride,
+          relu,
+        );
+      } else {
+        // 0 * inf is NaN: skip the pruned weights, as the compressed rows do.
+        kernels.denseForwardMasked(
+          layer.values,
+          layer.mask,
+          inputSize,
+          outputSize,
+          layer.bias,
+          input,
+          layer.output,
+          stride,
+          relu,
+        );
+      }
       input = layer.output;
     }
     const last = this.#layers[this.#layers.length - 1];
@@ -455,27 +691,62 @@ export class SparseTrainer {
     for (let index = layers.length - 1; index >= 0; index--) {
       const layer = layers[index];
       const layerInput = index === 0 ? this.#input : layers[index - 1].output;
-      kernels.weightGradient(
-        layer.rowStart,
-        layer.column,
-        layer.shape.outputSize,
-        layerInput,
-        layer.delta,
-        stride,
-        layer.gradient,
-      );
-      kernels.biasGradient(layer.delta, layer.shape.outputSize, stride, layer.biasGradient);
-      if (index > 0) {
-        const below = layers[index - 1];
-        kernels.zero(below.delta, below.shape.outputSize * stride);
+      const { inputSize, outputSize } = layer.shape;
+      if (layer.format === "rows") {
+        kernels.weightGradient(
+          layer.rowStart,
+          layer.column,
+          outputSize,
+          layerInput,
+          layer.delta,
+          stride,
+          layer.gradient,
+        );
+      } else {
+        kernels.denseWeightGradient(
+          layer.mask,
+          inputSize,
+          outputSize,
+          layerInput,
+          layer.delta,
+          stride,
+          layer.gradient,
+        );
+      }
+      kernels.biasGradient(layer.delta, outputSize, stride, layer.biasGradient);
+      if (index === 0) continue;
+      const below = layers[index - 1];
+      if (layer.format === "rows") {
+        kernels.zero(below.delta, inputSize * stride);
         kernels.inputGradient(
           layer.rowStart,
           layer.column,
           layer.values,
-          layer.shape.outputSize,
+          outputSize,
           layer.delta,
           below.delta,
-          below.shape.outputSize,
+          inputSize,
+          below.output,
+          stride,
+        );
+      } else if (kernels.allFinite(layer.delta, outputSize * stride)) {
+        kernels.denseInputGradient(
+          layer.values,
+          outputSize,
+          layer.delta,
+          below.delta,
+          inputSize,
+          below.output,
+          stride,
+        );
+      } else {
+        kernels.denseInputGradientMasked(
+          layer.values,
+          layer.mask,
+          outputSize,
+          layer.delta,
+          below.delta,
+          inputSize,
           below.output,
           stride,
         );
@@ -588,7 +859,10 @@ export class SparseTrainer {
     this.#layers.forEach((layer, index) => {
       const kernel = target[index].kernel;
       const gradient = layer.gradient >> 2;
-      for (let k = 0; k < layer.keptCount; k++) {
+      if (layer.format === "dense") {
+        kernel.set(floats.subarray(gradient, gradient + kernel.length));
+      }
+      for (let k = 0; k < layer.positions.length; k++) {
         kernel[layer.positions[k]] = floats[gradient + k];
       }
       const bias = layer.biasGradient >> 2;

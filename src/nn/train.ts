@@ -14,9 +14,16 @@
 import * as tf from "./tf.ts";
 import type { TrainingSettings } from "../config/types.ts";
 import { Rng } from "../rng.ts";
-import type { MaskedNetwork } from "./network.ts";
-import { chooseEngine, type EngineName, type EngineSetting } from "./engine_choice.ts";
+import type { LayerShape, MaskedNetwork } from "./network.ts";
+import {
+  chooseEngine,
+  type EngineName,
+  type EngineRevision,
+  type EngineSetting,
+  type LayerFormat,
+} from "./engine_choice.ts";
 import { SparseTrainer } from "./sparse_engine.ts";
+import { keptLayers, trainingFlops } from "./arithmetic.ts";
 import {
   createOptimizer,
   type LayerGradients,
@@ -163,6 +170,13 @@ export interface SessionOptions {
    * gradients (`onBatchEnd`), which only the dense path computes.
    */
   engine?: EngineSetting;
+  /** Revision of the `auto` rule (default 1; see engine_choice.ts). */
+  engineRevision?: EngineRevision;
+  /**
+   * The sparse engine's layout of each layer (default: chooseLayerFormat);
+   * for the bench, which times each layout. Both give the same bits.
+   */
+  layerFormat?: (shape: LayerShape, density: number) => LayerFormat;
 }
 
 /** Outcome of a call to {@link TrainingSession.trainEpochs}. */
@@ -287,8 +301,9 @@ export function evaluate(
   split: PreparedSplit,
   chunk = 2000,
   engine: EngineSetting = "dense",
+  revision: EngineRevision = 1,
 ): Evaluation {
-  if (chooseEngine(engine, network.masks) === "sparse") {
+  if (chooseEngine(engine, network.masks, revision) === "sparse") {
     return evaluateSparse(network, split, chunk);
   }
   let lossSum = 0;
@@ -322,29 +337,55 @@ export function evaluate(
 }
 
 /**
- * One evaluation trainer per network and chunk size, kept while the network
- * lives: a run evaluates after every epoch, and a new trainer each time
- * would allocate its tens of MiB of buffers again.
+ * Sparse trainers kept across sessions and runs, by what they are built for:
+ * a run evaluates after every epoch and a sweep worker runs run after run,
+ * and a new trainer each time would allocate its buffers and copy its split
+ * into them again (a trainer keeps the split it was last given; see
+ * SparseTrainer.useData). Trainers are safe to share: every use loads the
+ * network's weights, masks and state afresh. Training and evaluation have a
+ * pool each, so that neither swaps the other's split out.
  */
-const evaluationTrainers = new WeakMap<MaskedNetwork, { chunk: number; trainer: SparseTrainer }>();
+class TrainerPool {
+  readonly #trainers = new Map<string, SparseTrainer>();
+  /** At most this many trainers (each may hold a split): the least recently used goes. */
+  static readonly SIZE = 3;
+
+  /** A trainer for these shapes, loss and settings, made on first use. */
+  get(
+    shapes: LayerShape[],
+    loss: MaskedNetwork["loss"],
+    settings: TrainingSettings,
+  ): SparseTrainer {
+    const key = JSON.stringify([shapes, loss, settings]);
+    let trainer = this.#trainers.get(key);
+    if (trainer === undefined) {
+      trainer = new SparseTrainer(shapes, loss, settings);
+      if (this.#trainers.size >= TrainerPool.SIZE) {
+        this.#trainers.delete(this.#trainers.keys().next().value!);
+      }
+    } else {
+      this.#trainers.delete(key);
+    }
+    this.#trainers.set(key, trainer);
+    return trainer;
+  }
+}
+
+const trainingTrainers = new TrainerPool();
+const evaluationTrainers = new TrainerPool();
 
 /** {@link evaluate} on the sparse engine. */
 function evaluateSparse(network: MaskedNetwork, split: PreparedSplit, chunk: number): Evaluation {
   const size = Math.min(chunk, split.count);
-  let cached = evaluationTrainers.get(network);
-  if (cached === undefined || cached.chunk !== size) {
-    // The optimiser settings only size state the evaluation never touches: SGD's one slot.
-    const trainer = new SparseTrainer(network.shapes, network.loss, {
-      optimizer: "sgd",
-      learningRate: 0,
-      momentum: 0,
-      batchSize: size,
-      epochs: 0,
-    });
-    cached = { chunk: size, trainer };
-    evaluationTrainers.set(network, cached);
-  }
-  const trainer = cached.trainer;
+  // The optimiser settings only size state the evaluation never touches: SGD's one slot.
+  const trainer = evaluationTrainers.get(network.shapes, network.loss, {
+    optimizer: "sgd",
+    learningRate: 0,
+    momentum: 0,
+    batchSize: size,
+    epochs: 0,
+  });
+  trainer.useData(split.inputs, split.targets);
   // Loaded at every call: the weights and masks may have changed since the last.
   trainer.load(network);
   const { lossSum, correct } = trainer.evaluate(
@@ -371,10 +412,13 @@ export class TrainingSession {
   readonly #settings: TrainingSettings;
   readonly #shuffleSeed: string;
   readonly #engineSetting: EngineSetting;
+  readonly #engineRevision: EngineRevision;
+  readonly #layerFormat: SessionOptions["layerFormat"];
   #optimizer: Optimizer;
   #epochsDone = 0;
-  #sparseTrainer: SparseTrainer | undefined;
+  #ownTrainer: SparseTrainer | undefined;
   readonly #epochsByEngine: Record<EngineName, number> = { sparse: 0, dense: 0 };
+  #trainedOperations = 0;
 
   /** Starts a session with fresh optimiser state. */
   constructor(
@@ -389,12 +433,19 @@ export class TrainingSession {
     this.#settings = settings;
     this.#shuffleSeed = `${seed}/shuffle`;
     this.#engineSetting = options.engine ?? "dense";
+    this.#engineRevision = options.engineRevision ?? 1;
+    this.#layerFormat = options.layerFormat;
     this.#optimizer = createOptimizer(settings, network);
   }
 
   /** Epochs this session trained on each engine. */
   get epochsByEngine(): Readonly<Record<EngineName, number>> {
     return { ...this.#epochsByEngine };
+  }
+
+  /** Operations over the kept weights of every epoch this session trained (see arithmetic.ts). */
+  get trainedOperations(): number {
+    return this.#trainedOperations;
   }
 
   /** Epochs trained so far in this session. */
@@ -451,12 +502,13 @@ export class TrainingSession {
       // Chosen per epoch: the masks may have changed since the last one.
       const engine = callbacks.onBatchEnd && !callbacks.keptGradientsOnly
         ? "dense"
-        : chooseEngine(this.#engineSetting, this.network.masks);
+        : chooseEngine(this.#engineSetting, this.network.masks, this.#engineRevision);
       const { lossSum, steps, divergedStep } = engine === "sparse"
         ? this.#sparseEpoch(epoch, order, callbacks)
         : this.#denseEpoch(epoch, order, callbacks);
       this.#epochsDone = epoch;
       this.#epochsByEngine[engine]++;
+      this.#trainedOperations += trainingFlops(keptLayers(this.network.masks), this.#data.count);
       if (divergedStep !== undefined) {
         epochLosses.push(Number.NaN);
         return { epochLosses, divergedAt: { epoch, step: divergedStep } };
@@ -491,12 +543,16 @@ export class TrainingSession {
    * diverged step, so the network is left as the dense path leaves it).
    */
   #sparseEpoch(epoch: number, order: Int32Array, callbacks: TrainingCallbacks): EpochSteps {
-    this.#sparseTrainer ??= new SparseTrainer(
+    // A layout chosen by the caller (the bench) gets a trainer of its own.
+    this.#ownTrainer ??= this.#layerFormat === undefined ? undefined : new SparseTrainer(
       this.network.shapes,
       this.network.loss,
       this.#settings,
+      { layerFormat: this.#layerFormat },
     );
-    const trainer = this.#sparseTrainer;
+    const trainer = this.#ownTrainer ??
+      trainingTrainers.get(this.network.shapes, this.network.loss, this.#settings);
+    trainer.useData(this.#data.inputs, this.#data.targets);
     trainer.load(this.network, this.#optimizer.saveState());
     // Gradients for onBatchEnd, zero at pruned positions (the masks are fixed within the epoch).
     const gradients = callbacks.onBatchEnd ? trainer.gradientBuffers() : undefined;

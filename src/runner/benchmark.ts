@@ -2,17 +2,30 @@
  * The training benchmark behind `deno task bench`: one epoch of a model on
  * the full Fashion-MNIST training split (batch 64, Adam, learning rate 1e-3)
  * at a given density (a uniformly random mask, the same fraction kept in
- * every layer), timed on the engine the run rule chooses and, in the same
- * call, on the dense masked path, with throughput and peak memory.
+ * every layer), timed as `auto` trains it and, in the same call, on the
+ * sparse engine in each layer layout and on the dense tfjs path, with
+ * throughput and peak memory.
  *
  * @module
  */
 import type { DatasetName, ModelSettings } from "../config/types.ts";
 import { loadDataset } from "../data/registry.ts";
 import { type BackendName, initBackend } from "../nn/backend.ts";
-import { chooseEngine, type EngineName, type EngineSetting } from "../nn/engine_choice.ts";
+import { LATEST_ENGINE_REVISION } from "../config/engine_revision.ts";
+import {
+  chooseEngine,
+  chooseLayerFormat,
+  type EngineName,
+  type LayerFormat,
+} from "../nn/engine_choice.ts";
 import { buildModel } from "../nn/models.ts";
-import { type PreparedSplit, prepareSplit, TrainingSession } from "../nn/train.ts";
+import {
+  type PreparedSplit,
+  prepareSplit,
+  type SessionOptions,
+  TrainingSession,
+} from "../nn/train.ts";
+import { keptLayers, trainingFlops } from "../nn/arithmetic.ts";
 import { randomMasks } from "../pruning/random.ts";
 import { Rng } from "../rng.ts";
 
@@ -28,26 +41,34 @@ export interface BenchmarkResult {
   batchSize: number;
   /** Fraction of kernel weights kept, in every layer. */
   density: number;
-  /** The engine a run chooses at this density (`auto`), which trained the timed epoch. */
+  /** The engine `auto` (its latest revision) chooses at this density, which trained the timed epoch. */
   engine: EngineName;
-  /** Wall-clock seconds of the epoch on `engine` (data already loaded). */
+  /** The layout `auto` gives each layer on the sparse engine. */
+  layers: LayerFormat[];
+  /** Wall-clock seconds of the epoch as `auto` trains it (data already loaded). */
   secondsPerEpoch: number;
-  /** Training examples per second on `engine`. */
+  /** Training examples per second as `auto` trains. */
   samplesPerSecond: number;
-  /** Seconds of the same epoch (same weights, masks and batches) on the sparse engine, chosen or not. */
-  sparseSecondsPerEpoch: number;
-  /** Seconds of the same epoch on the dense masked path. */
-  denseSecondsPerEpoch: number;
-  /** `denseSecondsPerEpoch / secondsPerEpoch`. */
-  speedup: number;
+  /** Operations over the kept weights (src/nn/arithmetic.ts) per second of the `auto` epoch, in billions. */
+  gflopsPerSecond: number;
+  /** Seconds of the same epoch (same weights, masks and batches) on the sparse engine, every layer in compressed rows. */
+  rowsSecondsPerEpoch: number;
+  /** Seconds of the same epoch on the sparse engine, every layer a dense block. */
+  denseLayoutSecondsPerEpoch: number;
+  /** Seconds of the same epoch on the dense tfjs path (revision 1's engine above density 0.5). */
+  tfjsSecondsPerEpoch: number;
+  /** The fastest of the three: `rows`, `dense-layout` or `tfjs`. */
+  best: "rows" | "dense-layout" | "tfjs";
+  /** `secondsPerEpoch` over the fastest of the three (1 or a little more when auto picks well). */
+  autoOverBest: number;
   /** tfjs backend. */
   backend: BackendName;
   /** Largest resident set size seen, MiB. */
   peakMemoryMiB: number;
-  /** Mean training loss of the epoch on `engine` (a check that it learned). */
+  /** Mean training loss of the `auto` epoch (a check that it learned). */
   meanLoss: number;
-  /** Mean training loss of the dense epoch (close to `meanLoss`: same computation, other rounding). */
-  denseMeanLoss: number;
+  /** Mean training loss of the tfjs epoch (close to `meanLoss`: same computation, other rounding). */
+  tfjsMeanLoss: number;
 }
 
 /** Settings of one benchmark. */
@@ -67,23 +88,32 @@ export interface BenchmarkOptions {
 }
 
 /** The densities `deno task bench` measures when none is given. */
-export const BENCHMARK_DENSITIES = [1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01];
+export const BENCHMARK_DENSITIES = [1, 0.7, 0.5, 0.35, 0.2, 0.1, 0.05, 0.02, 0.01];
 
 const BATCH_SIZE = 64;
 
+/** What an epoch is timed on: `auto` as runs train, or one engine and layout forced. */
+type Contender = "auto" | "rows" | "dense-layout" | "tfjs";
+
 /**
- * Trains one epoch with the given engine setting; returns its seconds, its
- * mean loss and the engine `auto` would choose for these masks.
+ * Trains one epoch on `contender`; returns its seconds, its mean loss, and
+ * the engine and layouts `auto` chooses for these masks.
  */
 function timeEpoch(
   options: BenchmarkOptions,
   prepared: PreparedSplit,
   input: { inputSize: number; classes: number },
-  engine: EngineSetting,
-): { seconds: number; meanLoss: number; automaticChoice: EngineName } {
+  contender: Contender,
+): { seconds: number; meanLoss: number; flops: number } {
   const network = buildModel(options.model, input, new Rng(1).fork("initialisation"));
   const density = options.density ?? 1;
   const masks = randomMasks(network.getMasks(), 1 - density, "uniform", new Rng(1).fork("mask"));
+  const forced: Record<Contender, SessionOptions> = {
+    auto: { engine: "auto", engineRevision: LATEST_ENGINE_REVISION },
+    rows: { engine: "sparse", layerFormat: () => "rows" },
+    "dense-layout": { engine: "sparse", layerFormat: () => "dense" },
+    tfjs: { engine: "dense" },
+  };
   const session = new TrainingSession(
     network,
     prepared,
@@ -95,15 +125,15 @@ function timeEpoch(
       epochs: 1,
     },
     1,
-    { engine },
+    forced[contender],
   );
   session.setMasks(masks);
-  const automaticChoice = chooseEngine("auto", network.masks);
   const started = performance.now();
   const outcome = session.trainEpochs(1);
   const seconds = (performance.now() - started) / 1000;
+  const flops = trainingFlops(keptLayers(network.masks), prepared.count);
   network.dispose();
-  return { seconds, meanLoss: outcome.epochLosses[0], automaticChoice };
+  return { seconds, meanLoss: outcome.epochLosses[0], flops };
 }
 
 /**
@@ -125,7 +155,11 @@ export function peakResidentBytes(status?: string): number {
   return kibibytes === undefined ? Deno.memoryUsage().rss : Number(kibibytes) * 1024;
 }
 
-/** Trains one epoch on the chosen engine and one on the dense path, and measures both. */
+/**
+ * Trains the same epoch (weights, masks, batches) as `auto` trains it, on
+ * the sparse engine in each layout and on the tfjs path, and measures them
+ * one after the other, so that their ratios hold under load.
+ */
 export async function benchmarkEpoch(options: BenchmarkOptions): Promise<BenchmarkResult> {
   await initBackend(options.backend);
   const datasetName = options.dataset ?? "fashion-mnist";
@@ -138,28 +172,39 @@ export async function benchmarkEpoch(options: BenchmarkOptions): Promise<Benchma
   };
   const autoencoder = options.model.kind === "autoencoder";
   const prepared = prepareSplit(split, dataset.inputSize, dataset.classes, autoencoder);
-  const sparse = timeEpoch(options, prepared, dataset, "sparse");
-  const dense = timeEpoch(options, prepared, dataset, "dense");
-  const chosen = sparse.automaticChoice === "sparse" ? sparse : dense;
+  const auto = timeEpoch(options, prepared, dataset, "auto");
+  const rows = timeEpoch(options, prepared, dataset, "rows");
+  const denseLayout = timeEpoch(options, prepared, dataset, "dense-layout");
+  const tfjs = timeEpoch(options, prepared, dataset, "tfjs");
   const peak = peakResidentBytes();
   const widths = [dataset.inputSize, ...options.model.hidden];
   widths.push(autoencoder ? dataset.inputSize : dataset.classes);
+  const shapes = buildModel(options.model, dataset, new Rng(1)).shapes;
+  const density = options.density ?? 1;
+  const contenders = { rows, "dense-layout": denseLayout, tfjs } as const;
+  const best = (Object.keys(contenders) as Array<keyof typeof contenders>).reduce((a, b) =>
+    contenders[b].seconds < contenders[a].seconds ? b : a
+  );
   const round = (value: number) => Math.round(value * 1000) / 1000;
   return {
     model: `${options.model.kind} ${widths.join("-")}`,
     dataset: datasetName,
     samples: count,
     batchSize: BATCH_SIZE,
-    density: options.density ?? 1,
-    engine: sparse.automaticChoice,
-    secondsPerEpoch: round(chosen.seconds),
-    samplesPerSecond: Math.round(count / chosen.seconds),
-    sparseSecondsPerEpoch: round(sparse.seconds),
-    denseSecondsPerEpoch: round(dense.seconds),
-    speedup: Math.round((dense.seconds / chosen.seconds) * 100) / 100,
+    density,
+    engine: chooseEngine("auto", [], LATEST_ENGINE_REVISION),
+    layers: shapes.map((shape) => chooseLayerFormat(shape, density)),
+    secondsPerEpoch: round(auto.seconds),
+    samplesPerSecond: Math.round(count / auto.seconds),
+    gflopsPerSecond: Math.round(auto.flops / auto.seconds / 1e8) / 10,
+    rowsSecondsPerEpoch: round(rows.seconds),
+    denseLayoutSecondsPerEpoch: round(denseLayout.seconds),
+    tfjsSecondsPerEpoch: round(tfjs.seconds),
+    best,
+    autoOverBest: Math.round((auto.seconds / contenders[best].seconds) * 100) / 100,
     backend: options.backend,
     peakMemoryMiB: Math.round(peak / 1048576),
-    meanLoss: chosen.meanLoss,
-    denseMeanLoss: dense.meanLoss,
+    meanLoss: auto.meanLoss,
+    tfjsMeanLoss: tfjs.meanLoss,
   };
 }

@@ -40,6 +40,8 @@ const runSpecShape = z.object({
   backend: z.enum(["wasm", "cpu"]),
   // Optional: results written before the sparse engine have none (and other run ids).
   engine: z.enum(["auto", "dense"]).optional(),
+  // Absent for revision 1 of the `auto` rule (src/config/engine_revision.ts).
+  engineRevision: z.literal(2).optional(),
 });
 
 /** The zod schema of a stored {@link RunResult}. */

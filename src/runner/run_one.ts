@@ -31,6 +31,7 @@ import { initBackend } from "../nn/backend.ts";
 import { chooseEngine } from "../nn/engine_choice.ts";
 import { initialWeights, modelArchitecture } from "../nn/models.ts";
 import { MaskedNetwork } from "../nn/network.ts";
+import { sparseEngineTimes } from "../nn/sparse_engine.ts";
 import {
   evaluate,
   type Evaluation,
@@ -106,6 +107,36 @@ export interface RunOptions {
    * epochs it holds (tests throw from it to simulate a crash).
    */
   onCheckpoint?: (trainingEpochsDone: number) => void | Promise<void>;
+  /**
+   * Filled with the seconds each part of the run took (for `deno task bench
+   * --study`, which shows where a run's time goes). Adds a clock read per
+   * part, nothing per step.
+   */
+  profile?: RunProfile;
+}
+
+/** Seconds of each part of a run, and the arithmetic it trained. */
+export interface RunProfile {
+  /** Starting the tfjs backend (once per process; later runs find it started). */
+  backend: number;
+  /** Getting the dataset (decoded once per worker) and preparing its targets. */
+  data: number;
+  /** Initial weights and the pruning context. */
+  setup: number;
+  /** The method's mask selection (its scoring passes and training epochs), evaluations excluded. */
+  maskSelection: number;
+  /** The final training epochs, evaluations excluded. */
+  training: number;
+  /** Evaluations on the test split (after every epoch and at the end). */
+  evaluation: number;
+  /** Everything else: restarts, checkpoints, the result's summary. */
+  other: number;
+  /** Seconds copying weights, masks and optimiser state between the host and the sparse engine. */
+  engineCopies: number;
+  /** Seconds assembling batches into the sparse engine. */
+  batchAssembly: number;
+  /** Operations over kept weights of every training epoch (src/nn/arithmetic.ts). */
+  trainingOperations: number;
 }
 
 /** Executes one run and returns its result (never throws for a diverging loss). */
@@ -115,7 +146,26 @@ export async function executeRun(
   options: RunOptions = {},
 ): Promise<RunResult> {
   const started = performance.now();
+  // Specs without a revision follow revision 1 (src/config/engine_revision.ts).
+  const revision = spec.engineRevision ?? 1;
+  const engineTimesAtStart = sparseEngineTimes();
+  let lap = started;
+  /** Seconds since the last lap, for the profile. */
+  const sinceLap = (): number => {
+    const now = performance.now();
+    const seconds = (now - lap) / 1000;
+    lap = now;
+    return seconds;
+  };
+  let evaluationSeconds = 0;
+  const timedEvaluate = (network: MaskedNetwork): Evaluation => {
+    const from = performance.now();
+    const evaluation = evaluate(network, test, undefined, spec.engine, revision);
+    evaluationSeconds += (performance.now() - from) / 1000;
+    return evaluation;
+  };
   const backend = await initBackend(spec.backend);
+  const backendSeconds = sinceLap();
   const dataset = await data.dataset(spec.dataset);
   const autoencoder = spec.model.kind === "autoencoder";
   const train: PreparedSplit = prepareSplit(
@@ -125,6 +175,7 @@ export async function executeRun(
     autoencoder,
   );
   const test = prepareSplit(dataset.test, dataset.inputSize, dataset.classes, autoencoder);
+  const dataSeconds = sinceLap();
   const { shapes, loss } = modelArchitecture(spec.model, {
     inputSize: dataset.inputSize,
     classes: dataset.classes,
@@ -137,14 +188,16 @@ export async function executeRun(
     epoch: number,
     meanLoss: number,
     phase: CurvePoint["phase"],
-  ) => {
+  ): Evaluation => {
+    const evaluation = timedEvaluate(network);
     curve.push({
       epoch,
       phase,
       trainLoss: meanLoss,
-      testMetric: primaryMetricOf(evaluate(network, test, undefined, spec.engine)).value,
+      testMetric: primaryMetricOf(evaluation).value,
       sparsity: maskSparsity(network.masks),
     });
+    return evaluation;
   };
   // Every session of the run (K-starts candidates, IMP rounds, restarts), to
   // count the epochs each engine trained.
@@ -152,6 +205,7 @@ export async function executeRun(
   const newSession = (network: MaskedNetwork) => {
     const session = new TrainingSession(network, train, spec.training, spec.seed, {
       engine: spec.engine,
+      engineRevision: revision,
     });
     sessions.push(session);
     return session;
@@ -166,9 +220,13 @@ export async function executeRun(
     trainData: train,
     rng: seedRng.fork(`pruning/${spec.method.name}`),
     methodRng: (name) => seedRng.fork(`pruning/${name}`),
-    onFinalNetworkEpoch: (network, epoch, meanLoss) => record(network, epoch, meanLoss, "pruning"),
+    onFinalNetworkEpoch: (network, epoch, meanLoss) => {
+      record(network, epoch, meanLoss, "pruning");
+    },
   };
+  const setupSeconds = sinceLap();
   const outcome = getPruningMethod(spec.method.name).prune(context);
+  const maskSelectionSeconds = sinceLap() - evaluationSeconds;
   let session = outcome.session;
   let budgetUsed = outcome.budgetEpochsUsed;
   let divergedAt = outcome.divergedAt;
@@ -203,7 +261,7 @@ export async function executeRun(
     engineEpochs.sparse += each.epochsByEngine.sparse;
     engineEpochs.dense += each.epochsByEngine.dense;
   }
-  const finalEngine = chooseEngine(spec.engine, session.network.masks);
+  const finalEngine = chooseEngine(spec.engine, session.network.masks, revision);
   let trainingEpochsDone = 0;
   if (!divergedAt && options.checkpointPath !== undefined) {
     const checkpoint = await readCheckpoint(options.checkpointPath, id);
@@ -216,10 +274,18 @@ export async function executeRun(
       curve.push(...checkpoint.curve);
     }
   }
+  let otherSeconds = sinceLap();
+  const evaluationBeforeFinalTraining = evaluationSeconds;
+  // The evaluation after the last epoch trained here: nothing changes the
+  // network after it, so the final metrics are that evaluation, not a second one.
+  let lastEpochEvaluation: Evaluation | undefined;
   // One epoch at a time, so that a checkpoint can be written between epochs.
   while (!divergedAt && trainingEpochsDone < remaining) {
+    lastEpochEvaluation = undefined;
     const outcomeOfTraining = session.trainEpochs(1, {
-      onEpochEnd: (epoch, meanLoss) => record(session.network, epoch, meanLoss, "training"),
+      onEpochEnd: (epoch, meanLoss) => {
+        lastEpochEvaluation = record(session.network, epoch, meanLoss, "training");
+      },
     });
     divergedAt = outcomeOfTraining.divergedAt;
     if (divergedAt) {
@@ -235,10 +301,12 @@ export async function executeRun(
       await options.onCheckpoint?.(trainingEpochsDone);
     }
   }
+  const trainingSeconds = sinceLap() - (evaluationSeconds - evaluationBeforeFinalTraining);
   const network = session.network;
   const perLayer = layerSparsities(network);
   const cutOff = disconnectedUnits(network.shapes, network.masks);
-  const final = evaluate(network, test, undefined, spec.engine);
+  const final = (!divergedAt ? lastEpochEvaluation : undefined) ?? timedEvaluate(network);
+  sinceLap();
   const primaryMetric = primaryMetricOf(final);
   const metrics: Record<string, number> = { testLoss: final.loss };
   if (final.accuracy !== undefined) metrics.testAccuracy = final.accuracy;
@@ -296,5 +364,24 @@ export async function executeRun(
     denseEpochs: engineEpochs.dense,
   };
   if (divergedAt) result.divergedAt = divergedAt;
+  if (options.profile !== undefined) {
+    otherSeconds += sinceLap();
+    const engineTimes = sparseEngineTimes();
+    Object.assign(
+      options.profile,
+      {
+        backend: backendSeconds,
+        data: dataSeconds,
+        setup: setupSeconds,
+        maskSelection: maskSelectionSeconds,
+        training: trainingSeconds,
+        evaluation: evaluationSeconds,
+        other: otherSeconds,
+        engineCopies: engineTimes.copies - engineTimesAtStart.copies,
+        batchAssembly: engineTimes.batchAssembly - engineTimesAtStart.batchAssembly,
+        trainingOperations: sessions.reduce((sum, each) => sum + each.trainedOperations, 0),
+      } satisfies RunProfile,
+    );
+  }
   return result;
 }

@@ -30,8 +30,12 @@ Deno.test({
       const key of [
         "secondsPerEpoch",
         "samplesPerSecond",
-        "sparseSecondsPerEpoch",
-        "denseSecondsPerEpoch",
+        "gflopsPerSecond",
+        "rowsSecondsPerEpoch",
+        "denseLayoutSecondsPerEpoch",
+        "tfjsSecondsPerEpoch",
+        "best",
+        "autoOverBest",
         "backend",
         "peakMemoryMiB",
       ]
@@ -44,12 +48,20 @@ Deno.test({
     assert.equal(measurement.batchSize, 64);
     assert.equal(measurement.backend, "wasm");
     assert.equal(measurement.density, 0.02);
-    // At 2% of the weights kept the rule picks the sparse engine, and the timed epoch is its.
+    // At 2% of the weights kept auto trains on the sparse engine, every layer in compressed rows.
     assert.equal(measurement.engine, "sparse");
-    assert.equal(measurement.secondsPerEpoch, measurement.sparseSecondsPerEpoch);
-    assert.ok(measurement.denseSecondsPerEpoch > 0);
+    assert.deepEqual(measurement.layers, ["rows", "rows", "rows"]);
+    assert.ok(["rows", "dense-layout", "tfjs"].includes(measurement.best));
+    const fastest = Math.min(
+      measurement.rowsSecondsPerEpoch,
+      measurement.denseLayoutSecondsPerEpoch,
+      measurement.tfjsSecondsPerEpoch,
+    );
+    // (From unrounded seconds; these are rounded to the millisecond, a few percent of a tiny epoch.)
+    const ratio = measurement.secondsPerEpoch / fastest;
+    assert.ok(Math.abs(measurement.autoOverBest - ratio) <= 0.1 * ratio + 0.01, lines[0]);
     // Same weights, masks and batches on both engines: the losses differ only by rounding.
-    assert.ok(Math.abs(measurement.meanLoss - measurement.denseMeanLoss) < 1e-3, lines[0]);
+    assert.ok(Math.abs(measurement.meanLoss - measurement.tfjsMeanLoss) < 1e-3, lines[0]);
     // Only that the numbers are measurements, not how fast they are.
     assert.ok(measurement.secondsPerEpoch > 0);
     assert.ok(measurement.samplesPerSecond > 0);
@@ -65,4 +77,34 @@ Deno.test("cli: bench rejects a density outside (0, 1] with exit code 2, naming 
     assert.match(outcome.stderr, /--density/);
     assert.equal(outcome.stdout, "");
   }
+});
+
+Deno.test("cli: bench --study prints one line per method and sparsity with its seconds, limit and profile, and a total", async () => {
+  const outcome = await runCli(["bench", "--study", "experiments/smoke.json"]);
+  assert.equal(outcome.code, 0, outcome.stderr);
+  const lines = outcome.stdout.trimEnd().split("\n");
+  assert.match(lines[0], /^8 cells, one run each .* at \d+\.\d GFLOP\/s/);
+  assert.match(lines[1], /^experiment +model +method +sparsity +seconds +limit +ratio/);
+  const rows = lines.slice(2, -1);
+  assert.equal(rows.length, 8, outcome.stdout);
+  const sparsities: number[] = [];
+  for (const line of rows) {
+    const numbers = line.trim().split(/\s+/).slice(-11).map(Number);
+    assert.ok(numbers.every(Number.isFinite), line);
+    const [sparsity, seconds, limit, ratio] = numbers;
+    sparsities.push(sparsity);
+    assert.ok(seconds > 0 && limit > 0, line);
+    // The ratio is the two columns' (each rounded to the millisecond, so only where that is fine).
+    if (limit >= 0.01) assert.ok(Math.abs(ratio - seconds / limit) <= 0.05 * ratio + 0.15, line);
+  }
+  // Smoke's 4 methods, each at 0.5 then 0.9.
+  assert.deepEqual(sparsities, [0.5, 0.9, 0.5, 0.9, 0.5, 0.9, 0.5, 0.9]);
+  assert.match(lines.at(-1)!, /^total \d+\.\d\d s for 8 runs; their arithmetic \d+\.\d\d s/);
+});
+
+Deno.test("cli: bench --study with a missing file is bad input (exit 2), naming the file", async () => {
+  const outcome = await runCli(["bench", "--study", "no-such-experiment.json"]);
+  assert.equal(outcome.code, 2);
+  assert.match(outcome.stderr, /no-such-experiment\.json/);
+  assert.equal(outcome.stdout, "");
 });

@@ -25,7 +25,7 @@ const EXPECTED_FLAGS: Record<string, string[]> = {
   ],
   run: ["profile", "out", "workers", "force", "quiet", "data-dir", "set", "dry-run", "shard"],
   report: ["profile", "out", "set", "require-complete"],
-  bench: ["backend", "model", "density", "limit", "data-dir"],
+  bench: ["backend", "model", "density", "limit", "pytorch", "study", "profile", "data-dir"],
   verify: ["profile", "out", "sample", "seed", "set", "data-dir"],
   slurm: [
     "profile",

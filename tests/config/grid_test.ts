@@ -50,7 +50,11 @@ Deno.test("2 methods x 3 sparsities x 2 seeds x 2 learning rates give 24 runs in
     seed: 7,
     backend: "wasm",
     engine: "auto",
+    // At sparsity 0.5 a run may train above density 0.5: revision 2 (src/config/engine_revision.ts).
+    engineRevision: 2,
   });
+  assert.equal(specs[4].sparsity, 0.8);
+  assert.ok(!("engineRevision" in specs[4]), "a run at sparsity 0.8 keeps revision 1");
   // Runs do not share objects, so a consumer mutating one cannot change another.
   specs[0].training.epochs = 99;
   assert.equal(specs[1].training.epochs, 20);

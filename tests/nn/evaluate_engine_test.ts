@@ -52,6 +52,8 @@ Deno.test("evaluate: the dense path frees the batch tensors of every chunk", asy
       ? tinyNetwork([20, 12, 20], "mean-squared-error", "dense evaluation")
       : tinyNetwork([20, 12, 4], "softmax-cross-entropy", "dense evaluation");
     const split = randomSplit(40, 20, 4, autoencoder, "dense evaluation data");
+    // The network's own device tensors are made at their first use: not the evaluation's.
+    network.layers;
     const before = tf.memory().numTensors;
     evaluate(network, split, 16, "dense");
     assert.equal(tf.memory().numTensors, before, autoencoder ? "autoencoder" : "classifier");

@@ -51,11 +51,19 @@ Deno.test("sparse runs: the result records the engine's epochs, and engine auto 
   assert.notDeepEqual(sparseResult.curve, denseResult.curve);
 });
 
-Deno.test("sparse runs: dissipation trains dense while the mask is dense, sparse once it is not", async () => {
+Deno.test("sparse runs: dissipation trains every epoch on our engine (revision 2); a stored spec without the revision trains its dense epoch on tfjs, as it did", async () => {
   const dissipating = specs().find((spec) => spec.method.name === "dissipating")!;
+  assert.equal(dissipating.engineRevision, 2);
   const result = await executeRun(dissipating, data);
   // One pruning epoch on the dense starting mask, then 3 epochs at 90% sparsity.
-  assert.deepEqual(result.engine, { setting: "auto", sparseEpochs: 3, denseEpochs: 1 });
+  assert.deepEqual(result.engine, { setting: "auto", sparseEpochs: 4, denseEpochs: 0 });
+  const { engineRevision: _revision, ...stored } = dissipating;
+  assert.notEqual(runId(stored), runId(dissipating));
+  const old = await executeRun(stored, data);
+  assert.deepEqual(old.engine, { setting: "auto", sparseEpochs: 3, denseEpochs: 1 });
+  // Other engines for the first epoch: other bits, the same run up to rounding.
+  assert.notDeepEqual(old.curve, result.curve);
+  assert.ok(Math.abs(old.primaryMetric.value - result.primaryMetric.value) < 0.05);
 });
 
 Deno.test("sparse runs: K-starts candidates train on the sparse engine (their fitness reads kept gradients only)", async () => {

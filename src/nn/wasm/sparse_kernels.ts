@@ -440,3 +440,540 @@ export function sgd(
     v128.store(parameters + at, f32x4.sub(v128.load(parameters + at), f32x4.mul(rate, next)));
   }
 }
+
+// Dense layers. A layer whose masks keep most of its weights is cheaper as a
+// dense block than as compressed rows: no column indices, and each input row
+// is loaded once for four outputs. The weights stay in the host layout
+// [inputs, outputs] (row i holds input i's weights to every output), pruned
+// entries exactly +0, and `mask` holds one u32 per weight (all ones where
+// kept). Every sum is taken in the same order as the compressed-row kernels
+// above: the forward product from the bias over the inputs in ascending
+// order, the input gradient from +0 over the outputs in ascending order, the
+// weight gradient over batch tiles of 8 and the lanes as (0+1)+(2+3). A
+// pruned weight adds a product 0 * x = +-0, which leaves a sum unchanged when
+// x is finite, so a layer gives the same bits in either layout. Where x is
+// not finite (0 * inf is NaN) the host calls the masked variants instead,
+// which skip pruned weights as the compressed rows do.
+
+/** True when the `count` floats at `values` (count a multiple of 4) are all finite. */
+export function allFinite(values: usize, count: i32): bool {
+  // x - x is 0 for a finite x and NaN for an infinite or NaN one.
+  let sum = f32x4.splat(0);
+  for (let index = 0; index < count; index += 4) {
+    const x = v128.load(values + (<usize>index << 2));
+    sum = f32x4.add(sum, f32x4.sub(x, x));
+  }
+  return f32x4.extract_lane(sum, 0) == 0 && f32x4.extract_lane(sum, 1) == 0 &&
+    f32x4.extract_lane(sum, 2) == 0 && f32x4.extract_lane(sum, 3) == 0;
+}
+
+/**
+ * output[o, :] = bias[o] + sum_i values[i, o] * input[i, :], then ReLU when
+ * `relu` is set. Blocks of 4 outputs x 8 batch columns keep eight
+ * accumulators while the inputs stream past; each input row is loaded once
+ * per block and each weight vector once per 8 columns.
+ */
+export function denseForward(
+  values: usize,
+  inputs: i32,
+  outputs: i32,
+  bias: usize,
+  input: usize,
+  output: usize,
+  stride: i32,
+  relu: bool,
+): void {
+  const rowBytes = <usize>stride << 2;
+  const weightRow = <usize>outputs << 2;
+  const zeros = f32x4.splat(0);
+  const blockOutputs = outputs & ~3;
+  let o = 0;
+  for (; o < blockOutputs; o += 4) {
+    const biasVector = v128.load(bias + (<usize>o << 2));
+    const start0 = f32x4.splat(f32x4.extract_lane(biasVector, 0));
+    const start1 = f32x4.splat(f32x4.extract_lane(biasVector, 1));
+    const start2 = f32x4.splat(f32x4.extract_lane(biasVector, 2));
+    const start3 = f32x4.splat(f32x4.extract_lane(biasVector, 3));
+    const weights = values + (<usize>o << 2);
+    let tile = 0;
+    for (; tile + 8 <= stride; tile += 8) {
+      const offset = <usize>tile << 2;
+      let a0 = start0;
+      let b0 = start0;
+      let a1 = start1;
+      let b1 = start1;
+      let a2 = start2;
+      let b2 = start2;
+      let a3 = start3;
+      let b3 = start3;
+      let row = input + offset;
+      let weight = weights;
+      for (let i = 0; i < inputs; i++) {
+        const x0 = v128.load(row);
+        const x1 = v128.load(row, 16);
+        const w = v128.load(weight);
+        const w0 = v128.shuffle<f32>(w, w, 0, 0, 0, 0);
+        const w1 = v128.shuffle<f32>(w, w, 1, 1, 1, 1);
+        const w2 = v128.shuffle<f32>(w, w, 2, 2, 2, 2);
+        const w3 = v128.shuffle<f32>(w, w, 3, 3, 3, 3);
+        a0 = f32x4.add(a0, f32x4.mul(w0, x0));
+        b0 = f32x4.add(b0, f32x4.mul(w0, x1));
+        a1 = f32x4.add(a1, f32x4.mul(w1, x0));
+        b1 = f32x4.add(b1, f32x4.mul(w1, x1));
+        a2 = f32x4.add(a2, f32x4.mul(w2, x0));
+        b2 = f32x4.add(b2, f32x4.mul(w2, x1));
+        a3 = f32x4.add(a3, f32x4.mul(w3, x0));
+        b3 = f32x4.add(b3, f32x4.mul(w3, x1));
+        row += rowBytes;
+        weight += weightRow;
+      }
+      if (relu) {
+        a0 = f32x4.max(a0, zeros);
+        b0 = f32x4.max(b0, zeros);
+        a1 = f32x4.max(a1, zeros);
+        b1 = f32x4.max(b1, zeros);
+        a2 = f32x4.max(a2, zeros);
+        b2 = f32x4.max(b2, zeros);
+        a3 = f32x4.max(a3, zeros);
+        b3 = f32x4.max(b3, zeros);
+      }
+      const place = output + <usize>o * rowBytes + offset;
+      v128.store(place, a0);
+      v128.store(place, b0, 16);
+      v128.store(place + rowBytes, a1);
+      v128.store(place + rowBytes, b1, 16);
+      v128.store(place + 2 * rowBytes, a2);
+      v128.store(place + 2 * rowBytes, b2, 16);
+      v128.store(place + 3 * rowBytes, a3);
+      v128.store(place + 3 * rowBytes, b3, 16);
+    }
+    for (; tile < stride; tile += 4) {
+      const offset = <usize>tile << 2;
+      let a0 = start0;
+      let a1 = start1;
+      let a2 = start2;
+      let a3 = start3;
+      let row = input + offset;
+      let weight = weights;
+      for (let i = 0; i < inputs; i++) {
+        const x0 = v128.load(row);
+        const w = v128.load(weight);
+        a0 = f32x4.add(a0, f32x4.mul(v128.shuffle<f32>(w, w, 0, 0, 0, 0), x0));
+        a1 = f32x4.add(a1, f32x4.mul(v128.shuffle<f32>(w, w, 1, 1, 1, 1), x0));
+        a2 = f32x4.add(a2, f32x4.mul(v128.shuffle<f32>(w, w, 2, 2, 2, 2), x0));
+        a3 = f32x4.add(a3, f32x4.mul(v128.shuffle<f32>(w, w, 3, 3, 3, 3), x0));
+        row += rowBytes;
+        weight += weightRow;
+      }
+      if (relu) {
+        a0 = f32x4.max(a0, zeros);
+        a1 = f32x4.max(a1, zeros);
+        a2 = f32x4.max(a2, zeros);
+        a3 = f32x4.max(a3, zeros);
+      }
+      const place = output + <usize>o * rowBytes + offset;
+      v128.store(place, a0);
+      v128.store(place + rowBytes, a1);
+      v128.store(place + 2 * rowBytes, a2);
+      v128.store(place + 3 * rowBytes, a3);
+    }
+  }
+  // The last outputs % 4 outputs one at a time.
+  for (; o < outputs; o++) {
+    const start = f32x4.splat(load<f32>(bias + (<usize>o << 2)));
+    for (let tile = 0; tile < stride; tile += 4) {
+      const offset = <usize>tile << 2;
+      let sum = start;
+      let row = input + offset;
+      let weight = values + (<usize>o << 2);
+      for (let i = 0; i < inputs; i++) {
+        sum = f32x4.add(sum, f32x4.mul(f32x4.splat(load<f32>(weight)), v128.load(row)));
+        row += rowBytes;
+        weight += weightRow;
+      }
+      if (relu) sum = f32x4.max(sum, zeros);
+      v128.store(output + <usize>o * rowBytes + offset, sum);
+    }
+  }
+}
+
+/**
+ * {@link denseForward} that skips pruned weights (`mask` zero), as the
+ * compressed rows do: for inputs that are not all finite. Four columns at a
+ * time; not tuned, as it runs only in a diverging network.
+ */
+export function denseForwardMasked(
+  values: usize,
+  mask: usize,
+  inputs: i32,
+  outputs: i32,
+  bias: usize,
+  input: usize,
+  output: usize,
+  stride: i32,
+  relu: bool,
+): void {
+  const rowBytes = <usize>stride << 2;
+  const zeros = f32x4.splat(0);
+  for (let o = 0; o < outputs; o++) {
+    const start = f32x4.splat(load<f32>(bias + (<usize>o << 2)));
+    for (let tile = 0; tile < stride; tile += 4) {
+      const offset = <usize>tile << 2;
+      let sum = start;
+      for (let i = 0; i < inputs; i++) {
+        const at = (<usize>i * <usize>outputs + <usize>o) << 2;
+        if (load<u32>(mask + at) == 0) continue;
+        sum = f32x4.add(
+          sum,
+          f32x4.mul(f32x4.splat(load<f32>(values + at)), v128.load(input + <usize>i * rowBytes + offset)),
+        );
+      }
+      if (relu) sum = f32x4.max(sum, zeros);
+      v128.store(output + <usize>o * rowBytes + offset, sum);
+    }
+  }
+}
+
+/**
+ * inputDelta[i, :] = (sum_o values[i, o] * delta[o, :]) * (activation[i, :] > 0):
+ * the input gradient fused with the ReLU derivative of the layer below,
+ * written whole (the host need not zero it). Blocks of 4 inputs x 8 columns.
+ */
+export function denseInputGradient(
+  values: usize,
+  outputs: i32,
+  delta: usize,
+  inputDelta: usize,
+  inputs: i32,
+  activation: usize,
+  stride: i32,
+): void {
+  const rowBytes = <usize>stride << 2;
+  const weightRow = <usize>outputs << 2;
+  const zeros = f32x4.splat(0);
+  const blockInputs = inputs & ~3;
+  let i = 0;
+  for (; i < blockInputs; i += 4) {
+    const weights = values + <usize>i * weightRow;
+    let tile = 0;
+    for (; tile + 8 <= stride; tile += 8) {
+      const offset = <usize>tile << 2;
+      let a0 = zeros;
+      let b0 = zeros;
+      let a1 = zeros;
+      let b1 = zeros;
+      let a2 = zeros;
+      let b2 = zeros;
+      let a3 = zeros;
+      let b3 = zeros;
+      let row = delta + offset;
+      let weight = weights;
+      for (let o = 0; o < outputs; o++) {
+        const d0 = v128.load(row);
+        const d1 = v128.load(row, 16);
+        const w0 = f32x4.splat(load<f32>(weight));
+        const w1 = f32x4.splat(load<f32>(weight + weightRow));
+        const w2 = f32x4.splat(load<f32>(weight + 2 * weightRow));
+        const w3 = f32x4.splat(load<f32>(weight + 3 * weightRow));
+        a0 = f32x4.add(a0, f32x4.mul(w0, d0));
+        b0 = f32x4.add(b0, f32x4.mul(w0, d1));
+        a1 = f32x4.add(a1, f32x4.mul(w1, d0));
+        b1 = f32x4.add(b1, f32x4.mul(w1, d1));
+        a2 = f32x4.add(a2, f32x4.mul(w2, d0));
+        b2 = f32x4.add(b2, f32x4.mul(w2, d1));
+        a3 = f32x4.add(a3, f32x4.mul(w3, d0));
+        b3 = f32x4.add(b3, f32x4.mul(w3, d1));
+        row += rowBytes;
+        weight += 4;
+      }
+      const place = <usize>i * rowBytes + offset;
+      const act = activation + place;
+      const target = inputDelta + place;
+      v128.store(target, v128.and(a0, f32x4.gt(v128.load(act), zeros)));
+      v128.store(target, v128.and(b0, f32x4.gt(v128.load(act, 16), zeros)), 16);
+      v128.store(target + rowBytes, v128.and(a1, f32x4.gt(v128.load(act + rowBytes), zeros)));
+      v128.store(
+        target + rowBytes,
+        v128.and(b1, f32x4.gt(v128.load(act + rowBytes, 16), zeros)),
+        16,
+      );
+      v128.store(
+        target + 2 * rowBytes,
+        v128.and(a2, f32x4.gt(v128.load(act + 2 * rowBytes), zeros)),
+      );
+      v128.store(
+        target + 2 * rowBytes,
+        v128.and(b2, f32x4.gt(v128.load(act + 2 * rowBytes, 16), zeros)),
+        16,
+      );
+      v128.store(
+        target + 3 * rowBytes,
+        v128.and(a3, f32x4.gt(v128.load(act + 3 * rowBytes), zeros)),
+      );
+      v128.store(
+        target + 3 * rowBytes,
+        v128.and(b3, f32x4.gt(v128.load(act + 3 * rowBytes, 16), zeros)),
+        16,
+      );
+    }
+    for (; tile < stride; tile += 4) {
+      const offset = <usize>tile << 2;
+      for (let each = i; each < i + 4; each++) {
+        let sum = zeros;
+        let row = delta + offset;
+        let weight = values + <usize>each * weightRow;
+        for (let o = 0; o < outputs; o++) {
+          sum = f32x4.add(sum, f32x4.mul(f32x4.splat(load<f32>(weight)), v128.load(row)));
+          row += rowBytes;
+          weight += 4;
+        }
+        const place = <usize>each * rowBytes + offset;
+        v128.store(inputDelta + place, v128.and(sum, f32x4.gt(v128.load(activation + place), zeros)));
+      }
+    }
+  }
+  // The last inputs % 4 inputs one at a time.
+  for (; i < inputs; i++) {
+    for (let tile = 0; tile < stride; tile += 4) {
+      const offset = <usize>tile << 2;
+      let sum = zeros;
+      let row = delta + offset;
+      let weight = values + <usize>i * weightRow;
+      for (let o = 0; o < outputs; o++) {
+        sum = f32x4.add(sum, f32x4.mul(f32x4.splat(load<f32>(weight)), v128.load(row)));
+        row += rowBytes;
+        weight += 4;
+      }
+      const place = <usize>i * rowBytes + offset;
+      v128.store(inputDelta + place, v128.and(sum, f32x4.gt(v128.load(activation + place), zeros)));
+    }
+  }
+}
+
+/**
+ * {@link denseInputGradient} that skips pruned weights, as the compressed
+ * rows do: for output gradients that are not all finite.
+ */
+export function denseInputGradientMasked(
+  values: usize,
+  mask: usize,
+  outputs: i32,
+  delta: usize,
+  inputDelta: usize,
+  inputs: i32,
+  activation: usize,
+  stride: i32,
+): void {
+  const rowBytes = <usize>stride << 2;
+  const zeros = f32x4.splat(0);
+  for (let i = 0; i < inputs; i++) {
+    for (let tile = 0; tile < stride; tile += 4) {
+      const offset = <usize>tile << 2;
+      let sum = zeros;
+      for (let o = 0; o < outputs; o++) {
+        const at = (<usize>i * <usize>outputs + <usize>o) << 2;
+        if (load<u32>(mask + at) == 0) continue;
+        sum = f32x4.add(
+          sum,
+          f32x4.mul(f32x4.splat(load<f32>(values + at)), v128.load(delta + <usize>o * rowBytes + offset)),
+        );
+      }
+      const place = <usize>i * rowBytes + offset;
+      v128.store(inputDelta + place, v128.and(sum, f32x4.gt(v128.load(activation + place), zeros)));
+    }
+  }
+}
+
+/** (l0 + l1) + (l2 + l3) of each of four vectors, as one vector. */
+// @ts-ignore: decorator
+@inline
+function laneSums(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 2, 4, 6), v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 2, 4, 6), v128.shuffle<f32>(c, d, 1, 3, 5, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
+}
+
+/** One weight's batch dot product, in the order of {@link weightGradient}. */
+// @ts-ignore: decorator
+@inline
+function batchDot(inputRow: usize, deltaRow: usize, stride: i32): f32 {
+  let sum = f32x4.splat(0);
+  let tile = 0;
+  for (; tile + 8 <= stride; tile += 8) {
+    const offset = <usize>tile << 2;
+    sum = f32x4.add(
+      sum,
+      f32x4.add(
+        f32x4.mul(v128.load(inputRow + offset), v128.load(deltaRow + offset)),
+        f32x4.mul(v128.load(inputRow + offset, 16), v128.load(deltaRow + offset, 16)),
+      ),
+    );
+  }
+  for (; tile < stride; tile += 4) {
+    const offset = <usize>tile << 2;
+    sum = f32x4.add(sum, f32x4.mul(v128.load(inputRow + offset), v128.load(deltaRow + offset)));
+  }
+  return (f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1)) +
+    (f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3));
+}
+
+/**
+ * gradient[i, o] = sum over the batch of input[i, :] * delta[o, :] where the
+ * weight is kept, +0 where it is pruned (masked with `and`, so that a
+ * product that is not finite cannot leak into a pruned entry). Blocks of 2
+ * inputs x 4 outputs share their loads.
+ */
+export function denseWeightGradient(
+  mask: usize,
+  inputs: i32,
+  outputs: i32,
+  input: usize,
+  delta: usize,
+  stride: i32,
+  gradient: usize,
+): void {
+  const rowBytes = <usize>stride << 2;
+  const blockInputs = inputs & ~1;
+  const blockOutputs = outputs & ~3;
+  const even = stride & ~7;
+  for (let i = 0; i < blockInputs; i += 2) {
+    const inputRow0 = input + <usize>i * rowBytes;
+    const inputRow1 = inputRow0 + rowBytes;
+    let o = 0;
+    for (; o < blockOutputs; o += 4) {
+      const deltaRow = delta + <usize>o * rowBytes;
+      let s00 = f32x4.splat(0);
+      let s01 = s00;
+      let s02 = s00;
+      let s03 = s00;
+      let s10 = s00;
+      let s11 = s00;
+      let s12 = s00;
+      let s13 = s00;
+      let tile = 0;
+      for (; tile < even; tile += 8) {
+        const offset = <usize>tile << 2;
+        const x0 = v128.load(inputRow0 + offset);
+        const y0 = v128.load(inputRow0 + offset, 16);
+        const x1 = v128.load(inputRow1 + offset);
+        const y1 = v128.load(inputRow1 + offset, 16);
+        let d = v128.load(deltaRow + offset);
+        let e = v128.load(deltaRow + offset, 16);
+        s00 = f32x4.add(s00, f32x4.add(f32x4.mul(x0, d), f32x4.mul(y0, e)));
+        s10 = f32x4.add(s10, f32x4.add(f32x4.mul(x1, d), f32x4.mul(y1, e)));
+        d = v128.load(deltaRow + rowBytes + offset);
+        e = v128.load(deltaRow + rowBytes + offset, 16);
+        s01 = f32x4.add(s01, f32x4.add(f32x4.mul(x0, d), f32x4.mul(y0, e)));
+        s11 = f32x4.add(s11, f32x4.add(f32x4.mul(x1, d), f32x4.mul(y1, e)));
+        d = v128.load(deltaRow + 2 * rowBytes + offset);
+        e = v128.load(deltaRow + 2 * rowBytes + offset, 16);
+        s02 = f32x4.add(s02, f32x4.add(f32x4.mul(x0, d), f32x4.mul(y0, e)));
+        s12 = f32x4.add(s12, f32x4.add(f32x4.mul(x1, d), f32x4.mul(y1, e)));
+        d = v128.load(deltaRow + 3 * rowBytes + offset);
+        e = v128.load(deltaRow + 3 * rowBytes + offset, 16);
+        s03 = f32x4.add(s03, f32x4.add(f32x4.mul(x0, d), f32x4.mul(y0, e)));
+        s13 = f32x4.add(s13, f32x4.add(f32x4.mul(x1, d), f32x4.mul(y1, e)));
+      }
+      if (tile < stride) {
+        const offset = <usize>tile << 2;
+        const x0 = v128.load(inputRow0 + offset);
+        const x1 = v128.load(inputRow1 + offset);
+        let d = v128.load(deltaRow + offset);
+        s00 = f32x4.add(s00, f32x4.mul(x0, d));
+        s10 = f32x4.add(s10, f32x4.mul(x1, d));
+        d = v128.load(deltaRow + rowBytes + offset);
+        s01 = f32x4.add(s01, f32x4.mul(x0, d));
+        s11 = f32x4.add(s11, f32x4.mul(x1, d));
+        d = v128.load(deltaRow + 2 * rowBytes + offset);
+        s02 = f32x4.add(s02, f32x4.mul(x0, d));
+        s12 = f32x4.add(s12, f32x4.mul(x1, d));
+        d = v128.load(deltaRow + 3 * rowBytes + offset);
+        s03 = f32x4.add(s03, f32x4.mul(x0, d));
+        s13 = f32x4.add(s13, f32x4.mul(x1, d));
+      }
+      const at0 = (<usize>i * <usize>outputs + <usize>o) << 2;
+      const at1 = at0 + (<usize>outputs << 2);
+      v128.store(gradient + at0, v128.and(laneSums(s00, s01, s02, s03), v128.load(mask + at0)));
+      v128.store(gradient + at1, v128.and(laneSums(s10, s11, s12, s13), v128.load(mask + at1)));
+    }
+    for (; o < outputs; o++) {
+      const deltaRow = delta + <usize>o * rowBytes;
+      for (let each = i; each < i + 2; each++) {
+        const at = (<usize>each * <usize>outputs + <usize>o) << 2;
+        const value = batchDot(input + <usize>each * rowBytes, deltaRow, stride);
+        store<u32>(gradient + at, reinterpret<u32>(value) & load<u32>(mask + at));
+      }
+    }
+  }
+  if (blockInputs < inputs) {
+    const i = blockInputs;
+    for (let o = 0; o < outputs; o++) {
+      const at = (<usize>i * <usize>outputs + <usize>o) << 2;
+      const value = batchDot(input + <usize>i * rowBytes, delta + <usize>o * rowBytes, stride);
+      store<u32>(gradient + at, reinterpret<u32>(value) & load<u32>(mask + at));
+    }
+  }
+}
+
+/**
+ * {@link transposeIn} of the rows `order[0..rows)` of a row-major
+ * [examples, features] block (a training split kept in the module's memory):
+ * copies them into feature-major [features, stride] and zeroes the padding
+ * columns, with no staging copy in between.
+ */
+export function gatherIn(
+  source: usize,
+  order: usize,
+  target: usize,
+  rows: i32,
+  features: i32,
+  stride: i32,
+): void {
+  const sourceRow = <usize>features << 2;
+  const targetRow = <usize>stride << 2;
+  const blockRows = rows & ~3;
+  const blockFeatures = features & ~3;
+  for (let row = 0; row < blockRows; row += 4) {
+    const at = order + (<usize>row << 2);
+    const from0 = source + <usize>load<i32>(at) * sourceRow;
+    const from1 = source + <usize>load<i32>(at, 4) * sourceRow;
+    const from2 = source + <usize>load<i32>(at, 8) * sourceRow;
+    const from3 = source + <usize>load<i32>(at, 12) * sourceRow;
+    const to = target + (<usize>row << 2);
+    for (let feature = 0; feature < blockFeatures; feature += 4) {
+      const offset = <usize>feature << 2;
+      const row0 = v128.load(from0 + offset);
+      const row1 = v128.load(from1 + offset);
+      const row2 = v128.load(from2 + offset);
+      const row3 = v128.load(from3 + offset);
+      const low01 = v128.shuffle<f32>(row0, row1, 0, 4, 1, 5);
+      const high01 = v128.shuffle<f32>(row0, row1, 2, 6, 3, 7);
+      const low23 = v128.shuffle<f32>(row2, row3, 0, 4, 1, 5);
+      const high23 = v128.shuffle<f32>(row2, row3, 2, 6, 3, 7);
+      const place = to + <usize>feature * targetRow;
+      v128.store(place, v128.shuffle<f32>(low01, low23, 0, 1, 4, 5));
+      v128.store(place + targetRow, v128.shuffle<f32>(low01, low23, 2, 3, 6, 7));
+      v128.store(place + 2 * targetRow, v128.shuffle<f32>(high01, high23, 0, 1, 4, 5));
+      v128.store(place + 3 * targetRow, v128.shuffle<f32>(high01, high23, 2, 3, 6, 7));
+    }
+    for (let feature = blockFeatures; feature < features; feature++) {
+      const offset = <usize>feature << 2;
+      const place = to + <usize>feature * targetRow;
+      store<f32>(place, load<f32>(from0 + offset));
+      store<f32>(place, load<f32>(from1 + offset), 4);
+      store<f32>(place, load<f32>(from2 + offset), 8);
+      store<f32>(place, load<f32>(from3 + offset), 12);
+    }
+  }
+  for (let row = blockRows; row < rows; row++) {
+    const from = source + <usize>load<i32>(order + (<usize>row << 2)) * sourceRow;
+    const to = target + (<usize>row << 2);
+    for (let feature = 0; feature < features; feature++) {
+      store<f32>(to + <usize>feature * targetRow, load<f32>(from + (<usize>feature << 2)));
+    }
+  }
+  for (let feature = 0; feature < features; feature++) {
+    const to = target + <usize>feature * targetRow;
+    for (let row = rows; row < stride; row++) store<f32>(to + (<usize>row << 2), 0);
+  }
+}
