@@ -42,6 +42,8 @@ export interface Experiment {
   backend: "wasm" | "cpu";
   /** Training engine of every run (unless a grid axis varies it). */
   engine: EngineSetting;
+  /** Revision of the `auto` engine rule the runs follow (see `engine_revision.ts`). */
+  engineRule: 1 | 2;
   /** Methods with all parameters defaulted and labels filled in (unique). */
   methods: MethodSettings[];
   /** Target sparsities, in file order. */

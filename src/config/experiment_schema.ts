@@ -35,6 +35,14 @@ export const backendSchema = z.enum(["wasm", "cpu"]).describe(
   "tfjs backend: `wasm` (fast, the default) or `cpu` (pure JavaScript fallback).",
 );
 
+/** The `engineRule` setting: which revision of the `auto` rule the runs follow (see engine_revision.ts). */
+export const engineRuleSchema = z.union([z.literal(1), z.literal(2)]).describe(
+  "Revision of the `auto` engine rule (default 2, the newest): 1 trains every epoch whose masks " +
+    "keep more than half of the weights on the dense tfjs path, as every run stored before " +
+    "revision 2 did; 2 trains every epoch on our WebAssembly engine. Pin 1 only to re-create " +
+    "or verify a study computed under it: the revision is part of the run id of the runs it changes.",
+);
+
 /** The `engine` setting. */
 export const engineSchema = z.enum(["auto", "dense"]).describe(
   "Training engine: `auto` (the default: the sparse WebAssembly engine trains every epoch whose " +
@@ -223,6 +231,7 @@ const PROFILE_SHAPE = {
   seeds: seedsSchema.optional(),
   backend: backendSchema.optional(),
   engine: engineSchema.optional(),
+  engineRule: engineRuleSchema.optional(),
   minimumFinalTraining: minimumFinalTrainingSchema.optional(),
   grid: gridSchema.optional(),
 };
@@ -256,6 +265,7 @@ export const experimentFileSchema = z.strictObject({
   seeds: seedsSchema.default(() => [...DEFAULT_SEEDS]),
   backend: backendSchema.default("wasm"),
   engine: engineSchema.default("auto"),
+  engineRule: engineRuleSchema.default(2),
   minimumFinalTraining: minimumFinalTrainingSchema.default(DEFAULT_MINIMUM_FINAL_TRAINING),
   grid: gridSchema.default(() => ({})),
   profiles: profilesSchema.default(() => ({})),

@@ -149,7 +149,8 @@ export function expandExperiment(experiment: Experiment): RunSpec[] {
             backend: settings.backend,
             engine: settings.engine,
           };
-          const engineRevision = engineRevisionFor(spec);
+          // A study computed under revision 1 pins it, so its runs keep their ids.
+          const engineRevision = experiment.engineRule === 1 ? undefined : engineRevisionFor(spec);
           if (engineRevision !== undefined) spec.engineRevision = engineRevision;
           specs.push(spec);
         }

@@ -104,6 +104,7 @@ function resolve(file: string, parsed: ExperimentFile, profile: string | null): 
     training: { ...parsed.training },
     backend: parsed.backend,
     engine: parsed.engine,
+    engineRule: parsed.engineRule,
     methods,
     sparsities: [...parsed.sparsities],
     seeds: [...parsed.seeds],

@@ -220,3 +220,23 @@ Deno.test("methodAllocation: only an allocation's name is one", () => {
   assert.equal(methodAllocation(undefined), null);
   assert.equal(methodAllocation(0.5), null);
 });
+
+Deno.test("engineRule 1 pins revision 1 of the auto rule: no run gets engineRevision, so a study computed under it keeps its ids", () => {
+  const methods = [{ name: "dense" }, { name: "dissipating" }, { name: "random" }];
+  const latest = expandExperiment(experimentFrom({ methods, sparsities: [0.5, 0.9], seeds: [1] }));
+  const pinned = expandExperiment(
+    experimentFrom({ methods, sparsities: [0.5, 0.9], seeds: [1], engineRule: 1 }),
+  );
+  assert.deepEqual(latest.map((spec) => spec.engineRevision ?? 1), [2, 2, 2, 2, 1]);
+  assert.deepEqual(pinned.map((spec) => spec.engineRevision ?? 1), [1, 1, 1, 1, 1]);
+  // Apart from the revision, the pinned runs are the same runs.
+  assert.deepEqual(pinned, latest.map(({ engineRevision: _, ...spec }) => spec));
+});
+
+Deno.test("engineRule takes only the revisions that exist", () => {
+  assertConfigError(() => experimentFrom({ engineRule: 3 }), {
+    file: FILE,
+    path: "$.engineRule",
+    includes: ["engineRule"],
+  });
+});

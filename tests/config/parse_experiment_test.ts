@@ -28,6 +28,7 @@ Deno.test("a minimal file resolves with every default filled in", () => {
     training: { optimizer: "adam", learningRate: 0.001, momentum: 0.9, batchSize: 64, epochs: 20 },
     backend: "wasm",
     engine: "auto",
+    engineRule: 2,
     methods: [{
       name: "random",
       label: "random",

@@ -106,8 +106,11 @@ Deno.test("equal-fan-in: offered to the methods that pass layer shapes, not to S
 });
 
 Deno.test("the new parameters are not written into existing methods' settings, so their run ids stay", () => {
-  // Frozen: the id of this spec before prune-early and equal-fan-in existed (commit 613d1a2).
-  const [spec] = expandExperiment(parse([{ name: "dissipating", mode: "target" }]));
+  // Frozen: the id of this spec before prune-early and equal-fan-in existed (commit 613d1a2),
+  // under the engine rule of that commit (revision 1, pinned).
+  const [spec] = expandExperiment(
+    parse([{ name: "dissipating", mode: "target" }], { engineRule: 1 }),
+  );
   assert.deepEqual(Object.keys(spec.method).sort(), [
     "allocation",
     "criterion",
