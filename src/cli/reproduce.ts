@@ -5,7 +5,9 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { reproductionFiles } from "../runner/study.ts";
+import { CLAIMS_FILE_NAME } from "../config/parse_claims.ts";
 import { type CommandHelp, parseCommandLine, positiveInteger, stringOption } from "./options.ts";
 import { runStudyCommand, studyFlags } from "./study_command.ts";
 import { UsageError } from "./usage_error.ts";
@@ -22,6 +24,21 @@ export function defaultResultsDir(profile: string): string {
   return `results/${profile}`;
 }
 
+/**
+ * The paper's claims file under an experiments folder (`paper/claims.json`),
+ * as a list: empty when the folder has none.
+ */
+export async function paperClaimsFiles(experiments: string): Promise<string[]> {
+  const file = join(experiments, "paper", CLAIMS_FILE_NAME);
+  try {
+    await Deno.stat(file);
+    return [file];
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
 /** What `reproduce --help` prints besides the options. */
 export const REPRODUCE_HELP: CommandHelp = {
   usage: "reproduce [options]",
@@ -35,7 +52,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     "reproduce",
     args,
     {
-      ...studyFlags("results/<profile>", "quick"),
+      ...studyFlags("results/<profile>", "quick", "<experiments>/paper/claims.json"),
       experiments: {
         type: "string",
         valueName: "DIR",
@@ -54,12 +71,14 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   }
   // Checked before anything is read, so a bad flag writes nothing.
   positiveInteger("reproduce", "workers", values.workers);
-  const files = await reproductionFiles(stringOption(values.experiments) ?? "experiments");
+  const experiments = stringOption(values.experiments) ?? "experiments";
+  const files = await reproductionFiles(experiments);
   return runStudyCommand(
     "reproduce",
     files,
     profile,
     stringOption(values.out) ?? defaultResultsDir(profile),
     values,
+    await paperClaimsFiles(experiments),
   );
 }

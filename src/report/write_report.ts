@@ -47,7 +47,7 @@ export function buildReportFiles(
 ): Map<string, string> {
   const rows = aggregateResults(results);
   const ranking = rankMethods(rows);
-  const evaluation = evaluateClaims(results, names);
+  const evaluation = evaluateClaims(results, context.claims ?? []);
   const controls = evaluateControls(mergeExperiments(groupRuns(results)), names);
   const points = dissipationPoints(results, names);
   const styles = methodStyles(rows, names);

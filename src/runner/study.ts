@@ -18,6 +18,8 @@ import { runId, sha256Hex } from "../config/run_id.ts";
 import type { RunResult, RunSpec } from "../config/types.ts";
 import { loadDataset } from "../data/registry.ts";
 import { writeReport } from "../report/write_report.ts";
+import type { ClaimsFile } from "../config/claims_schema.ts";
+import { isClaimsFileName } from "../config/parse_claims.ts";
 import { readGitState } from "../report/git_commit.ts";
 import { TOOL_VERSION } from "../version.ts";
 import { writeFileAtomic } from "../atomic_file.ts";
@@ -56,6 +58,8 @@ export interface StudyOptions {
   shard?: Shard;
   /** Settings overridden in every file (`--set PATH=VALUE`), part of the run ids. */
   overrides?: readonly SettingOverride[];
+  /** Claims files the report judges (none: the report judges no claim). */
+  claims?: readonly ClaimsFile[];
 }
 
 /** A validated study, ready to run. */
@@ -135,13 +139,15 @@ export interface StudyReport {
  * Writes the tables, figures and REPORT.md of a study's stored results; a
  * report of some of the runs says "N of M runs stored" and is marked
  * incomplete. Throws (exit code 2, nothing written) when none is stored,
- * rather than overwrite a report with an empty one.
+ * rather than overwrite a report with an empty one. `claims` are the claims
+ * files the report judges.
  */
 export async function reportStudy(
   prepared: PreparedStudy,
   store: ResultStore,
   outDir: string,
   profile: string | undefined,
+  claims: readonly ClaimsFile[] = [],
 ): Promise<StudyReport> {
   const results = await readStudyResults(prepared.specs, store);
   // Counted as --dry-run counts them: a run that two experiments share is one run.
@@ -170,6 +176,7 @@ export async function reportStudy(
       tfjs: TFJS_VERSION,
       backend: [...new Set(prepared.specs.map((spec) => spec.backend))].sort().join(", "),
     },
+    claims,
   });
   return { files, stored, expected };
 }
@@ -205,6 +212,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
     store,
     options.outDir,
     options.profile,
+    options.claims,
   );
   const seconds = (performance.now() - started) / 1000;
   await writeFileAtomic(
@@ -250,7 +258,10 @@ export async function reproductionFiles(root: string): Promise<string[]> {
     const names: string[] = [];
     try {
       for await (const entry of Deno.readDir(directory)) {
-        if (entry.isFile && entry.name.endsWith(".json")) names.push(entry.name);
+        // A claims file beside the experiments is not an experiment.
+        if (entry.isFile && entry.name.endsWith(".json") && !isClaimsFileName(entry.name)) {
+          names.push(entry.name);
+        }
       }
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;

@@ -8,7 +8,7 @@ import {
   writeReport,
 } from "../../src/report/write_report.ts";
 import { describeIntegers } from "../../src/report/report_markdown.ts";
-import { makeResult, permute, seedsOf } from "./fixtures.ts";
+import { makeResult, PAPER_CLAIMS, permute, seedsOf } from "./fixtures.ts";
 
 const CONTEXT: ReportContext = {
   profile: "smoke",
@@ -17,6 +17,7 @@ const CONTEXT: ReportContext = {
     { name: "paper-ae", file: "experiments/paper/ae.json", hash: "def456" },
   ],
   versions: { tool: "0.1.0", deno: "2.9.6", tfjs: "4.22.0", backend: "cpu" },
+  claims: [PAPER_CLAIMS],
 };
 
 /** A small but complete set of results: every claim has something to judge. */
@@ -146,12 +147,22 @@ Deno.test("REPORT.md has the claims, tables, figures, rankings, sanity checks an
   assert.ok(report.startsWith("# "));
   assert.match(report, /Profile: `smoke`/);
   assert.match(report, /\| paper-mlp \| experiments\/paper\/mlp.json \| abc123 \|/);
-  // The autoencoder pair has two seeds and overlapping errors: too few to detect the margin.
+  // K-starts is 3 points above random in every seed at both sparsities; the autoencoder's
+  // runs report no constant-image error, so its margin (a fraction of it) is unknown.
   assert.match(
     report,
-    /\| C1 \| K-starts beats random pruning \| \*\*underpowered \(rehearsal\)\*\* \| 3 \|/,
+    /\| C1 \| K-starts beats random pruning \| \*\*supported \(rehearsal\)\*\* \| supported \/ supported \| test accuracy ±0\.50 points \| mlp vs random: better ≥ margin at 0\.5-0\.9 \(2 of 2\) \|/,
   );
-  assert.match(report, /\| C4 \| .* \| \*\*supported \(rehearsal\)\*\* \| 2 \| 2 supported \|/);
+  assert.match(
+    report,
+    /\| kstarts \| random \| paper-ae \| 2 \| .* \| the runs do not report the constant-image error/,
+  );
+  // Retraining adds 0.1 points in every seed: inside ±0.5.
+  assert.match(
+    report,
+    /\| C4 \| .* \| \*\*supported \(rehearsal\)\*\* \| supported \/ supported \|/,
+  );
+  assert.match(report, /- test accuracy ±0\.50 points: half a percentage point: five times/);
   assert.match(report, /\| C5 \| .* \| \*\*dropped\*\* \|/);
   assert.match(report, /### Experiment `paper-mlp`/);
   // Brackets in captions (model names) are escaped so that the image link stays intact.
@@ -160,7 +171,7 @@ Deno.test("REPORT.md has the claims, tables, figures, rankings, sanity checks an
   assert.match(report, /mlp\\\[300-100\\\]/);
   assert.match(report, /K-starts \\\| dissipating/, "pipes in labels are escaped in tables");
   assert.match(report, /\| 0.9 \| kstarts \| shuffle-layer \| .* \| worse with sanity check \|/);
-  assert.match(report, /random pruning = `random`; K-starts = `kstarts`/);
+  assert.match(report, /^Claims file: `experiments\/paper\/claims\.json`\.$/m);
   assert.match(
     report,
     /\| [0-9a-f]{16} \| fashion-mnist \| random \| 0.9 \| 4 \| epoch 2, step 17 \|/,
@@ -217,7 +228,8 @@ Deno.test("REPORT.md opens with the summary; per-comparison tables are in an app
     "## Summary",
     "**What was run:** 41 distinct runs (40 completed, 1 diverged) of 2 experiments",
     "**Caveats:**",
-    "| claim | statement | verdict | distinct comparisons |",
+    "| claim | statement | verdict | at ½× / 2× margin | margin | what the data show |",
+    "**Methods as run**",
     "### Headline figures",
     "### Where the details are",
     "## How the claims were tested",
@@ -239,9 +251,12 @@ Deno.test("REPORT.md opens with the summary; per-comparison tables are in an app
     report,
     /\| fashion-mnist \| mlp\[300-100\] \| random \| 0\.5 \| test accuracy \(%\) \| 3 \| 80\.3 \|/,
   );
-  // Epochs as integers; K-starts minus random is 3.0 percentage points in every seed.
+  // Epochs as integers; K-starts minus random is 3.00 percentage points in every seed.
   assert.match(report, /\| 0\.500 \| 0 \| 4 \|/);
-  assert.match(report, /\| 0\.5 \| kstarts \| random \| paper-mlp \| 3 \| 3\.0 \|/);
+  assert.match(
+    report,
+    /\| 0\.5 \| kstarts \| random \| paper-mlp \| 3 \| 3\.00 \| \[3\.00, 3\.00\] \| 0\.50 \| better by at least the margin \| supports \|/,
+  );
 });
 
 Deno.test("the quick profile's report says it is a rehearsal; a full profile's does not", () => {
@@ -250,12 +265,12 @@ Deno.test("the quick profile's report says it is a rehearsal; a full profile's d
   const banner = quick.indexOf("**A rehearsal, not evidence.**");
   assert.ok(banner > 0 && banner < quick.indexOf("## Summary"), "the banner comes first");
   assert.match(quick, /\*\*Caveats:\*\* this is a rehearsal at a scale that cannot test/);
-  assert.match(quick, /\*\*underpowered \(rehearsal\)\*\*/);
+  assert.match(quick, /\*\*supported \(rehearsal\)\*\*/);
   assert.match(quick, /Verdict: \*\*supported \(rehearsal\)\*\*/);
   const standard = buildReportFiles(sampleResults(), { ...CONTEXT, profile: "standard" })
     .get("REPORT.md") as string;
   assert.doesNotMatch(standard, /rehearsal/);
-  assert.match(standard, /\*\*underpowered\*\* \|/);
+  assert.match(standard, /\*\*supported\*\* \|/);
 });
 
 Deno.test("integer lists are shortened to ranges", () => {
@@ -287,7 +302,7 @@ Deno.test("what was run lists the pruned sparsities and mentions the dense netwo
   assert.match(report, /; sparsities 0\.9 \(and the dense network\); seeds 1-2;/);
 });
 
-Deno.test("exploratory comparisons are marked in REPORT.md and counted apart", () => {
+Deno.test("exploratory comparisons are counted apart in REPORT.md and listed in the CSV", () => {
   const results = [
     ...seedsOf({ method: "random" }, [0.80, 0.82, 0.79]),
     ...seedsOf({ method: "kstarts" }, [0.83, 0.85, 0.82]),
@@ -300,13 +315,13 @@ Deno.test("exploratory comparisons are marked in REPORT.md and counted apart", (
       [0.70, 0.71, 0.69],
     ),
   ];
-  const report = buildReportFiles(results, CONTEXT).get("REPORT.md") as string;
+  const files = buildReportFiles(results, CONTEXT);
+  const report = files.get("REPORT.md") as string;
+  assert.match(report, /\(1 counted comparisons; 1 exploratory ones in `tables\/claims\.csv`\)/);
+  // Exploratory rows go to the CSV only.
+  assert.doesNotMatch(report, /\| kstarts \(gradient fitness\) \| random \|/);
   assert.match(
-    report,
-    /\| C1 \| K-starts beats random pruning \| \*\*[^|]*\*\* \| 2 \| [^|]*1 exploratory \|/,
-  );
-  assert.match(
-    report,
-    /\| kstarts \(gradient fitness\) \| random \| paper \| 3 \| .* \| exploratory: /,
+    files.get("tables/claims.csv") as string,
+    /^C1,pair,paper,.*,kstarts \(gradient fitness\),.*,exploratory,refutes,/m,
   );
 });
