@@ -37,6 +37,9 @@ Deno.test("outcome: each region of the interval against 0 and ±margin, boundari
     [-0.9, 0.9, "no practical difference"],
     [-0.9, -0.2, "worse by less than the margin"],
     [-1, -0.2, "worse, size undecided"],
+    // U = 0 does not exclude 0; U = -margin is not "more than the margin".
+    [-0.5, 0, "no practical difference"],
+    [-3, -1, "worse, size undecided"],
     [-3, -1.5, "worse by at least the margin"],
     // Holding 0 and reaching a margin on either side.
     [-1, 0.5, "undecided"],
@@ -93,6 +96,9 @@ Deno.test("seeds to decide: the least n with t(0.975, n - 1) s / sqrt(n) below t
   assert.equal(seedsToDecide(1, 0.5, 0.05), 18);
   // Scale free: s = 0.002, distance 0.001 is the s = 1, distance 0.5 case.
   assert.equal(seedsToDecide(0.002, 0.001, 0.05), 18);
+  // Distance 3: n = 2 gives 12.706205 / 1.414214 = 8.98 (not below), n = 3 gives
+  // 4.302653 / 1.732051 = 2.48: 3 seeds, found by the search past 2.
+  assert.equal(seedsToDecide(1, 3, 0.05), 3);
   // No spread: two seeds decide; a mean on the threshold never does.
   assert.equal(seedsToDecide(0, 0.1, 0.05), 2);
   assert.equal(seedsToDecide(1, 0, 0.05), undefined);
