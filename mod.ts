@@ -49,6 +49,16 @@ export {
 } from "./src/config/overrides.ts";
 export type { JsonPathSegments } from "./src/config/errors.ts";
 export { expandExperiment } from "./src/config/grid.ts";
+export { loadClaimsFile, parseClaimsText } from "./src/config/parse_claims.ts";
+export type {
+  ActiveClaim,
+  ClaimKind,
+  ClaimScope,
+  ClaimsFile,
+  DroppedClaim,
+  MethodSelector,
+  MetricMargin,
+} from "./src/config/claims_schema.ts";
 export { canonicalJson, runId } from "./src/config/run_id.ts";
 export { experimentJsonSchema } from "./src/config/json_schema.ts";
 // The method definitions themselves hold zod schemas, an implementation detail:
@@ -169,9 +179,25 @@ export {
 
 // Reporting.
 export { writeReport } from "./src/report/write_report.ts";
-export type { ForestPlotInput, ForestRow } from "./src/report/forest_rows.ts";
 export type { ReportContext } from "./src/report/report_content.ts";
-export type { PaperMethodNames } from "./src/report/claims.ts";
+export {
+  type CellDecision,
+  type CellVerdict,
+  type ClaimCell,
+  type ClaimsEvaluation,
+  type ClaimVerdict,
+  evaluateClaims,
+  type PaperMethodNames,
+  type Verdict,
+} from "./src/report/claims.ts";
+export { type CellOutcome, classifyOutcome, seedsToDecide } from "./src/report/decision.ts";
+export type { PairedComparison } from "./src/report/statistics.ts";
+export type { SanityCheckRow } from "./src/report/sanity_checks.ts";
+export {
+  type ForestPlotInput,
+  forestPlotInputs,
+  type ForestRow,
+} from "./src/report/forest_rows.ts";
 
 // Randomness.
 export { Rng } from "./src/rng.ts";

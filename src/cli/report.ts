@@ -15,8 +15,8 @@ import { type CommandHelp, type OptionValue, parseCommandLine, stringOption } fr
 import { runId } from "../config/run_id.ts";
 import type { RunSpec } from "../config/types.ts";
 import { describeRun } from "../runner/sweep.ts";
-import { defaultResultsDir } from "./reproduce.ts";
-import { settingOverrides } from "./study_command.ts";
+import { defaultResultsDir, paperClaimsFiles } from "./reproduce.ts";
+import { claimsOption, settingOverrides } from "./study_command.ts";
 import { announceStudy, chooseStudy, type ChosenStudy } from "./chosen_study.ts";
 
 /** What `report --help` prints besides the options. */
@@ -77,6 +77,13 @@ export async function reportCommand(args: string[]): Promise<number> {
         description: "the settings overridden when the runs were computed (see run --help)",
         defaultValue: "DIR's manifest with only --out; else none",
       },
+      claims: {
+        type: "string",
+        valueName: "FILE",
+        multiple: true,
+        description: "judge the claims of this claims file (see docs/claims.md)",
+        defaultValue: "experiments/paper/claims.json without files, none with files",
+      },
       "require-complete": {
         type: "boolean",
         description: "fail (exit 1, writing nothing) unless every run of the study is stored",
@@ -87,11 +94,15 @@ export async function reportCommand(args: string[]): Promise<number> {
   );
   const study = await storedStudy(positionals, values);
   const { files, profile, overrides, outDir } = study;
+  const claims = await claimsOption(
+    values.claims,
+    positionals.length > 0 ? [] : await paperClaimsFiles("experiments"),
+  );
   const prepared = await prepareStudy(files, profile, undefined, false, overrides);
   announceStudy(study);
   const store = new ResultStore(join(outDir, "runs"));
   if (values["require-complete"] === true) await requireComplete(prepared.specs, store);
-  const report = await reportStudy(prepared, store, outDir);
+  const report = await reportStudy(prepared, store, outDir, claims);
   if (report.stored < report.expected) {
     console.log(
       `${report.stored} of ${report.expected} runs stored: the report is marked incomplete`,

@@ -5,7 +5,9 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { reproductionFiles } from "../runner/study.ts";
+import { CLAIMS_FILE_NAME } from "../config/parse_claims.ts";
 import { type CommandHelp, parseCommandLine, positiveInteger, stringOption } from "./options.ts";
 import { runStudyCommand, settingOverrides, studyFlags } from "./study_command.ts";
 import { chooseStudy } from "./chosen_study.ts";
@@ -23,6 +25,21 @@ export function defaultResultsDir(profile: string): string {
   return `results/${profile}`;
 }
 
+/**
+ * The paper's claims file under an experiments folder (`paper/claims.json`),
+ * as a list: empty when the folder has none.
+ */
+export async function paperClaimsFiles(experiments: string): Promise<string[]> {
+  const file = join(experiments, "paper", CLAIMS_FILE_NAME);
+  try {
+    await Deno.stat(file);
+    return [file];
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
 /** What `reproduce --help` prints besides the options. */
 export const REPRODUCE_HELP: CommandHelp = {
   usage: "reproduce [options]",
@@ -38,7 +55,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     "reproduce",
     args,
     {
-      ...studyFlags("results/<profile>", "quick"),
+      ...studyFlags("results/<profile>", "quick", "<experiments>/paper/claims.json"),
       experiments: {
         type: "string",
         valueName: "DIR",
@@ -71,5 +88,10 @@ export async function reproduceCommand(args: string[]): Promise<number> {
       outDir: out ?? defaultResultsDir(profile),
     }),
   });
-  return runStudyCommand("reproduce", study, values);
+  return runStudyCommand(
+    "reproduce",
+    study,
+    values,
+    await paperClaimsFiles(experiments ?? "experiments"),
+  );
 }

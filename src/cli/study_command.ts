@@ -21,14 +21,21 @@ import { announceStudy, type ChosenStudy } from "./chosen_study.ts";
 import { printStudyPlan } from "./dry_run.ts";
 import { parseShard, type Shard } from "../runner/shard.ts";
 import { UsageError } from "./usage_error.ts";
+import type { ClaimsFile } from "../config/claims_schema.ts";
+import { loadClaimsFile } from "../config/parse_claims.ts";
 
 /**
  * Flags both study commands accept.
  *
  * @param outDefault what `--help` says `--out` defaults to
  * @param profileDefault what `--help` says `--profile` defaults to
+ * @param claimsDefault what `--help` says `--claims` defaults to
  */
-export function studyFlags(outDefault: string, profileDefault: string): OptionSpec {
+export function studyFlags(
+  outDefault: string,
+  profileDefault: string,
+  claimsDefault = "none",
+): OptionSpec {
   return {
     profile: {
       type: "string",
@@ -74,6 +81,13 @@ export function studyFlags(outDefault: string, profileDefault: string): OptionSp
       description: "compute nothing: list each experiment's runs, stored or missing, and " +
         "the estimated core-hours of the missing ones",
     },
+    claims: {
+      type: "string",
+      valueName: "FILE",
+      multiple: true,
+      description: "judge the claims of this claims file in the report (see docs/claims.md)",
+      defaultValue: claimsDefault,
+    },
     shard: {
       type: "string",
       valueName: "I/N",
@@ -108,14 +122,30 @@ export function settingOverrides(value: OptionValue): SettingOverride[] {
 }
 
 /**
- * Runs `study` into its folder with the parsed flags, or with `--dry-run`
- * prints its plan (and, for a recorded study whose files changed since,
- * what the files as they are now would add); returns the exit code.
+ * The claims files `--claims` names, or `defaults` when it is not given,
+ * validated; a bad file is a ConfigError (exit 2) before anything runs.
+ */
+export async function claimsOption(
+  value: OptionValue,
+  defaults: readonly string[],
+): Promise<ClaimsFile[]> {
+  const named = stringList(value);
+  const files: ClaimsFile[] = [];
+  for (const file of named.length > 0 ? named : defaults) files.push(await loadClaimsFile(file));
+  return files;
+}
+
+/**
+ * Runs `study` into its folder with the parsed flags, judging the claims
+ * of `--claims` (else of `defaultClaims`), or with `--dry-run` prints its
+ * plan (and, for a recorded study whose files changed since, what the files
+ * as they are now would add); returns the exit code.
  */
 export async function runStudyCommand(
   command: string,
   study: ChosenStudy,
   values: Record<string, OptionValue>,
+  defaultClaims: readonly string[] = [],
 ): Promise<number> {
   const shard = shardOption(command, values.shard);
   const force = values.force === true;
@@ -123,6 +153,7 @@ export async function runStudyCommand(
   // A recorded study is validated before it is announced: bad input is one error line.
   if (study.recorded !== undefined) await prepareStudy(files, profile, undefined, false, overrides);
   announceStudy(study);
+  const claims = await claimsOption(values.claims, defaultClaims);
   if (values["dry-run"] === true) {
     positiveInteger(command, "workers", values.workers);
     const plan = await planStudy({ files, profile, outDir, force, shard, overrides });
@@ -150,6 +181,7 @@ export async function runStudyCommand(
       signal: interrupt.signal,
       shard,
       overrides,
+      claims,
     });
     return printStudyOutcome(outcome, outDir, shard);
   } finally {

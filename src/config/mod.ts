@@ -11,6 +11,15 @@ export type { Experiment, GridAxis } from "./experiment.ts";
 export { loadExperimentFile, parseExperimentText } from "./parse_experiment.ts";
 export type { ExperimentOptions } from "./parse_experiment.ts";
 export { expandExperiment } from "./grid.ts";
+export { loadClaimsFile, PAPER_CLAIMS_FILE, parseClaimsText } from "./parse_claims.ts";
+export type {
+  ActiveClaim,
+  ClaimScope,
+  ClaimsFile,
+  DroppedClaim,
+  MethodSelector,
+  MetricMargin,
+} from "./claims_schema.ts";
 export { canonicalJson, runId, sha256Hex } from "./run_id.ts";
 export { experimentJsonSchema } from "./json_schema.ts";
 export { METHOD_NAMES, methodParameterSchema } from "./method_parameters.ts";

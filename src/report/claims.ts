@@ -1,80 +1,80 @@
 /**
- * The paper's claims, each judged from seed-paired comparisons, and the
- * sanity checks of Frankle et al. (2021).
+ * The claim evaluator: judges the claims of any claims file (see
+ * `src/config/claims_schema.ts`; the paper's are in
+ * `experiments/paper/claims.json`) from seed-paired comparisons. It knows
+ * no paper: a claim names its two sides by method selectors, its scope, its
+ * kind, how its cells combine and its margin.
  *
  * A comparison ("cell") pairs the runs of two method variants that share
  * dataset, model, training schedule, backend and sparsity, seed by seed.
- * Experiments that ask for the same runs (the paper's and the baselines'
- * files share run ids) give one cell, not one per experiment, so each
- * distinct comparison counts once per claim. Methods are identified by
- * `spec.method.name`, `spec.method.retrain` and `spec.method.sanityCheck`,
- * never by their free-text labels. Pairs where either run diverged are left
- * out of the statistics and counted.
+ * Experiments that ask for the same runs give one cell, not one per
+ * experiment. Pairs where either run diverged are left out and counted.
  *
- * Each claim is one family of tests at family-wise error rate
- * {@link FAMILY_ALPHA}, corrected by Holm-Bonferroni across its primary
- * cells (for C1-C3 the comparisons of methods run under their registry
- * names, see {@link isPrimaryPair}; variants are exploratory: tested alone,
- * shown, never deciding the verdict):
- * - directional claims (C1-C3): a paired t test per cell; "supported" when
- *   its Holm-adjusted p-value is below α and the difference lies in the
- *   claimed direction, "not supported" when it lies the other way;
- * - equivalence (C4): two one-sided tests (TOST, the 90% CI) against a
- *   stated margin; "supported" when the adjusted TOST p-value is below α,
- *   "not supported" when the difference lies beyond the margin at α.
- * A cell that decides neither way is "underpowered" when the smallest effect
- * it could detect with 80% power (from its observed paired standard
- * deviation, at the strictest Holm level α/m) exceeds the claim's margin, and
- * "inconclusive" when it could have detected the margin and did not.
- * Autoencoder cells in which either method is no better than predicting the
- * training-mean image (`metrics.meanImageError`) are shown but kept out of
- * the verdicts. A claim is "supported" only if every counted cell is, "not
- * supported" if any is, else "underpowered" if any cell is, else
- * "inconclusive". C5 is dropped, with the reason in its `test` text.
+ * Each cell gets an outcome from the 1 - α interval of its paired mean
+ * difference against 0 and ±margin (`decision.ts`), and the one-sided tests
+ * at α/2 behind it decide the claim:
+ * - superiority ("first better by more than the margin"): a cell supports
+ *   when its interval lies above +margin, refutes when it lies below;
+ * - equivalence ("within ±margin", TOST): a cell supports when its interval
+ *   lies inside ±margin, refutes when it lies wholly beyond one of them.
+ * For `combination: "every"` the claim is supported when every counted cell
+ * supports at the unadjusted level (an intersection-union test, Berger
+ * 1982), and not supported when any cell refutes after Holm's adjustment
+ * across the cells (Holm 1979). For `"any"` it is the other way round:
+ * supported when any cell supports after Holm, not supported when every
+ * cell refutes. Otherwise the claim is undecided. The verdict is also
+ * computed at half and at twice the margin.
+ *
+ * Cells in which a side runs under a label other than its registry name are
+ * exploratory (unless the claim counts variants): tested alone, written to
+ * tables/claims.csv, never deciding. Autoencoder cells in which either
+ * method is no better than predicting the training-mean image are shown
+ * but kept out of the verdicts.
  *
  * @module
  */
 
-import type { RunResult } from "../config/types.ts";
+import type { RunResult, TrainingSettings } from "../config/types.ts";
+import type {
+  ActiveClaim,
+  ClaimKind,
+  ClaimsFile,
+  DroppedClaim,
+  MethodSelector,
+  MetricMargin,
+} from "../config/claims_schema.ts";
 import {
   bucketByPairingKey,
+  canonicalJson,
   compareText,
   groupRuns,
   joinExperiments,
   matchSeeds,
   mergeExperiments,
+  methodSettingsWithout,
   type RunGroup,
-  twinPairs,
 } from "./grouping.ts";
 import { constantImageError } from "./constant_image.ts";
 import { evaluateSanityChecks, type SanityCheckRow } from "./sanity_checks.ts";
 import { formatMetricValue } from "./format.ts";
+import { comparePaired, holmAdjust, mean, type PairedComparison } from "./statistics.ts";
 import {
-  comparePaired,
-  type EquivalenceTest,
-  equivalenceTest,
-  holmAdjust,
-  type MatchedPair,
-  mean,
-  minimumDetectableDifference,
-  minimumEquivalenceMargin,
-  type PairedComparison,
-} from "./statistics.ts";
+  type CellOutcome,
+  classifyOutcome,
+  differenceInterval,
+  type OrientedDifference,
+  pAbove,
+  pBelow,
+  seedsToDecide,
+} from "./decision.ts";
 
-/** Outcome of a claim, a cell or a set of cells. */
-export type Verdict =
-  | "supported"
-  | "not supported"
-  | "inconclusive"
-  | "underpowered"
-  | "not tested"
-  | "excluded"
-  | "dropped";
+/** Verdict of a claim. */
+export type Verdict = "supported" | "not supported" | "undecided" | "not tested" | "dropped";
 
-/** Which way the first method must differ from the second for the claim to hold. */
-export type ClaimedDirection = "higher" | "lower" | "within-margin";
+/** What one cell says about its claim. */
+export type CellVerdict = "supports" | "refutes" | "undecided" | "excluded" | "not tested";
 
-/** Registry names under which the paper's methods may appear. */
+/** Registry names under which the paper's methods may appear (controls, figures). */
 export interface PaperMethodNames {
   /** Random pruning at initialization ("random dropout"). */
   random: string[];
@@ -94,82 +94,69 @@ export const DEFAULT_PAPER_METHOD_NAMES: PaperMethodNames = {
   combination: ["kstarts+dissipating"],
 };
 
-/**
- * Margin of every claim for test accuracy: one percentage point. It is the
- * smallest difference the paper's tables (percent, one decimal, several
- * points between methods) present as a difference, and for C4 the change
- * below which retraining "does not change performance".
- */
-export const ACCURACY_EQUIVALENCE_MARGIN = 0.01;
+/** The factors the margin is scaled by to show how much a verdict depends on it. */
+export const MARGIN_SENSITIVITY = [0.5, 2] as const;
 
-/**
- * Margin of every claim for reconstruction error: 5% of the mean error of
- * the paired runs (both arms). Errors differ by orders of magnitude between
- * sparsities, so an absolute margin would be meaningless at one end.
- */
-export const RELATIVE_ERROR_EQUIVALENCE_MARGIN = 0.05;
-
-/** Family-wise error rate of each claim (Holm-Bonferroni across its cells). */
-export const FAMILY_ALPHA = 0.05;
-
-/** Power at which a cell's minimum detectable effect is computed. */
-export const TARGET_POWER = 0.8;
-
-/** Why C5 is not tested; shown in the report. */
-export const C5_DROPPED_REASON: string =
-  "Dropped: with the methods as implemented, the epoch at which a method's mask reaches " +
-  "its sparsity is set by its configuration, not measured. Random pruning and K-starts " +
-  "fix the mask before the final network trains; dissipating gradients in target mode " +
-  "follows its configured pruning schedule, and in threshold mode it stops wherever its " +
-  "fraction leads, so it need not reach a given sparsity at all. A comparison of these " +
-  "epochs could not fail, so it is not a test of the claim. The dissipation figures and " +
-  "tables/dissipation.csv show the sparsity each dissipating run reached epoch by epoch.";
+/** A cell's decision at one margin. */
+export interface CellDecision {
+  /** The margin in the metric's unit. */
+  margin: number | undefined;
+  /** Outcome of the interval against 0 and ±margin. */
+  outcome: CellOutcome;
+  /** One-sided p-value that the cell supports the claim (unadjusted). */
+  pSupport: number | undefined;
+  /** One-sided p-value that the cell refutes the claim (unadjusted). */
+  pRefute: number | undefined;
+  /** The p-value of the side that needs Holm's adjustment, adjusted across counted cells. */
+  adjustedP: number | undefined;
+  /** What the cell says about the claim. */
+  verdict: CellVerdict;
+}
 
 /** One seed-paired comparison of two method variants in one setting. */
 export interface ClaimCell {
-  /** Claim id, e.g. `C1`. */
+  /** Claim id. */
   claim: string;
-  /** Experiments whose files ask for these runs, sorted (several share runs). */
+  /** Experiments whose files ask for these runs, sorted. */
   experiments: string[];
-  /** The experiments joined by ", ", for tables. */
+  /** The experiments joined by ", ". */
   experiment: string;
   /** Dataset name. */
   dataset: string;
-  /** Model description. */
+  /** Model description, e.g. `mlp[300-100]`. */
   model: string;
+  /** `mlp` or `autoencoder`. */
+  modelKind: string;
+  /** The training schedule in words, e.g. `adam, lr 0.001, batch 64, 20 epochs`. */
+  training: string;
   /** Target sparsity. */
   sparsity: number;
-  /** Display name of the first method (the one the claim is about). */
+  /** Display name of the first method. */
   first: string;
+  /** Registry name of the first method. */
+  firstMethod: string;
   /** Settings id of the first method. */
   firstSettingsId: string;
+  /** The first method's resolved settings (`spec.method`). */
+  firstSettings: Readonly<Record<string, unknown>>;
   /** Display name of the second method. */
   second: string;
+  /** Registry name of the second method. */
+  secondMethod: string;
   /** Settings id of the second method. */
   secondSettingsId: string;
-  /** What is compared: the primary metric's name. */
+  /** The second method's resolved settings (`spec.method`). */
+  secondSettings: Readonly<Record<string, unknown>>;
+  /** The primary metric's name. */
   quantity: string;
-  /** Direction the claim needs. */
-  direction: ClaimedDirection;
-  /**
-   * The claim's margin in this cell: the equivalence margin (C4), or the
-   * smallest effect of interest the cell must be able to detect (C1-C3).
-   */
-  margin: number | undefined;
-  /** Statistics of `first - second` over completed pairs. */
+  /** Whether a higher metric is better. */
+  higherIsBetter: boolean;
+  /** Statistics of `first - second` over completed pairs (raw, not oriented). */
   comparison: PairedComparison;
-  /** TOST against the margin (C4 only, with at least two pairs). */
-  equivalence: EquivalenceTest | undefined;
-  /** The p-value entering the claim's family: paired t (two-sided) or TOST (C4). */
-  pValue: number | undefined;
-  /** `pValue` adjusted by Holm-Bonferroni across the claim's counted cells. */
-  adjustedPValue: number | undefined;
-  /**
-   * Smallest effect the cell detects with 80% power at the strictest Holm
-   * level α/m, from the observed paired standard deviation (C4: the smallest
-   * margin TOST would establish at a true difference of 0).
-   */
-  minimumDetectableEffect: number | undefined;
+  /** The 1 - α interval of `first - second`; `undefined` with fewer than two pairs. */
+  interval: { low: number; high: number } | undefined;
+  /** Seeds that would decide an undecided cell at the observed mean and sd. */
+  seedsToDecide: number | undefined;
   /** Mean error of predicting the training-mean image, when the runs report it. */
   constantImageError: number | undefined;
   /** Pairs where the first method is better. */
@@ -178,248 +165,151 @@ export interface ClaimCell {
   losses: number;
   /** Seed-matched pairs left out because either run diverged. */
   divergedPairs: number;
-  /** Verdict of this cell. */
-  verdict: Verdict;
-  /** Why the cell is kept out of the verdict (`excluded`), else `undefined`. */
+  /** Why the cell is kept out of the verdict, else `undefined`. */
   exclusion: string | undefined;
-  /**
-   * Whether the cell is one of the claim's primary comparisons (its Holm
-   * family); the others are exploratory: tested at their own level, shown,
-   * never deciding the verdict (see {@link isPrimaryPair}).
-   */
+  /** Whether the cell decides the claim (else exploratory). */
   primary: boolean;
+  /** The decision at the claim's margin. */
+  decision: CellDecision;
+  /** The decision at half and at twice the margin, in {@link MARGIN_SENSITIVITY} order. */
+  sensitivity: CellDecision[];
 }
 
-/** A claim, how it was tested, and the verdicts with the numbers behind them. */
+/** A claim, how it was tested, and the verdict with the cells behind it. */
 export interface ClaimVerdict {
-  /** `C1` ... `C5`. */
+  /** Claim id. */
   id: string;
-  /** The claim in the paper's words. */
+  /** The claim in its authors' words. */
   statement: string;
-  /** How the claim was turned into comparisons and what decides the verdict. */
+  /** The claims file it comes from. */
+  file: string;
+  /** The claim as declared; `undefined` for a dropped claim. */
+  definition: ActiveClaim | undefined;
+  /** Why a dropped claim is not tested. */
+  droppedReason: string | undefined;
+  /** How the claim was turned into comparisons. */
   test: string;
-  /** Overall verdict over every cell. */
+  /** The verdict at the claim's margin. */
   verdict: Verdict;
-  /** Cells whose statistics decide the verdict (not excluded, at least two pairs). */
+  /** Why it is not supported: `no practical difference`, `the opposite`, or both. */
+  reason: string | undefined;
+  /** The verdict at half and at twice the margin. */
+  sensitivity: { factor: number; verdict: Verdict; reason: string | undefined }[];
+  /** Cells that decide the verdict (primary, not excluded, with a margin and pairs). */
   countedCells: number;
-  /** Every comparison made. */
+  /** Every comparison made (primary and exploratory). */
   cells: ClaimCell[];
-  /** When nothing could be tested: which runs are missing, per experiment. */
+  /** When nothing could be tested: why, per experiment. */
   missing: string[];
+  /** Error rate of the verdict. */
+  alpha: number;
 }
 
 /** Everything the claims layer produces. */
 export interface ClaimsEvaluation {
-  /** The paper's claims C1 to C5, in order. */
+  /** The claims of every file, in file order. */
   claims: ClaimVerdict[];
   /** Sanity-check comparisons, sorted. */
   sanityChecks: SanityCheckRow[];
 }
 
-/** A kind of run a claim needs, e.g. "kstarts with retrain=false". */
-interface Role {
-  description: string;
-  matches(group: RunGroup): boolean;
+/** Words for a selector, e.g. `kstarts (retrain=false, no sanity check)`. */
+export function describeSelector(selector: MethodSelector): string {
+  const parts = [
+    selector.label !== undefined ? `label "${selector.label}"` : undefined,
+    `retrain=${selector.retrain}`,
+    selector.sanityCheck === "none" ? "no sanity check" : `sanity check ${selector.sanityCheck}`,
+    ...Object.keys(selector.settings ?? {}).sort(compareText).map((key) =>
+      `${key}=${canonicalJson((selector.settings ?? {})[key])}`
+    ),
+  ].filter((part) => part !== undefined);
+  return `${selector.method ?? "any method"} (${parts.join(", ")})`;
 }
 
-/** How a claim is tested. */
-interface ClaimDefinition {
-  id: string;
-  statement: string;
-  test: string;
-  direction: ClaimedDirection;
-  /** Why the claim is not tested at all, when it is dropped. */
-  dropped?: string;
-  /** Roles whose absence makes the claim untestable in an experiment. */
-  roles: Role[];
-  /** Pairs of groups, sharing a pairing key, to compare (every claim is about every sparsity). */
-  pairsToCompare(groups: RunGroup[]): Array<[RunGroup, RunGroup]>;
-}
-
-/** Role: a paper method by registry name, not retrained, without sanity check. */
-function paperRole(names: string[], description: string): Role {
-  return {
-    description: `${description} (name ${names.join(" or ")}, retrain=false, no sanity check)`,
-    matches: (group) =>
-      names.includes(group.methodName) && !group.retrain && group.sanityCheck === "none",
-  };
-}
-
-/** Every (first, second) combination of groups matching the two roles. */
-function crossPairs(first: Role, second: Role): (groups: RunGroup[]) => [RunGroup, RunGroup][] {
-  return (groups) => {
-    const pairs: [RunGroup, RunGroup][] = [];
-    for (const left of groups.filter(first.matches)) {
-      for (const right of groups.filter(second.matches)) pairs.push([left, right]);
-    }
-    return pairs;
-  };
-}
-
-/** Concatenates several pair finders. */
-function allPairs(
-  ...finders: Array<(groups: RunGroup[]) => [RunGroup, RunGroup][]>
-): (groups: RunGroup[]) => [RunGroup, RunGroup][] {
-  return (groups) => finders.flatMap((finder) => finder(groups));
-}
-
-/** The five claims of the paper, as tests. */
-function claimDefinitions(names: PaperMethodNames): ClaimDefinition[] {
-  const random = paperRole(names.random, "random pruning");
-  const kstarts = paperRole(names.kstarts, "K-starts");
-  const dissipating = paperRole(names.dissipating, "dissipating gradients");
-  const combination = paperRole(names.combination, "K-starts + dissipating gradients");
-  const ciRule = "a paired t test per comparison, Holm-Bonferroni across the claim's " +
-    "comparisons; supported when every comparison favours the first method";
-  const retrained: Role = {
-    description: "a method with retrain=true and no sanity check",
-    matches: (group) => group.retrain && group.sanityCheck === "none",
-  };
-  const notRetrained: Role = {
-    description: "the same method with retrain=false",
-    matches: (group) => !group.retrain && group.sanityCheck === "none",
-  };
-  return [
-    {
-      id: "C1",
-      statement: "K-starts beats random pruning",
-      test: `K-starts vs random pruning, both retrain=false; ${ciRule}.`,
-      direction: "higher",
-      roles: [kstarts, random],
-      pairsToCompare: crossPairs(kstarts, random),
-    },
-    {
-      id: "C2",
-      statement: "Dissipating gradients preserves performance best among the paper's methods",
-      test: `Dissipating gradients vs random pruning and vs K-starts; ${ciRule}.`,
-      direction: "higher",
-      roles: [dissipating, random, kstarts],
-      pairsToCompare: allPairs(crossPairs(dissipating, random), crossPairs(dissipating, kstarts)),
-    },
-    {
-      id: "C3",
-      statement: "The combination outperforms either method alone and random pruning, consistently",
-      test: `K-starts + dissipating vs random pruning, vs K-starts and vs dissipating ` +
-        `gradients; ${ciRule} (every cell = at every sparsity, hence "consistently").`,
-      direction: "higher",
-      roles: [combination, random, kstarts, dissipating],
-      pairsToCompare: allPairs(
-        crossPairs(combination, random),
-        crossPairs(combination, kstarts),
-        crossPairs(combination, dissipating),
-      ),
-    },
-    {
-      id: "C4",
-      statement: "Retraining the pruned network is not needed and does not change its performance",
-      test: "Every method with retrain=true vs the same method (same settings apart from " +
-        "label) with retrain=false; two one-sided tests (TOST, 90% CI) against " +
-        `±${ACCURACY_EQUIVALENCE_MARGIN * 100} percentage point of test accuracy or ` +
-        `±${RELATIVE_ERROR_EQUIVALENCE_MARGIN * 100}% of the mean reconstruction error, ` +
-        "Holm-Bonferroni across the comparisons; supported when every comparison is " +
-        "equivalent, not supported when any difference lies beyond the margin.",
-      direction: "within-margin",
-      roles: [retrained, notRetrained],
-      pairsToCompare: twinPairs(
-        "retrain",
-        retrained.matches,
-        notRetrained.matches,
-      ),
-    },
-    {
-      id: "C5",
-      statement: "Dissipating gradients takes the most epochs to reach high sparsity",
-      test: C5_DROPPED_REASON,
-      direction: "higher",
-      dropped: C5_DROPPED_REASON,
-      roles: [],
-      pairsToCompare: () => [],
-    },
-  ];
-}
-
-/** What decides a cell's verdict once the claim's family is known. */
-export interface CellEvidence {
-  /** Direction the claim needs. */
-  direction: ClaimedDirection;
-  /** Statistics of `first - second`. */
-  comparison: PairedComparison;
-  /** The claim's margin in this cell. */
-  margin: number | undefined;
-  /** Holm-adjusted p-value of the claim's test (paired t, or TOST for C4). */
-  adjustedPValue: number | undefined;
-  /** Holm-adjusted p-value that the difference lies beyond the margin (C4 only). */
-  adjustedBeyondMarginPValue?: number | undefined;
-  /** Minimum detectable effect at 80% power. */
-  minimumDetectableEffect: number | undefined;
-}
-
-/**
- * Verdict of one counted cell (see the module documentation): decided by
- * its Holm-adjusted p-values at `alpha`; when undecided, "underpowered" if
- * it could not detect the margin, else "inconclusive".
- */
-export function decideCell(evidence: CellEvidence, alpha: number = FAMILY_ALPHA): Verdict {
-  const { comparison, direction } = evidence;
-  if (comparison.pairs === 0) return "not tested";
-  if (direction === "within-margin") {
-    if (evidence.adjustedPValue !== undefined && evidence.adjustedPValue < alpha) {
-      return "supported";
-    }
-    if (
-      evidence.adjustedBeyondMarginPValue !== undefined &&
-      evidence.adjustedBeyondMarginPValue < alpha
-    ) {
-      return "not supported";
-    }
-  } else if (
-    evidence.adjustedPValue !== undefined && evidence.adjustedPValue < alpha &&
-    comparison.meanDifference !== undefined && comparison.meanDifference !== 0
-  ) {
-    const higher = comparison.meanDifference > 0;
-    return higher === (direction === "higher") ? "supported" : "not supported";
+/** Whether a group's runs are the ones a selector asks for. */
+export function matchesSelector(group: RunGroup, selector: MethodSelector): boolean {
+  if (selector.method !== undefined && group.methodName !== selector.method) return false;
+  if (selector.label !== undefined && group.label !== selector.label) return false;
+  if (group.retrain !== selector.retrain || group.sanityCheck !== selector.sanityCheck) {
+    return false;
   }
-  const detectable = evidence.minimumDetectableEffect !== undefined &&
-    evidence.margin !== undefined && evidence.minimumDetectableEffect <= evidence.margin;
-  return detectable ? "inconclusive" : "underpowered";
+  const method = group.runs[0].spec.method as Record<string, unknown>;
+  for (const [key, value] of Object.entries(selector.settings ?? {})) {
+    if (canonicalJson(method[key]) !== canonicalJson(value)) return false;
+  }
+  return true;
+}
+
+/** Whether a group lies in the claim's scope. */
+function inScope(group: RunGroup, claim: ActiveClaim): boolean {
+  const scope = claim.scope;
+  if (scope.datasets !== undefined && !scope.datasets.includes(group.dataset)) {
+    return false;
+  }
+  if (
+    scope.models !== undefined &&
+    !scope.models.includes(group.modelKind) && !scope.models.includes(group.model)
+  ) return false;
+  if (
+    scope.experiments !== undefined &&
+    !group.experiment.split(", ").some((name) => scope.experiments?.includes(name))
+  ) return false;
+  if (scope.sparsities !== undefined && !scope.sparsities.includes(group.sparsity)) return false;
+  if (scope.minSparsity !== undefined && group.sparsity < scope.minSparsity) return false;
+  if (scope.maxSparsity !== undefined && group.sparsity > scope.maxSparsity) return false;
+  return true;
+}
+
+/** The (first, second) pairs of one bucket of groups sharing a pairing key. */
+function pairsInBucket(claim: ActiveClaim, bucket: RunGroup[]): [RunGroup, RunGroup][] {
+  const pairs: [RunGroup, RunGroup][] = [];
+  const seen = new Set<string>();
+  const twinKeys = claim.twinsDifferingIn;
+  for (const first of bucket.filter((group) => matchesSelector(group, claim.first))) {
+    for (const selector of claim.second) {
+      for (const second of bucket.filter((group) => matchesSelector(group, selector))) {
+        if (second === first) continue;
+        if (
+          twinKeys !== undefined &&
+          methodSettingsWithout(first.runs[0], ["label", ...twinKeys]) !==
+            methodSettingsWithout(second.runs[0], ["label", ...twinKeys])
+        ) continue;
+        const key = `${first.methodKey}\u0000${second.methodKey}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        pairs.push([first, second]);
+      }
+    }
+  }
+  return pairs;
+}
+
+/** The margin of a cell in the metric's unit, or why there is none. */
+function cellMargin(
+  rule: MetricMargin | undefined,
+  floor: number | undefined,
+  claim: ActiveClaim,
+  metric: string,
+): { margin: number } | { note: string } {
+  if (rule === undefined) {
+    return { note: `margin rule "${claim.marginName}" has no margin for ${metric}` };
+  }
+  if (rule.kind === "absolute") return { margin: rule.value };
+  if (floor === undefined) {
+    return { note: "the runs do not report the constant-image error the margin is a fraction of" };
+  }
+  return { margin: rule.value * floor };
 }
 
 /**
- * Combination of a claim's cell verdicts: "not tested" when none counts
- * (excluded and untested cells do not), "not supported" if any is,
- * "supported" only if all are, else "underpowered" if any is, else
- * "inconclusive".
- */
-export function combineVerdicts(verdicts: readonly Verdict[]): Verdict {
-  const counted = verdicts.filter((verdict) =>
-    verdict !== "not tested" && verdict !== "excluded" && verdict !== "dropped"
-  );
-  if (counted.length === 0) return "not tested";
-  if (counted.includes("not supported")) return "not supported";
-  if (counted.every((verdict) => verdict === "supported")) return "supported";
-  if (counted.includes("underpowered")) return "underpowered";
-  return "inconclusive";
-}
-
-/** The claim's margin for a metric, from the paired values; `undefined` without pairs. */
-function claimMargin(metric: string, pairs: readonly MatchedPair[]): number | undefined {
-  if (metric === "testAccuracy") return ACCURACY_EQUIVALENCE_MARGIN;
-  if (pairs.length === 0) return undefined;
-  let sum = 0;
-  for (const pair of pairs) sum += pair.first + pair.second;
-  return RELATIVE_ERROR_EQUIVALENCE_MARGIN * Math.abs(sum / (2 * pairs.length));
-}
-
-/**
- * Why a cell is kept out of the verdicts: for reconstruction error, when
- * either method's mean error over the pairs is no better than predicting
- * the training-mean image. A difference between two networks that learned
- * nothing a constant image does not says nothing about pruning.
+ * Why a cell is kept out of the verdicts: for a lower-is-better metric,
+ * when either method's mean over the pairs is no better than predicting the
+ * training-mean image.
  */
 function floorExclusion(
   first: RunGroup,
   second: RunGroup,
-  pairs: readonly MatchedPair[],
+  pairs: readonly { first: number; second: number }[],
   floor: number | undefined,
 ): string | undefined {
   if (floor === undefined || pairs.length === 0) return undefined;
@@ -434,91 +324,219 @@ function floorExclusion(
     `${shown(floor)} (training-mean image)`;
 }
 
-/** Builds one cell of a claim, before the claim's family is known. */
-function buildCell(definition: ClaimDefinition, first: RunGroup, second: RunGroup): ClaimCell {
+/** The cell's difference oriented so that positive = first better. */
+function oriented(cell: ClaimCell): OrientedDifference {
+  const sign = cell.higherIsBetter ? 1 : -1;
+  const { meanDifference, standardDeviation, pairs } = cell.comparison;
+  return {
+    pairs,
+    mean: meanDifference === undefined ? undefined : sign * meanDifference,
+    standardDeviation,
+  };
+}
+
+/** The oriented interval of a cell (its raw interval, negated when lower is better). */
+export function orientedInterval(cell: ClaimCell): { low: number; high: number } | undefined {
+  if (cell.interval === undefined) return undefined;
+  return cell.higherIsBetter
+    ? cell.interval
+    : { low: -cell.interval.high, high: -cell.interval.low };
+}
+
+/** One-sided p-values that a cell supports and refutes a claim of `kind` at margin `margin`. */
+export function cellPValues(
+  difference: OrientedDifference,
+  kind: ClaimKind,
+  margin: number,
+): { pSupport: number | undefined; pRefute: number | undefined } {
+  if (kind === "superiority") {
+    return { pSupport: pAbove(difference, margin), pRefute: pBelow(difference, margin) };
+  }
+  const above = pAbove(difference, -margin);
+  const below = pBelow(difference, margin);
+  const beyondAbove = pAbove(difference, margin);
+  const beyondBelow = pBelow(difference, -margin);
+  return {
+    // TOST: both one-sided nulls (difference <= -margin, >= +margin) rejected.
+    pSupport: above === undefined || below === undefined ? undefined : Math.max(above, below),
+    pRefute: beyondAbove === undefined || beyondBelow === undefined
+      ? undefined
+      : Math.min(beyondAbove, beyondBelow),
+  };
+}
+
+/** Whether a cell takes part in the verdict. */
+function isCounted(cell: ClaimCell, margin: number | undefined): boolean {
+  return cell.primary && cell.exclusion === undefined && margin !== undefined &&
+    cell.comparison.pairs > 0;
+}
+
+/**
+ * The cell decisions and the claim's verdict at `margins[i]` for each cell
+ * (see the module documentation). Cells with a single pair count, with
+ * p-values of 1: they cannot support an "every" claim.
+ */
+export function decideClaim(
+  cells: readonly ClaimCell[],
+  margins: readonly (number | undefined)[],
+  kind: ClaimKind,
+  combination: "every" | "any",
+  alpha: number,
+): { decisions: CellDecision[]; verdict: Verdict; reason: string | undefined } {
+  const level = alpha / 2;
+  const raw = cells.map((cell, index) => {
+    const margin = margins[index];
+    if (margin === undefined || cell.comparison.pairs === 0) {
+      return {
+        margin,
+        outcome: "not tested" as CellOutcome,
+        pSupport: undefined,
+        pRefute: undefined,
+      };
+    }
+    const { pSupport, pRefute } = cellPValues(oriented(cell), kind, margin);
+    return {
+      margin,
+      outcome: classifyOutcome(orientedIntervalAt(cell, alpha), margin),
+      pSupport: pSupport ?? 1,
+      pRefute: pRefute ?? 1,
+    };
+  });
+  const counted = cells.map((cell, index) => isCounted(cell, margins[index]));
+  // Holm belongs to the side that concludes from any one cell.
+  const holmSide = combination === "every" ? "pRefute" : "pSupport";
+  const adjusted = holmAdjust(
+    raw.map((entry, index) => counted[index] ? entry[holmSide] : undefined),
+  );
+  const decisions: CellDecision[] = raw.map((entry, index) => {
+    const cell = cells[index];
+    const base = { ...entry, adjustedP: adjusted[index] };
+    if (cell.exclusion !== undefined) return { ...base, verdict: "excluded" };
+    if (entry.pSupport === undefined || entry.pRefute === undefined) {
+      return { ...base, verdict: "not tested" };
+    }
+    // Exploratory cells stand alone, unadjusted.
+    const support = combination === "any" && counted[index]
+      ? (adjusted[index] as number) < level
+      : entry.pSupport < level;
+    const refute = combination === "every" && counted[index]
+      ? (adjusted[index] as number) < level
+      : entry.pRefute < level;
+    return { ...base, verdict: support ? "supports" : refute ? "refutes" : "undecided" };
+  });
+  const decided = decisions.filter((_, index) => counted[index]);
+  if (decided.length === 0) return { decisions, verdict: "not tested", reason: undefined };
+  const supported = combination === "every"
+    ? decided.every((decision) => decision.verdict === "supports")
+    : decided.some((decision) => decision.verdict === "supports");
+  const refuted = combination === "every"
+    ? decided.some((decision) => decision.verdict === "refutes")
+    : decided.every((decision) => decision.verdict === "refutes");
+  if (supported) return { decisions, verdict: "supported", reason: undefined };
+  if (!refuted) return { decisions, verdict: "undecided", reason: undefined };
+  return {
+    decisions,
+    verdict: "not supported",
+    reason: refutationReason(kind, decided.filter((decision) => decision.verdict === "refutes")),
+  };
+}
+
+/** The oriented interval at level 1 - alpha. */
+function orientedIntervalAt(
+  cell: ClaimCell,
+  alpha: number,
+): { low: number; high: number } | undefined {
+  return differenceInterval(oriented(cell), alpha);
+}
+
+/** Why a claim is not supported, from its refuting cells' outcomes. */
+function refutationReason(kind: ClaimKind, refuting: readonly CellDecision[]): string {
+  if (kind === "equivalence") return "the opposite: a difference beyond the margin";
+  // Worse by less than the margin is no practical difference, not the opposite.
+  const worse = refuting.filter((decision) =>
+    decision.outcome === "worse by at least the margin" ||
+    decision.outcome === "worse, size undecided"
+  ).length;
+  if (worse === refuting.length) return "the opposite";
+  if (worse === 0) return "no practical difference";
+  return "no practical difference in some cells, the opposite in others";
+}
+
+/** Builds one cell before the claim's decisions are known. */
+function buildCell(
+  claim: ActiveClaim,
+  first: RunGroup,
+  second: RunGroup,
+  alpha: number,
+): { cell: ClaimCell; margin: number | undefined; marginNote: string | undefined } {
   const reference = first.runs[0].primaryMetric;
   const { pairs, divergedPairs } = matchSeeds(first, second, (run) => run.primaryMetric.value);
   const comparison = comparePaired(pairs);
-  const margin = claimMargin(reference.name, pairs);
-  const equivalence = definition.direction === "within-margin" && margin !== undefined
-    ? equivalenceTest(comparison, margin)
-    : undefined;
-  const floor = reference.higherIsBetter
-    ? undefined
-    : constantImageError([...first.runs, ...second.runs]);
-  const exclusion = floorExclusion(first, second, pairs, floor);
   const higher = reference.higherIsBetter;
+  // The constant-image floor is an error: it means nothing for a higher-is-better metric.
+  const floor = higher ? undefined : constantImageError([...first.runs, ...second.runs]);
+  const exclusion = floorExclusion(first, second, pairs, floor);
+  const marginResult = cellMargin(claim.margins[reference.name], floor, claim, reference.name);
   const experiment = joinExperiments(first, second);
-  return {
-    claim: definition.id,
+  const raw = differenceInterval(
+    {
+      pairs: comparison.pairs,
+      mean: comparison.meanDifference,
+      standardDeviation: comparison.standardDeviation,
+    },
+    alpha,
+  );
+  const cell: ClaimCell = {
+    claim: claim.id,
     experiments: experiment.split(", "),
     experiment,
     dataset: first.dataset,
     model: first.model,
+    modelKind: first.modelKind,
+    training: describeTraining(first.runs[0].spec.training),
     sparsity: first.sparsity,
     first: first.displayName,
+    firstMethod: first.methodName,
     firstSettingsId: first.settingsId,
+    firstSettings: first.runs[0].spec.method,
     second: second.displayName,
+    secondMethod: second.methodName,
     secondSettingsId: second.settingsId,
+    secondSettings: second.runs[0].spec.method,
     quantity: reference.name,
-    direction: definition.direction === "within-margin"
-      ? "within-margin"
-      : higher
-      ? "higher"
-      : "lower",
-    margin,
+    higherIsBetter: higher,
     comparison,
-    equivalence,
-    pValue: definition.direction === "within-margin" ? equivalence?.pValue : comparison.pValue,
-    adjustedPValue: undefined,
-    minimumDetectableEffect: undefined,
+    interval: raw,
+    seedsToDecide: undefined,
     constantImageError: floor,
     wins: higher ? comparison.firstHigher : comparison.firstLower,
     losses: higher ? comparison.firstLower : comparison.firstHigher,
     divergedPairs,
-    // Decided in evaluateClaim, once the claim's family is known.
-    verdict: "not tested",
-    primary: isPrimaryPair(first, second),
-    exclusion,
+    exclusion: exclusion ?? ("note" in marginResult ? marginResult.note : undefined),
+    primary: claim.variants === "counted" ||
+      (first.label === first.methodName && second.label === second.methodName),
+    // Filled in by evaluateClaim once the claim's family is known.
+    decision: {
+      margin: undefined,
+      outcome: "not tested",
+      pSupport: undefined,
+      pRefute: undefined,
+      adjustedP: undefined,
+      verdict: "not tested",
+    },
+    sensitivity: [],
+  };
+  return {
+    cell,
+    margin: "margin" in marginResult ? marginResult.margin : undefined,
+    marginNote: "note" in marginResult ? marginResult.note : undefined,
   };
 }
 
-/** Why a claim could not be tested, per experiment. */
-function describeMissing(definition: ClaimDefinition, groups: readonly RunGroup[]): string[] {
-  const experiments = [...new Set(groups.map((group) => group.experiment))].sort(compareText);
-  if (experiments.length === 0) return ["no results at all"];
-  return experiments.map((experiment) => {
-    const inExperiment = groups.filter((group) => group.experiment === experiment);
-    const absent = definition.roles.filter((role) => !inExperiment.some(role.matches));
-    if (absent.length > 0) {
-      return `${experiment}: no runs of ${absent.map((role) => role.description).join("; ")}`;
-    }
-    return `${experiment}: no completed seed-matched pairs with the same dataset, model, ` +
-      "training, backend and sparsity";
-  });
-}
-
-/**
- * Whether a pair of method variants is a primary comparison of a directional
- * claim (C1-C3): both run with the settings the paper's method is known by,
- * that is, under their registry name as label (the experiment files label
- * variants, e.g. `random (uniform)`, `kstarts (gradient fitness)`).
- */
-export function isPrimaryPair(first: RunGroup, second: RunGroup): boolean {
-  return first.label === first.methodName && second.label === second.methodName;
-}
-
-/**
- * Marks the primary cells of a claim. C4 (retraining) has no variants to
- * set aside: all its cells are primary. For C1-C3 the primary cells are the
- * pairs {@link isPrimaryPair} accepts; when there is none (every method
- * labelled by hand), no cell can be singled out beforehand and all are
- * primary.
- */
-function markPrimaryCells(definition: ClaimDefinition, cells: ClaimCell[]): void {
-  if (definition.direction === "within-margin" || !cells.some((cell) => cell.primary)) {
-    for (const cell of cells) cell.primary = true;
-  }
+/** A training schedule in words, e.g. `adam, lr 0.001, batch 64, 20 epochs`. */
+export function describeTraining(training: TrainingSettings): string {
+  return `${training.optimizer}, lr ${training.learningRate}, batch ${training.batchSize}, ` +
+    `${training.epochs} epochs`;
 }
 
 /** Cell order: dataset, model, sparsity, first, second, experiments. */
@@ -533,90 +551,152 @@ function compareCells(left: ClaimCell, right: ClaimCell): number {
     compareText(left.experiment, right.experiment);
 }
 
-/**
- * Evaluates one claim: builds its distinct cells from the merged groups,
- * adjusts their p-values by Holm across the counted cells, and decides.
- */
+/** Why a claim could not be tested, per experiment. */
+function describeMissing(claim: ActiveClaim, groups: readonly RunGroup[]): string[] {
+  const inScopeGroups = groups.filter((group) => inScope(group, claim));
+  const experiments = [...new Set(inScopeGroups.map((group) => group.experiment))].sort(
+    compareText,
+  );
+  if (groups.length === 0) return ["no results at all"];
+  if (experiments.length === 0) return ["no runs in the claim's scope"];
+  return experiments.map((experiment) => {
+    const inExperiment = inScopeGroups.filter((group) => group.experiment === experiment);
+    const absent = [claim.first, ...claim.second].filter((selector) =>
+      !inExperiment.some((group) => matchesSelector(group, selector))
+    );
+    if (absent.length > 0) {
+      return `${experiment}: no runs of ${absent.map(describeSelector).join("; ")}`;
+    }
+    return `${experiment}: no completed seed-matched pairs with the same dataset, model, ` +
+      "training, backend and sparsity";
+  });
+}
+
+/** How a claim is tested, in words. */
+function describeTest(claim: ActiveClaim): string {
+  const sides = `${describeSelector(claim.first)} against ${
+    claim.second.map(describeSelector).join(" and ")
+  }`;
+  const twins = claim.twinsDifferingIn === undefined
+    ? ""
+    : `, each paired with its twin differing only in ${claim.twinsDifferingIn.join(", ")}`;
+  const rule = claim.kind === "superiority"
+    ? "better by more than the margin"
+    : "within ±margin (TOST)";
+  const combination = claim.combination === "every"
+    ? "in every cell (intersection-union; refuted by any cell after Holm)"
+    : "in at least one cell (Holm; refuted when every cell refutes)";
+  return `${claim.kind}: ${sides}${twins}; the first must be ${rule} ${combination}.`;
+}
+
+/** Evaluates one active claim over the merged groups. */
 function evaluateClaim(
-  definition: ClaimDefinition,
+  claim: ActiveClaim,
+  file: ClaimsFile,
   groups: readonly RunGroup[],
   merged: readonly RunGroup[],
 ): ClaimVerdict {
-  const base = { id: definition.id, statement: definition.statement, test: definition.test };
-  if (definition.dropped !== undefined) {
-    return { ...base, verdict: "dropped", countedCells: 0, cells: [], missing: [] };
-  }
-  const cells: ClaimCell[] = [];
-  for (const bucket of bucketByPairingKey(merged)) {
-    for (const [first, second] of definition.pairsToCompare(bucket)) {
-      cells.push(buildCell(definition, first, second));
+  const built: { cell: ClaimCell; margin: number | undefined }[] = [];
+  for (const bucket of bucketByPairingKey(merged.filter((group) => inScope(group, claim)))) {
+    for (const [first, second] of pairsInBucket(claim, bucket)) {
+      built.push(buildCell(claim, first, second, file.alpha));
     }
   }
-  cells.sort(compareCells);
-  markPrimaryCells(definition, cells);
-  const inFamily = (cell: ClaimCell) => cell.primary && cell.exclusion === undefined;
-  const adjusted = holmAdjust(cells.map((cell) => inFamily(cell) ? cell.pValue : undefined));
-  const adjustedBeyond = holmAdjust(
-    cells.map((cell) => inFamily(cell) ? cell.equivalence?.beyondMarginPValue : undefined),
-  );
-  const counted = adjusted.filter((value) => value !== undefined).length;
-  // Holm's first step tests at α/m: the level a cell must reach in the worst case.
-  const cellAlpha = FAMILY_ALPHA / Math.max(1, counted);
-  cells.forEach((cell, index) => {
-    const sd = cell.comparison.standardDeviation;
-    const pairs = cell.comparison.pairs;
-    // Exploratory cells stand alone, at the unadjusted level.
-    const alpha = cell.primary ? cellAlpha : FAMILY_ALPHA;
-    cell.minimumDetectableEffect = cell.direction === "within-margin"
-      ? minimumEquivalenceMargin(sd, pairs, alpha, TARGET_POWER)
-      : minimumDetectableDifference(sd, pairs, alpha, TARGET_POWER);
-    if (cell.exclusion !== undefined) {
-      cell.verdict = "excluded";
-      return;
-    }
-    if (cell.primary) {
-      cell.adjustedPValue = adjusted[index];
-      cell.verdict = decideCell({ ...cell, adjustedBeyondMarginPValue: adjustedBeyond[index] });
-    } else {
-      cell.verdict = decideCell({
-        ...cell,
-        adjustedPValue: cell.pValue,
-        adjustedBeyondMarginPValue: cell.equivalence?.beyondMarginPValue,
-      });
-    }
+  built.sort((left, right) => compareCells(left.cell, right.cell));
+  const cells = built.map((entry) => entry.cell);
+  // With no cell of registry-named methods, none can be set aside beforehand: all count.
+  if (!cells.some((cell) => cell.primary)) { for (const cell of cells) cell.primary = true; }
+  const margins = built.map((entry) => entry.margin);
+  const main = decideClaim(cells, margins, claim.kind, claim.combination, file.alpha);
+  const sensitivity = MARGIN_SENSITIVITY.map((factor) => {
+    const scaled = margins.map((margin) => margin === undefined ? undefined : margin * factor);
+    return { factor, ...decideClaim(cells, scaled, claim.kind, claim.combination, file.alpha) };
   });
-  const verdict = combineVerdicts(
-    cells.filter((cell) => cell.primary).map((cell) => cell.verdict),
-  );
+  cells.forEach((cell, index) => {
+    cell.decision = main.decisions[index];
+    cell.sensitivity = sensitivity.map((entry) => entry.decisions[index]);
+    cell.seedsToDecide = cell.decision.verdict === "undecided"
+      ? undecidedSeeds(cell, claim.kind, margins[index] as number, file.alpha)
+      : undefined;
+  });
+  const countedCells = cells.filter((cell, index) => isCounted(cell, margins[index])).length;
   return {
-    ...base,
-    verdict,
-    countedCells: counted,
+    id: claim.id,
+    statement: claim.statement,
+    file: file.file,
+    definition: claim,
+    droppedReason: undefined,
+    test: describeTest(claim),
+    verdict: main.verdict,
+    reason: main.reason,
+    sensitivity: sensitivity.map(({ factor, verdict, reason }) => ({ factor, verdict, reason })),
+    countedCells,
     cells,
-    missing: verdict !== "not tested" ? [] : cells.some((cell) => cell.primary) &&
-        cells.filter((cell) => cell.primary).every((cell) => cell.verdict === "excluded")
+    missing: main.verdict !== "not tested" ? [] : cells.length > 0 &&
+        cells.filter((cell) => cell.primary).every((cell) => cell.exclusion !== undefined)
       ? [
         `${
           cells.length === 1 ? "the only comparison is" : `all ${cells.length} comparisons are`
-        } ` +
-        "no better than predicting the training-mean image, so none can decide the claim",
+        } kept out of the verdict: ${cells[0].exclusion}`,
       ]
-      : describeMissing(definition, groups),
+      : describeMissing(claim, groups),
+    alpha: file.alpha,
   };
 }
 
 /**
- * Evaluates the paper's claims C1-C5 and the sanity checks over all results.
- * `names` maps the paper's methods to registry names.
+ * Seeds that would decide an undecided cell at its observed mean and sd:
+ * the interval must clear the margin the claim's test is about
+ * (superiority: +margin; equivalence: the nearer of ±margin).
  */
+function undecidedSeeds(
+  cell: ClaimCell,
+  kind: ClaimKind,
+  margin: number,
+  alpha: number,
+): number | undefined {
+  const difference = oriented(cell);
+  if (difference.mean === undefined) return undefined;
+  const distance = kind === "superiority"
+    ? Math.abs(difference.mean - margin)
+    : Math.abs(Math.abs(difference.mean) - margin);
+  return seedsToDecide(difference.standardDeviation, distance, alpha);
+}
+
+/** A dropped claim's verdict. */
+function droppedVerdict(claim: DroppedClaim, file: ClaimsFile): ClaimVerdict {
+  return {
+    id: claim.id,
+    statement: claim.statement,
+    file: file.file,
+    definition: undefined,
+    droppedReason: claim.reason,
+    test: claim.reason,
+    verdict: "dropped",
+    reason: undefined,
+    sensitivity: [],
+    countedCells: 0,
+    cells: [],
+    missing: [],
+    alpha: file.alpha,
+  };
+}
+
+/** Evaluates every claim of every claims file, and the sanity checks, over all results. */
 export function evaluateClaims(
   results: readonly RunResult[],
-  names: PaperMethodNames = DEFAULT_PAPER_METHOD_NAMES,
+  files: readonly ClaimsFile[],
 ): ClaimsEvaluation {
   const groups = groupRuns(results);
   const merged = mergeExperiments(groups);
   return {
-    claims: claimDefinitions(names).map((definition) => evaluateClaim(definition, groups, merged)),
+    claims: files.flatMap((file) =>
+      file.claims.map((claim) =>
+        claim.status === "dropped"
+          ? droppedVerdict(claim, file)
+          : evaluateClaim(claim, file, groups, merged)
+      )
+    ),
     sanityChecks: evaluateSanityChecks(merged),
   };
 }

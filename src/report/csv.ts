@@ -165,14 +165,18 @@ export const CLAIMS_HEADER = [
   "second",
   "secondSettingsId",
   "quantity",
-  "direction",
+  "higherIsBetter",
   "margin",
   ...PAIRED_COLUMNS,
-  "ci90Low",
-  "ci90High",
-  "tostPValue",
+  "intervalLow",
+  "intervalHigh",
+  "outcome",
+  "pSupport",
+  "pRefute",
   "holmAdjustedPValue",
-  "minimumDetectableEffect",
+  "seedsToDecide",
+  "verdictAtHalfMargin",
+  "verdictAtDoubleMargin",
   "constantImageError",
   "wins",
   "losses",
@@ -184,22 +188,28 @@ export const CLAIMS_HEADER = [
 ] as const;
 
 /**
- * The claims table: per claim, one `overall` row (its verdict and, under
- * `pairs`, the number of distinct comparisons that decide it), then one
- * `pair` row per distinct comparison with the numbers behind its verdict.
+ * The claims table: per claim, one `overall` row (its verdict, under
+ * `pairs` the number of counted comparisons, and the verdicts at half and
+ * twice the margin), then one `pair` row per distinct comparison, primary
+ * and exploratory, with the numbers behind its decision. Differences are
+ * first minus second in the metric's own unit (accuracy as a fraction).
  */
 export function claimsTable(evaluation: ClaimsEvaluation): TableData {
   const rows: string[][] = [];
   const blank = (count: number) => new Array<string>(count).fill("");
   for (const claim of evaluation.claims) {
+    const [half, double] = claim.sensitivity;
     rows.push([
       claim.id,
       "overall",
       ...blank(11),
       formatCount(claim.countedCells),
-      ...blank(PAIRED_COLUMNS.length - 1 + 10),
+      ...blank(PAIRED_COLUMNS.length - 1 + 7),
+      half === undefined ? "" : half.verdict,
+      double === undefined ? "" : double.verdict,
+      ...blank(5),
       claim.verdict,
-      claim.verdict === "dropped" ? claim.test : "",
+      claim.verdict === "dropped" ? claim.test : (claim.reason ?? ""),
       claim.statement,
     ]);
     for (const cell of claim.cells) {
@@ -215,20 +225,24 @@ export function claimsTable(evaluation: ClaimsEvaluation): TableData {
         cell.second,
         cell.secondSettingsId,
         cell.quantity,
-        cell.direction,
-        formatFixed(cell.margin),
+        String(cell.higherIsBetter),
+        formatFixed(cell.decision.margin),
         ...pairedCells(cell.comparison),
-        formatFixed(cell.equivalence?.ci90Low),
-        formatFixed(cell.equivalence?.ci90High),
-        formatPValue(cell.equivalence?.pValue),
-        formatPValue(cell.adjustedPValue),
-        formatFixed(cell.minimumDetectableEffect),
+        formatFixed(cell.interval?.low),
+        formatFixed(cell.interval?.high),
+        cell.decision.outcome,
+        formatPValue(cell.decision.pSupport),
+        formatPValue(cell.decision.pRefute),
+        formatPValue(cell.decision.adjustedP),
+        formatCount(cell.seedsToDecide),
+        cell.sensitivity[0]?.verdict ?? "",
+        cell.sensitivity[1]?.verdict ?? "",
         formatFixed(cell.constantImageError),
         formatCount(cell.wins),
         formatCount(cell.losses),
         formatCount(cell.divergedPairs),
         cell.primary ? "primary" : "exploratory",
-        cell.verdict,
+        cell.decision.verdict,
         cell.exclusion ?? "",
         claim.statement,
       ]);

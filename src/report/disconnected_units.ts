@@ -10,7 +10,7 @@
  * @module
  */
 import type { RunResult } from "../config/types.ts";
-import { toCsv } from "./csv.ts";
+import { tableCsv, type TableData } from "./csv.ts";
 import { formatCount, formatFixed, formatSetting } from "./format.ts";
 import { groupRuns } from "./grouping.ts";
 import { mean } from "./statistics.ts";
@@ -110,11 +110,11 @@ export const DISCONNECTED_UNITS_HEADER = [
   "meanMetric",
 ] as const;
 
-/** The rows as CSV text (header first, `\n` line endings, fixed number formats). */
-export function disconnectedUnitsCsv(rows: readonly DisconnectedUnitRow[]): string {
-  return toCsv(
-    DISCONNECTED_UNITS_HEADER,
-    rows.map((row) => [
+/** The rows as a table of cells (the CSV and its LaTeX copy are both written from it). */
+export function disconnectedUnitsTable(rows: readonly DisconnectedUnitRow[]): TableData {
+  return {
+    header: DISCONNECTED_UNITS_HEADER,
+    rows: rows.map((row) => [
       row.experiment,
       row.dataset,
       row.model,
@@ -131,5 +131,10 @@ export function disconnectedUnitsCsv(rows: readonly DisconnectedUnitRow[]): stri
       row.metric,
       formatFixed(row.meanMetric),
     ]),
-  );
+  };
+}
+
+/** The rows as CSV text (header first, `\n` line endings, fixed number formats). */
+export function disconnectedUnitsCsv(rows: Parameters<typeof disconnectedUnitsTable>[0]): string {
+  return tableCsv(disconnectedUnitsTable(rows));
 }

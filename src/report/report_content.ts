@@ -7,6 +7,7 @@
  */
 
 import type { RunResult } from "../config/types.ts";
+import type { ClaimsFile } from "../config/claims_schema.ts";
 import type { AggregateRow, RankingRow } from "./aggregate.ts";
 import type { ClaimsEvaluation, PaperMethodNames } from "./claims.ts";
 import type { ControlRow } from "./controls.ts";
@@ -27,6 +28,8 @@ export interface ReportContext {
    * is marked incomplete.
    */
   expectedRuns?: number;
+  /** The claims files to judge (none: the report judges no claim). */
+  claims?: readonly ClaimsFile[];
 }
 
 /** Everything the markdown report shows, already computed. */

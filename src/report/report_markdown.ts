@@ -14,19 +14,12 @@
  * @module
  */
 
-import {
-  ACCURACY_EQUIVALENCE_MARGIN,
-  type ClaimCell,
-  type ClaimVerdict,
-  FAMILY_ALPHA,
-  RELATIVE_ERROR_EQUIVALENCE_MARGIN,
-  TARGET_POWER,
-} from "./claims.ts";
+import { claimsAppendixLines, claimsMethodLines, claimsSummaryLines } from "./report_claims.ts";
 import { DENSE_METHOD, type Figure } from "./figures.ts";
 import type { RunResult } from "../config/types.ts";
-import { formatCount, formatMetricValue, formatPValue, formatSetting } from "./format.ts";
+import { formatSetting } from "./format.ts";
 import { compareText } from "./grouping.ts";
-import { figureLines, interval, table } from "./markdown.ts";
+import { figureLines, table } from "./markdown.ts";
 import type { ReportContent, ReportContext } from "./report_content.ts";
 import { resultsAppendix } from "./report_experiment.ts";
 
@@ -74,36 +67,6 @@ function shownVerdict(verdict: string, context: ReportContext): string {
     : verdict;
 }
 
-/** Counts of a claim's cell verdicts, e.g. `3 supported, 1 underpowered`. */
-function verdictCounts(claim: ClaimVerdict): string {
-  const counts = new Map<string, number>();
-  for (const claimCell of claim.cells.filter((candidate) => candidate.primary)) {
-    counts.set(claimCell.verdict, (counts.get(claimCell.verdict) ?? 0) + 1);
-  }
-  const parts = [
-    "supported",
-    "not supported",
-    "underpowered",
-    "inconclusive",
-    "excluded",
-    "not tested",
-  ]
-    .filter((verdict) => counts.has(verdict))
-    .map((verdict) =>
-      verdict === "excluded"
-        ? `${counts.get(verdict)} no better than a constant image`
-        : `${counts.get(verdict)} ${verdict}`
-    );
-  const exploratory = claim.cells.filter((candidate) => !candidate.primary).length;
-  if (exploratory > 0) parts.push(`${exploratory} exploratory`);
-  return parts.join(", ");
-}
-
-/** Names as inline code joined by "or". */
-function quoteNames(names: readonly string[]): string {
-  return names.map((name) => `\`${name}\``).join(" or ");
-}
-
 /** How many distinct runs (by run id) `results` holds. */
 function distinctRuns(results: readonly RunResult[]): number {
   return new Set(results.map((result) => result.runId)).size;
@@ -149,19 +112,11 @@ function whatWasRun(content: ReportContent, context: ReportContext): string[] {
     } per method and sparsity`,
   );
   const excluded = content.evaluation.claims.flatMap((claim) => claim.cells)
-    .filter((claimCell) => claimCell.primary && claimCell.verdict === "excluded").length;
+    .filter((claimCell) => claimCell.primary && claimCell.decision.verdict === "excluded").length;
   if (excluded > 0) {
     caveats.push(
       `${excluded} autoencoder comparison${excluded === 1 ? " is" : "s are"} no better ` +
         "than predicting the training-mean image and left out of the verdicts",
-    );
-  }
-  const underpowered =
-    content.evaluation.claims.filter((claim) => claim.verdict === "underpowered").length;
-  if (underpowered > 0) {
-    caveats.push(
-      `${underpowered} claim${underpowered === 1 ? " is" : "s are"} underpowered: ` +
-        "too few seeds to detect the margin",
     );
   }
   const failedMasks = content.rows.filter((row) => row.collapsedLayerRuns > 0).length;
@@ -228,20 +183,22 @@ function summarySection(content: ReportContent, context: ReportContext): string[
   }
   lines.push("## Summary", "", ...whatWasRun(content, context), "");
   lines.push(
-    ...table(
-      ["claim", "statement", "verdict", "distinct comparisons", "of which"],
-      content.evaluation.claims.map((claim) => [
-        claim.id,
-        claim.statement,
-        `**${shownVerdict(claim.verdict, context)}**`,
-        claim.verdict === "dropped" ? "" : formatCount(claim.cells.length),
-        claim.verdict === "dropped"
-          ? "dropped: its outcome is fixed by configuration"
-          : verdictCounts(claim),
-      ]),
+    ...claimsSummaryLines(
+      content.evaluation.claims,
+      (verdict) => shownVerdict(verdict, context),
     ),
-    "",
   );
+  const forests = content.figures.filter((figure) => figure.kind === "forest");
+  if (forests.length > 0) {
+    const links = forests.map((figure) =>
+      `[${figure.path.slice("figures/forest-".length, -4)}](${figure.path})`
+    );
+    lines.push(
+      "Each claim's counted comparisons, with their intervals against zero and the margin band: " +
+        `${links.join(", ")}.`,
+      "",
+    );
+  }
   const headline = headlineFigures(content);
   if (headline.length > 0) {
     lines.push("### Headline figures", "");
@@ -260,134 +217,11 @@ function summarySection(content: ReportContent, context: ReportContext): string[
       "[Appendix B](#appendix-b-results-per-experiment), `tables/<experiment>.csv`, " +
       "`tables/all.csv`, `tables/ranking.csv`, `tables/sanity-checks.csv`, " +
       "`tables/controls.csv` (matched-random controls), " +
+      "`tables/when-which.csv` (a method's lead over random split into when and which), " +
+      "`tables/disconnected-units.csv` (units left without input or output), " +
       "`tables/dissipation.csv` and `figures/`.",
     "- Experiment files and versions: [Appendix C](#appendix-c-provenance); the machine and " +
       "the git commit are in `manifest.json`.",
-    "",
-  );
-  return lines;
-}
-
-/** How the claims were tested: the statistics, the margins, each claim's rule. */
-function methodSection(content: ReportContent): string[] {
-  const lines = [
-    "## How the claims were tested",
-    "",
-    "Each table row averages the completed seeds of one method at one sparsity; diverged " +
-    "runs are excluded from every mean and listed per experiment. Intervals of means are " +
-    "Student-t 95% confidence intervals (empty with a single seed).",
-    "",
-    "A comparison pairs two methods seed by seed in the same dataset, model, training, " +
-    "backend and sparsity. Experiments that ask for the same runs (the paper's and the " +
-    "baselines' files share runs) give one comparison, counted once. Each claim is one " +
-    `family of tests at family-wise α = ${FAMILY_ALPHA}, corrected by Holm-Bonferroni ` +
-    "across its comparisons: a paired t test per comparison for C1-C3, two one-sided " +
-    "tests (TOST, the 90% CI of the paired mean difference) for C4. The family of C1-C3 " +
-    "is fixed before looking at the data: the comparisons of the paper's methods run under " +
-    "their registry names (the experiment files label every variant, such as " +
-    "`random (uniform)` or `kstarts (gradient fitness)`); comparisons involving a variant " +
-    "are exploratory, tested alone at α and shown, but they do not decide the claim (when " +
-    "no method runs under its registry name, every comparison is in the family). Every " +
-    "retraining comparison of C4 is in its family.",
-    "",
-    `The margin of every claim is ${ACCURACY_EQUIVALENCE_MARGIN * 100} percentage point of ` +
-    "test accuracy, the smallest difference the paper's tables present as one, and " +
-    `${RELATIVE_ERROR_EQUIVALENCE_MARGIN * 100}% of the mean reconstruction error of the ` +
-    "paired runs (errors differ by orders of magnitude between sparsities, so the margin " +
-    "is relative). For C4 it is the equivalence margin; for C1-C3 it is the smallest " +
-    "effect a comparison must be able to detect. A comparison that decides neither way " +
-    `is **underpowered** when its minimum detectable effect (${TARGET_POWER * 100}% power, ` +
-    "from its observed paired standard deviation, at Holm's strictest level α/m) exceeds " +
-    "the margin, and **inconclusive** when it could have detected the margin and did not.",
-    "",
-    "Autoencoder comparisons in which either method's mean error is no better than " +
-    "predicting the training-mean image (when the runs measured it) are shown but kept " +
-    "out of the verdicts and of the Holm family. A claim is supported only if every " +
-    "counted comparison is, not supported if any is, otherwise underpowered if any " +
-    "comparison is, otherwise inconclusive.",
-    "",
-    "The paper's methods are recognised by registry name (`spec.method.name`), not by " +
-    `label: random pruning = ${quoteNames(content.methodNames.random)}; K-starts = ` +
-    `${quoteNames(content.methodNames.kstarts)}; dissipating gradients = ` +
-    `${quoteNames(content.methodNames.dissipating)}; their combination = ` +
-    `${quoteNames(content.methodNames.combination)}.`,
-    "",
-  ];
-  for (const claim of content.evaluation.claims) {
-    lines.push(`- **${claim.id}** ${claim.statement}: ${claim.test}`);
-  }
-  lines.push("");
-  return lines;
-}
-
-/** One claim's comparisons (Appendix A). */
-function claimAppendix(claim: ClaimVerdict, context: ReportContext): string[] {
-  const lines = [
-    `### ${claim.id}: ${claim.statement}`,
-    "",
-    `Verdict: **${shownVerdict(claim.verdict, context)}**` +
-    (claim.verdict === "dropped" ? "." : ` (${claim.countedCells} counted comparisons).`),
-    "",
-  ];
-  if (claim.missing.length > 0) {
-    lines.push("Not tested; missing runs:", "");
-    for (const missing of claim.missing) lines.push(`- ${missing}`);
-    lines.push("");
-  }
-  if (claim.cells.length === 0) return lines;
-  const equivalence = claim.cells.some((claimCell) => claimCell.direction === "within-margin");
-  const format = (claimCell: ClaimCell) => (value: number) =>
-    formatMetricValue(value, claimCell.quantity);
-  lines.push(
-    "Differences are first minus second, in percentage points of test accuracy or in " +
-      "reconstruction error (MSE).",
-    "",
-    ...table(
-      [
-        "dataset",
-        "model",
-        "sparsity",
-        "first",
-        "second",
-        "experiments",
-        "pairs",
-        "mean difference",
-        equivalence ? "90% CI" : "95% CI",
-        "margin",
-        "Holm p",
-        "detectable (80% power)",
-        "wins/losses",
-        "verdict",
-      ],
-      claim.cells.map((claimCell) => [
-        claimCell.dataset,
-        claimCell.model,
-        formatSetting(claimCell.sparsity),
-        claimCell.first,
-        claimCell.second,
-        claimCell.experiment,
-        formatCount(claimCell.comparison.pairs) +
-        (claimCell.divergedPairs > 0 ? ` (+${claimCell.divergedPairs} diverged)` : ""),
-        formatMetricValue(claimCell.comparison.meanDifference, claimCell.quantity),
-        equivalence
-          ? interval(
-            claimCell.equivalence?.ci90Low,
-            claimCell.equivalence?.ci90High,
-            format(claimCell),
-          )
-          : interval(
-            claimCell.comparison.ci95Low,
-            claimCell.comparison.ci95High,
-            format(claimCell),
-          ),
-        formatMetricValue(claimCell.margin, claimCell.quantity),
-        formatPValue(claimCell.adjustedPValue),
-        formatMetricValue(claimCell.minimumDetectableEffect, claimCell.quantity),
-        `${claimCell.wins}/${claimCell.losses}`,
-        claimCell.exclusion ??
-          (claimCell.primary ? claimCell.verdict : `exploratory: ${claimCell.verdict}`),
-      ]),
-    ),
     "",
   );
   return lines;
@@ -437,10 +271,11 @@ export function renderReportMarkdown(content: ReportContent, context: ReportCont
     "the same results gives the same bytes.",
     "",
     ...summarySection(content, context),
-    ...methodSection(content),
-    "## Appendix A: comparisons per claim",
-    "",
-    ...content.evaluation.claims.flatMap((claim) => claimAppendix(claim, context)),
+    ...claimsMethodLines(content.evaluation.claims),
+    ...claimsAppendixLines(
+      content.evaluation.claims,
+      (verdict) => shownVerdict(verdict, context),
+    ),
     ...resultsAppendix(content),
     ...provenanceAppendix(content, context),
   ];

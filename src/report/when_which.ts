@@ -33,7 +33,7 @@ import {
   matchSeeds,
   type RunGroup,
 } from "./grouping.ts";
-import { toCsv } from "./csv.ts";
+import { tableCsv, type TableData } from "./csv.ts";
 import { formatCount, formatFixed, formatPValue, formatSetting } from "./format.ts";
 import { comparePaired, type PairedComparison } from "./statistics.ts";
 
@@ -218,11 +218,11 @@ export const WHEN_WHICH_HEADER = [
   "outcome",
 ] as const;
 
-/** The rows of {@link evaluateWhenWhich} as a CSV table (e.g. `tables/when-which.csv`). */
-export function whenWhichCsv(rows: readonly WhenWhichRow[]): string {
-  return toCsv(
-    WHEN_WHICH_HEADER,
-    rows.map((row) => [
+/** The rows as a table of cells (the CSV and its LaTeX copy are both written from it). */
+export function whenWhichTable(rows: readonly WhenWhichRow[]): TableData {
+  return {
+    header: WHEN_WHICH_HEADER,
+    rows: rows.map((row) => [
       row.experiment,
       row.dataset,
       row.model,
@@ -242,5 +242,10 @@ export function whenWhichCsv(rows: readonly WhenWhichRow[]): string {
       formatPValue(row.comparison.pValue),
       row.outcome,
     ]),
-  );
+  };
+}
+
+/** The rows as CSV text (header first, `\n` line endings, fixed number formats). */
+export function whenWhichCsv(rows: Parameters<typeof whenWhichTable>[0]): string {
+  return tableCsv(whenWhichTable(rows));
 }

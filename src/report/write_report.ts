@@ -34,6 +34,9 @@ import {
 import { dissipationPoints } from "./dissipation.ts";
 import { dissipationFigures, type Figure, metricFigures, specPath } from "./figures.ts";
 import { forestFigures } from "./forest_plot.ts";
+import { forestPlotInputs } from "./forest_rows.ts";
+import { disconnectedUnitRows, disconnectedUnitsTable } from "./disconnected_units.ts";
+import { evaluateWhenWhich, whenWhichTable } from "./when_which.ts";
 import type { ForestPlotInput } from "./forest_rows.ts";
 import { learningCurveFigures } from "./learning_curves.ts";
 import { fileSafeName } from "./format.ts";
@@ -55,6 +58,8 @@ const RESERVED_TABLES = [
   "ranking",
   "dissipation",
   "sanity-checks",
+  "when-which",
+  "disconnected-units",
 ];
 
 /**
@@ -74,7 +79,7 @@ export async function buildReportFiles(
   const rows = aggregateResults(results);
   const settingRows = aggregateBySetting(results);
   const ranking = rankMethods(rows);
-  const evaluation = evaluateClaims(results, names);
+  const evaluation = evaluateClaims(results, context.claims ?? []);
   const controls = evaluateControls(mergeExperiments(groupRuns(results)), names);
   const points = dissipationPoints(results, names);
   const styles = methodStyles(rows, names);
@@ -82,7 +87,7 @@ export async function buildReportFiles(
     ...metricFigures(rows, styles),
     ...dissipationFigures(points, styles),
     ...learningCurveFigures(results, styles),
-    ...forestFigures(forestPlots),
+    ...forestFigures([...forestPlotInputs(evaluation), ...forestPlots]),
   ];
 
   const files = new Map<string, string>();
@@ -105,6 +110,16 @@ export async function buildReportFiles(
   addTable("ranking", rankingTable(ranking), "the ranking table");
   addTable("dissipation", dissipationTable(points), "the dissipation table");
   addTable("sanity-checks", sanityChecksTable(evaluation), "the sanity-check table");
+  addTable(
+    "when-which",
+    whenWhichTable(evaluateWhenWhich(mergeExperiments(groupRuns(results)))),
+    "the when-and-which table",
+  );
+  addTable(
+    "disconnected-units",
+    disconnectedUnitsTable(disconnectedUnitRows(results)),
+    "the disconnected-units table",
+  );
 
   const tablePaths = new Map<string, string>();
   const experiments = [...new Set(rows.map((row) => row.experiment))].sort(compareText);

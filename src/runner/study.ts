@@ -23,6 +23,8 @@ import { runId, sha256Hex } from "../config/run_id.ts";
 import type { RunResult, RunSpec } from "../config/types.ts";
 import { loadDataset } from "../data/registry.ts";
 import { writeReport } from "../report/write_report.ts";
+import type { ClaimsFile } from "../config/claims_schema.ts";
+import { isClaimsFileName } from "../config/parse_claims.ts";
 import { readGitState } from "../report/git_commit.ts";
 import { TOOL_VERSION } from "../version.ts";
 import { ResultStore } from "./store.ts";
@@ -67,6 +69,8 @@ export interface StudyOptions {
   shard?: Shard;
   /** Settings overridden in every file (`--set PATH=VALUE`), part of the run ids. */
   overrides?: readonly SettingOverride[];
+  /** Claims files the report judges (none: the report judges no claim). */
+  claims?: readonly ClaimsFile[];
 }
 
 /** A validated study, ready to run. */
@@ -188,12 +192,15 @@ export interface StudyProvenance {
  * code 2, nothing written) when none is stored, rather than overwrite a
  * report with an empty one.
  *
+ * `claims` are the claims files the report judges.
+ *
  * @param provenance how the runs were computed (default: all read from the store, none computed)
  */
 export async function reportStudy(
   prepared: PreparedStudy,
   store: ResultStore,
   outDir: string,
+  claims: readonly ClaimsFile[] = [],
   provenance?: StudyProvenance,
 ): Promise<StudyReport> {
   const started = performance.now();
@@ -221,6 +228,7 @@ export async function reportStudy(
       hash: hash.slice(0, 16),
     })),
     versions: { tool: TOOL_VERSION, tfjs: TFJS_VERSION, backend: backends.join(", ") },
+    claims,
   });
   const { runs, seconds } = provenance ?? {
     runs: { total: expected, computed: 0, reused: stored },
@@ -284,10 +292,16 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
   if (sweep.interrupted || options.shard !== undefined) {
     return { sweep, reportFiles: [], seconds: (performance.now() - started) / 1000 };
   }
-  const { files: reportFiles } = await reportStudy(prepared, store, options.outDir, {
-    runs: { total: sweep.total, computed: sweep.computed, reused: sweep.skipped },
-    seconds: (performance.now() - started) / 1000,
-  });
+  const { files: reportFiles } = await reportStudy(
+    prepared,
+    store,
+    options.outDir,
+    options.claims,
+    {
+      runs: { total: sweep.total, computed: sweep.computed, reused: sweep.skipped },
+      seconds: (performance.now() - started) / 1000,
+    },
+  );
   return { sweep, reportFiles, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -299,7 +313,10 @@ export async function reproductionFiles(root: string): Promise<string[]> {
     const names: string[] = [];
     try {
       for await (const entry of Deno.readDir(directory)) {
-        if (entry.isFile && entry.name.endsWith(".json")) names.push(entry.name);
+        // A claims file beside the experiments is not an experiment.
+        if (entry.isFile && entry.name.endsWith(".json") && !isClaimsFileName(entry.name)) {
+          names.push(entry.name);
+        }
       }
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;

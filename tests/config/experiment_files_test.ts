@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { expandExperiment } from "../../src/config/grid.ts";
 import { loadExperimentFile } from "../../src/config/parse_experiment.ts";
+import { isClaimsFileName } from "../../src/config/parse_claims.ts";
 import { runId } from "../../src/config/run_id.ts";
 import type { RunSpec } from "../../src/config/types.ts";
 import { estimatedRunSeconds } from "../../src/runner/cost_estimate.ts";
@@ -21,7 +22,10 @@ async function experimentFiles(directory = EXPERIMENTS): Promise<string[]> {
   for await (const entry of Deno.readDir(directory)) {
     const path = `${directory}${entry.name}`;
     if (entry.isDirectory) files.push(...await experimentFiles(`${path}/`));
-    else if (entry.name.endsWith(".json") && entry.name !== "schema.json") files.push(path);
+    else if (
+      entry.name.endsWith(".json") && entry.name !== "schema.json" &&
+      !isClaimsFileName(entry.name)
+    ) files.push(path);
   }
   return files.sort();
 }

@@ -88,7 +88,9 @@ export const MODULE_TESTS: Readonly<Record<string, readonly string[]>> = {
   "src/nn/sparse_engine.ts": ["tests/nn/sparse*_test.ts", "tests/nn/gradients*_test.ts"],
   "src/nn/wasm/build_kernels.ts": ["tests/nn/kernel_build*_test.ts"],
 
-  "src/report/claims.ts": ["tests/report/claims*_test.ts"],
+  "src/report/claims.ts": ["tests/report/claims*_test.ts", "tests/report/forest_rows_test.ts"],
+  "src/report/decision.ts": ["tests/report/decision_test.ts", "tests/report/claims*_test.ts"],
+  "src/config/parse_claims.ts": ["tests/config/claims_file_test.ts"],
   "src/report/disconnected_units.ts": ["tests/report/disconnected_units*_test.ts"],
   "src/report/statistics.ts": [
     "tests/report/statistics*_test.ts",

@@ -9,8 +9,8 @@
 
 import assert from "node:assert/strict";
 import type { RunResult } from "../../src/config/types.ts";
-import { type ClaimVerdict, evaluateClaims } from "../../src/report/claims.ts";
-import { makeResult, permute } from "./fixtures.ts";
+import type { ClaimVerdict } from "../../src/report/claims.ts";
+import { claim, makeResult, permute } from "./fixtures.ts";
 
 /** Results of `method` at sparsity 0.5, one per `[seed, test accuracy]`. */
 function runs(method: string, bySeed: [number, number][], status?: "diverged"): RunResult[] {
@@ -21,9 +21,7 @@ function runs(method: string, bySeed: [number, number][], status?: "diverged"): 
 
 /** The C1 verdict (K-starts vs random) of the given results. */
 function c1(results: RunResult[]): ClaimVerdict {
-  const found = evaluateClaims(results).claims.find((claim) => claim.id === "C1");
-  assert.ok(found, "claim C1 is evaluated");
-  return found;
+  return claim(results, "C1");
 }
 
 // Random has seeds 1..5; K-starts lacks seed 3 (an interrupted study) and has a seed 6.
@@ -55,7 +53,7 @@ Deno.test("claims: methods with disjoint seed sets have no pairs, and the claim 
   for (const cell of verdict.cells) {
     assert.equal(cell.comparison.pairs, 0);
     assert.equal(cell.wins, 0);
-    assert.equal(cell.verdict, "not tested");
+    assert.equal(cell.decision.verdict, "not tested");
   }
   assert.equal(verdict.verdict, "not tested");
 });

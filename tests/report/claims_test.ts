@@ -1,577 +1,255 @@
+/**
+ * The paper's claims (experiments/paper/claims.json) judged by the decision
+ * rule: each cell outcome and what it means for a superiority and an
+ * equivalence claim, the intersection-union rule for "every", Holm where a
+ * single cell concludes, the verdict at half and twice the margin,
+ * direction, exploratory variants and selectors.
+ *
+ * Every fixture pairs five seeds whose differences are a shift c plus the
+ * noise 0.001, -0.001, 0.002, -0.002, 0: mean c, sd sqrt(1e-5 / 4) =
+ * 0.0015811, se 0.00070711, and with t(0.975, 4) = 2.776445 the 95%
+ * interval is c ± 0.0019632. The accuracy margin is 0.005 (half a point).
+ * One-sided p-values on 4 degrees of freedom use the closed form
+ * P(T > t) = 1/2 - (3/8) (t / sqrt(1 + t^2/4)) (1 - t^2 / (12 (1 + t^2/4))):
+ * P(T > 3) = 0.019971, P(T > 7.0711) = 0.0010553.
+ *
+ * @module
+ */
+
 import assert from "node:assert/strict";
-import { combineVerdicts, decideCell, evaluateClaims } from "../../src/report/claims.ts";
-import { constantImageError } from "../../src/report/constant_image.ts";
-import { comparePaired } from "../../src/report/statistics.ts";
-import { at, claim, makeResult, permute, seedsOf, shifted } from "./fixtures.ts";
+import type { RunResult } from "../../src/config/types.ts";
+import type { ActiveClaim, ClaimsFile } from "../../src/config/claims_schema.ts";
+import { at, claim, PAPER_CLAIMS, shifted } from "./fixtures.ts";
 
 const BASE = [0.80, 0.82, 0.78, 0.81, 0.79];
+const NOISE = [0.001, -0.001, 0.002, -0.002, 0];
+const SE = Math.sqrt(1e-5 / 4) / Math.sqrt(5);
+const HALF_WIDTH = 2.776445 * SE;
+const MARGIN = 0.005;
 
-Deno.test("C1: clearly better K-starts is supported at every sparsity", () => {
-  const results = [0.5, 0.9].flatMap((sparsity) => [
+/** K-starts `c` above random at `sparsity` (C1's two sides), with the fixture noise. */
+function kstartsBy(c: number, sparsity = 0.9, noise = NOISE): RunResult[] {
+  return [
     ...at(sparsity, { method: "random" }, BASE),
-    ...at(sparsity, { method: "kstarts" }, shifted(BASE, 0.05, [0.01, -0.01, 0, 0.005, 0])),
-  ]);
-  const c1 = claim(results, "C1");
-  assert.equal(c1.verdict, "supported");
-  assert.equal(c1.cells.length, 2);
+    ...at(sparsity, { method: "kstarts" }, shifted(BASE, c, noise)),
+  ];
+}
+
+const close = (actual: number | undefined, expected: number, tolerance = 1e-6) =>
+  assert.ok(
+    actual !== undefined && Math.abs(actual - expected) < tolerance,
+    `${actual} is not ${expected}`,
+  );
+
+Deno.test("superiority: each outcome, its cell verdict and the claim's reason", () => {
+  const cases: [number, string, string, string, string | undefined][] = [
+    // c, outcome, cell verdict, claim verdict, reason
+    [0.010, "better by at least the margin", "supports", "supported", undefined],
+    [0.004, "better, size undecided", "undecided", "undecided", undefined],
+    [
+      0.0025,
+      "better by less than the margin",
+      "refutes",
+      "not supported",
+      "no practical difference",
+    ],
+    [0, "no practical difference", "refutes", "not supported", "no practical difference"],
+    [
+      -0.0025,
+      "worse by less than the margin",
+      "refutes",
+      "not supported",
+      "no practical difference",
+    ],
+    [-0.004, "worse, size undecided", "refutes", "not supported", "the opposite"],
+    [-0.010, "worse by at least the margin", "refutes", "not supported", "the opposite"],
+  ];
+  for (const [c, outcome, cellVerdict, verdict, reason] of cases) {
+    const c1 = claim(kstartsBy(c), "C1");
+    const [cell] = c1.cells;
+    close(cell.interval?.low, c - HALF_WIDTH);
+    close(cell.interval?.high, c + HALF_WIDTH);
+    close(cell.decision.margin, MARGIN, 1e-15);
+    assert.equal(cell.decision.outcome, outcome, `c = ${c}`);
+    assert.equal(cell.decision.verdict, cellVerdict, `c = ${c}`);
+    assert.equal(c1.verdict, verdict, `c = ${c}`);
+    assert.equal(c1.reason, reason, `c = ${c}`);
+  }
+  // Noise five times larger: interval ± 0.0098 holds 0 and reaches both margins.
+  const wide = claim(kstartsBy(0, 0.9, NOISE.map((noise) => 5 * noise)), "C1");
+  assert.equal(wide.cells[0].decision.outcome, "undecided");
+  assert.equal(wide.verdict, "undecided");
+});
+
+Deno.test("undecided cells say how many seeds would decide them at the observed sd", () => {
+  // c = 0.004: distance to the margin 0.001, s = 0.0015811, ratio 0.63246. n = 12:
+  // t(0.975, 11) / sqrt(12) = 2.200985 / 3.464102 = 0.6354 (not below); n = 13:
+  // 2.178813 / 3.605551 = 0.6043: 13 seeds.
+  assert.equal(claim(kstartsBy(0.004), "C1").cells[0].seedsToDecide, 13);
+  // Mean 0 and s = 0.0079057: distance 0.005, the same ratio, the same 13 seeds.
+  const wide = claim(kstartsBy(0, 0.9, NOISE.map((noise) => 5 * noise)), "C1");
+  assert.equal(wide.cells[0].seedsToDecide, 13);
+  // Decided cells need no more seeds.
+  assert.equal(claim(kstartsBy(0.010), "C1").cells[0].seedsToDecide, undefined);
+});
+
+Deno.test("every: supported by unadjusted cells (intersection-union), not by Holm", () => {
+  // Two cells, each c = 0.005 + 3 se: t = 3 against the margin, one-sided p 0.019971,
+  // below 0.025 in each cell. Holm across the two would need 2 x 0.019971 = 0.039942 <
+  // 0.025 and fail; an intersection-union test needs no adjustment (Berger 1982).
+  const c = MARGIN + 3 * SE;
+  const c1 = claim([...kstartsBy(c, 0.5), ...kstartsBy(c, 0.9)], "C1");
+  for (const cell of c1.cells) {
+    close(cell.decision.pSupport, 0.019971);
+    assert.equal(cell.decision.verdict, "supports");
+  }
   assert.equal(c1.countedCells, 2);
-  assert.deepEqual(c1.cells.map((cell) => [cell.sparsity, cell.verdict]), [
-    [0.5, "supported"],
-    [0.9, "supported"],
+  assert.equal(c1.verdict, "supported");
+});
+
+Deno.test("every: one refuting cell refutes only after Holm across the cells", () => {
+  // Cell at 0.5: c = 0.005 - 3 se, so U < margin with one-sided p 0.019971; alone it
+  // would refute. Cell at 0.9 supports (c = 0.010, p of refuting about 1). Holm over the
+  // two: 2 x 0.019971 = 0.039942, not below 0.025: nothing refutes, and the claim is
+  // undecided, not "not supported".
+  const c1 = claim([...kstartsBy(MARGIN - 3 * SE, 0.5), ...kstartsBy(0.010, 0.9)], "C1");
+  const [borderline, supporting] = c1.cells;
+  close(borderline.decision.pRefute, 0.019971);
+  close(borderline.decision.adjustedP, 0.039942);
+  assert.equal(borderline.decision.outcome, "better by less than the margin");
+  assert.equal(borderline.decision.verdict, "undecided");
+  assert.equal(supporting.decision.verdict, "supports");
+  assert.equal(c1.verdict, "undecided");
+  // Alone, the borderline cell refutes.
+  assert.equal(claim(kstartsBy(MARGIN - 3 * SE, 0.5), "C1").verdict, "not supported");
+});
+
+/** The paper's C1 as an "any" claim (holds at some sparsity). */
+function anyC1(): ClaimsFile {
+  const file = structuredClone(PAPER_CLAIMS);
+  (file.claims[0] as ActiveClaim).combination = "any";
+  return file;
+}
+
+Deno.test("any: Holm on the supporting side, intersection-union on the refuting side", () => {
+  // Cell at 0.5 with t = 3 above the margin (p 0.019971), cell at 0.9 with c = 0
+  // (p of supporting about 1). Holm: 2 x 0.019971 = 0.039942 >= 0.025, so no cell
+  // supports; the 0.5 cell does not refute: undecided.
+  const borderline = [...kstartsBy(MARGIN + 3 * SE, 0.5), ...kstartsBy(0, 0.9)];
+  const undecided = claim(borderline, "C1", [anyC1()]);
+  close(undecided.cells[0].decision.adjustedP, 0.039942);
+  assert.equal(undecided.cells[0].decision.verdict, "undecided");
+  assert.equal(undecided.verdict, "undecided");
+  // A clear cell survives Holm: supported although the other shows no difference.
+  const clear = claim([...kstartsBy(0.010, 0.5), ...kstartsBy(0, 0.9)], "C1", [anyC1()]);
+  assert.equal(clear.verdict, "supported");
+  // Not supported only when every cell refutes, each unadjusted.
+  const none = claim([...kstartsBy(0, 0.5), ...kstartsBy(MARGIN - 3 * SE, 0.9)], "C1", [
+    anyC1(),
   ]);
-  const cell = c1.cells[0];
-  assert.equal(cell.first, "kstarts");
-  assert.equal(cell.second, "random");
-  assert.equal(cell.comparison.pairs, 5);
+  assert.deepEqual(none.cells.map((cell) => cell.decision.verdict), ["refutes", "refutes"]);
+  assert.equal(none.verdict, "not supported");
+  assert.equal(none.reason, "no practical difference");
+});
+
+/** Retrained kstarts `c` above the plain one at `sparsity` (C4's twins). */
+function retrainedBy(c: number, sparsity = 0.9): RunResult[] {
+  return [
+    ...at(sparsity, { method: "kstarts" }, BASE),
+    ...at(
+      sparsity,
+      { method: "kstarts", label: "kstarts (retrained)", retrain: true },
+      shifted(BASE, c, NOISE),
+    ),
+  ];
+}
+
+Deno.test("equivalence (TOST): inside the margin supports, beyond it refutes", () => {
+  // c = 0: both one-sided tests at t = 0.005 / se = 7.0711, p 0.0010553 each.
+  const inside = claim(retrainedBy(0), "C4");
+  close(inside.cells[0].decision.pSupport, 0.0010553);
+  assert.equal(inside.cells[0].decision.outcome, "no practical difference");
+  assert.equal(inside.verdict, "supported");
+  // c = 0.005 - 3 se: U = 0.005 - 0.224 se, just inside; TOST p = 0.019971 < 0.025. A
+  // difference that is significant but inside the margin is still equivalent.
+  const edge = claim(retrainedBy(MARGIN - 3 * SE), "C4");
+  close(edge.cells[0].decision.pSupport, 0.019971);
+  assert.equal(edge.cells[0].decision.outcome, "better by less than the margin");
+  assert.equal(edge.verdict, "supported");
+  // c = 0.004: U beyond the margin, L inside: undecided either way.
+  assert.equal(claim(retrainedBy(0.004), "C4").verdict, "undecided");
+  // c = -(0.005 + 3 se): wholly beyond -margin, p 0.019971: refutes.
+  const beyond = claim(retrainedBy(-(MARGIN + 3 * SE)), "C4");
+  close(beyond.cells[0].decision.pRefute, 0.019971);
+  assert.equal(beyond.verdict, "not supported");
+  assert.equal(beyond.reason, "the opposite: a difference beyond the margin");
+  // Twins only: a retrained K-starts is not compared with random.
+  const mixed = [...retrainedBy(0), ...at(0.9, { method: "random" }, BASE)];
+  assert.deepEqual(claim(mixed, "C4").cells.map((cell) => cell.second), ["kstarts"]);
+});
+
+Deno.test("the verdict at half and at twice the margin", () => {
+  // c = 0.007: interval [0.00504, 0.00896]. At 0.005: L > margin, supported; at 0.0025:
+  // supported; at 0.01: U < margin, not supported (no practical difference).
+  const c1 = claim(kstartsBy(0.007), "C1");
+  assert.equal(c1.verdict, "supported");
+  assert.deepEqual(c1.sensitivity.map((entry) => [entry.factor, entry.verdict, entry.reason]), [
+    [0.5, "supported", undefined],
+    [2, "not supported", "no practical difference"],
+  ]);
+  assert.deepEqual(c1.cells[0].sensitivity.map((decision) => decision.margin), [0.0025, 0.01]);
+});
+
+Deno.test("reconstruction error: lower is better, margin a fraction of the constant-image error", () => {
+  // K-starts' error 0.001 below random's; noise [1, -1, 2, -2, 0] x 1e-4, so the oriented
+  // interval is 0.001 ± 0.00019632. Margin 0.5% of the constant-image error 0.08: 0.0004.
+  // L = 0.000804 > 0.0004: better by at least the margin.
+  const errors = [0.030, 0.031, 0.029, 0.032, 0.030];
+  const autoencoder = { modelKind: "autoencoder" as const, meanImageError: 0.08 };
+  const noise = NOISE.map((value) => value / 10);
+  const results = [
+    ...at(0.9, { ...autoencoder, method: "random" }, errors),
+    ...at(0.9, { ...autoencoder, method: "kstarts" }, shifted(errors, -0.001, noise)),
+  ];
+  const c1 = claim(results, "C1");
+  const [cell] = c1.cells;
+  close(cell.decision.margin, 0.0004, 1e-15);
+  close(cell.interval?.high, -0.001 + HALF_WIDTH / 10);
+  assert.equal(cell.decision.outcome, "better by at least the margin");
+  assert.equal(c1.verdict, "supported");
   assert.equal(cell.wins, 5);
-  assert.equal(cell.losses, 0);
-  assert.ok(Math.abs((cell.comparison.meanDifference as number) - 0.051) < 1e-9);
-  assert.ok((cell.comparison.ci95Low as number) > 0);
-  assert.equal(cell.direction, "higher");
-  assert.deepEqual(c1.missing, []);
 });
 
-Deno.test("C1: clearly worse K-starts is not supported; one bad sparsity sinks the claim", () => {
+Deno.test("exploratory variants are judged alone and never decide the claim", () => {
+  // A labelled variant of random (another allocation) is far better than K-starts; the
+  // registry-named cell supports, so the claim does.
   const results = [
-    ...at(0.5, { method: "random" }, BASE),
-    ...at(0.5, { method: "kstarts" }, shifted(BASE, 0.05, [0.01, -0.01, 0, 0.005, 0])),
-    ...at(0.9, { method: "random" }, BASE),
-    ...at(0.9, { method: "kstarts" }, shifted(BASE, -0.05, [0.01, -0.01, 0, 0.005, 0])),
+    ...kstartsBy(0.010),
+    ...at(0.9, {
+      method: "random",
+      label: "random (uniform)",
+      parameters: { allocation: "uniform" },
+    }, shifted(BASE, 0.02)),
   ];
   const c1 = claim(results, "C1");
-  assert.equal(c1.verdict, "not supported");
-  assert.deepEqual(c1.cells.map((cell) => cell.verdict), ["supported", "not supported"]);
-  assert.equal(c1.cells[1].losses, 5);
+  assert.equal(c1.countedCells, 1);
+  const variant = c1.cells.find((cell) => !cell.primary);
+  assert.equal(variant?.decision.verdict, "refutes");
+  assert.equal(c1.verdict, "supported");
+  // With every cell a variant, none is set aside beforehand: all count.
+  const labelled = claim([
+    ...at(0.9, { method: "random", label: "Random dropout" }, BASE),
+    ...at(0.9, { method: "kstarts", label: "K-starts (k=5)" }, shifted(BASE, 0.010, NOISE)),
+  ], "C1");
+  assert.equal(labelled.countedCells, 1);
+  assert.equal(labelled.verdict, "supported");
 });
 
-Deno.test("C1: noise too large to detect the margin is underpowered, not inconclusive", () => {
-  const results = [
-    ...at(0.9, { method: "random" }, BASE),
-    ...at(0.9, { method: "kstarts" }, shifted(BASE, 0, [0.05, -0.05, 0.03, -0.04, 0.01])),
-  ];
-  const c1 = claim(results, "C1");
-  assert.equal(c1.verdict, "underpowered");
-  const cell = c1.cells[0];
-  assert.equal(cell.wins, 3);
-  assert.equal(cell.losses, 2);
-  // Differences 0.05, -0.05, 0.03, -0.04, 0.01: mean 0, sd sqrt(0.0076 / 4) = 0.043589;
-  // one cell, so alpha = 0.05 and (t(0.975, 4) + t(0.8, 4)) * sd / sqrt 5
-  // = (2.776445 + 0.940965) * 0.043589 / 2.236068 = 0.072466.
-  assert.ok(Math.abs((cell.minimumDetectableEffect as number) - 0.072466) < 1e-6);
-  assert.equal(cell.margin, 0.01);
-});
-
-Deno.test("C1: a precise null result that could detect the margin is inconclusive", () => {
-  // Differences 0.0005 ± 0.002: sd 0.002, t = 0.56, MDE about 0.0033 < 0.01.
-  const results = [
-    ...at(0.9, { method: "random" }, BASE),
-    ...at(0.9, { method: "kstarts" }, shifted(BASE, 0.0005, [0.002, -0.002, 0.001, -0.001, 0])),
-  ];
-  const c1 = claim(results, "C1");
-  assert.equal(c1.verdict, "inconclusive");
-  assert.ok((c1.cells[0].minimumDetectableEffect as number) < 0.01);
-  assert.ok((c1.cells[0].adjustedPValue as number) > 0.05);
-});
-
-Deno.test("C1: a single seed is underpowered, never NaN", () => {
-  const results = [
-    makeResult({ method: "random", value: 0.5 }),
-    makeResult({ method: "kstarts", value: 0.9 }),
-  ];
-  const c1 = claim(results, "C1");
-  assert.equal(c1.verdict, "underpowered");
-  assert.equal(c1.cells[0].comparison.ci95Low, undefined);
-  assert.equal(c1.cells[0].minimumDetectableEffect, undefined);
-  assert.equal(c1.countedCells, 0);
-});
-
-Deno.test("C1: a missing method makes the claim not tested and names it", () => {
-  const results = at(0.9, { method: "random" }, BASE);
-  const c1 = claim(results, "C1");
-  assert.equal(c1.verdict, "not tested");
-  assert.equal(c1.cells.length, 0);
-  assert.equal(c1.missing.length, 1);
-  assert.match(c1.missing[0], /^paper: no runs of K-starts/);
-  assert.doesNotMatch(c1.missing[0], /random pruning/);
-  assert.equal(evaluateClaims([]).claims[0].missing[0], "no results at all");
-});
-
-Deno.test("C1: retrained or sanity-checked runs do not stand in for the plain method", () => {
+Deno.test("selectors: retrained and sanity-checked runs do not stand in for the plain method", () => {
   const results = [
     ...at(0.9, { method: "random" }, BASE),
     ...at(0.9, { method: "kstarts", retrain: true }, shifted(BASE, 0.05)),
     ...at(0.9, { method: "kstarts", sanityCheck: "shuffle-layer" }, shifted(BASE, 0.05)),
   ];
   assert.equal(claim(results, "C1").verdict, "not tested");
-});
-
-Deno.test("C1: methods are found by name, not by label", () => {
-  const results = [
-    ...at(0.9, { method: "random", label: "Random dropout" }, BASE),
-    ...at(
-      0.9,
-      { method: "kstarts", label: "K-starts (k=5)" },
-      shifted(BASE, 0.05, [0, 0.01, 0, 0, 0]),
-    ),
-  ];
-  const c1 = claim(results, "C1");
-  assert.equal(c1.verdict, "supported");
-  assert.equal(c1.cells[0].first, "K-starts (k=5)");
-});
-
-Deno.test("lower-is-better metrics: a lower reconstruction error supports the claim", () => {
-  const errors = [0.030, 0.031, 0.029, 0.032, 0.030];
-  const better = [
-    ...at(0.9, { method: "random", modelKind: "autoencoder" }, errors),
-    ...at(
-      0.9,
-      { method: "kstarts", modelKind: "autoencoder" },
-      shifted(errors, -0.005, [
-        0,
-        0.001,
-        0,
-        -0.001,
-        0,
-      ]),
-    ),
-  ];
-  const c1 = claim(better, "C1");
-  assert.equal(c1.verdict, "supported");
-  assert.equal(c1.cells[0].direction, "lower");
-  assert.equal(c1.cells[0].quantity, "reconstructionError");
-  assert.equal(c1.cells[0].wins, 5);
-  const worse = [
-    ...at(0.9, { method: "random", modelKind: "autoencoder" }, errors),
-    ...at(
-      0.9,
-      { method: "kstarts", modelKind: "autoencoder" },
-      shifted(errors, 0.005, [
-        0,
-        0.001,
-        0,
-        -0.001,
-        0,
-      ]),
-    ),
-  ];
-  assert.equal(claim(worse, "C1").verdict, "not supported");
-  assert.equal(claim(worse, "C1").cells[0].losses, 5);
-});
-
-Deno.test("pairs with a diverged run are left out and counted", () => {
-  const results = [
-    ...at(0.9, { method: "random" }, BASE),
-    ...at(0.9, { method: "kstarts" }, shifted(BASE, 0.05, [0, 0.01, 0, 0, 0])).map((run) =>
-      run.spec.seed === 2 ? makeResult({ method: "kstarts", seed: 2, status: "diverged" }) : run
-    ),
-  ];
-  const cell = claim(results, "C1").cells[0];
-  assert.equal(cell.comparison.pairs, 4);
-  assert.equal(cell.divergedPairs, 1);
-  assert.equal(cell.verdict, "supported");
-});
-
-Deno.test("C2 and C3 compare against every required method", () => {
-  const results = [
-    ...at(0.9, { method: "random" }, BASE),
-    ...at(0.9, { method: "kstarts" }, shifted(BASE, 0.02, [0, 0.001, 0, 0, 0])),
-    ...at(0.9, { method: "dissipating" }, shifted(BASE, 0.04, [0, 0.001, 0, 0, 0])),
-    ...at(0.9, { method: "kstarts+dissipating" }, shifted(BASE, 0.03, [0, 0.001, 0, 0, 0])),
-  ];
-  const c2 = claim(results, "C2");
-  assert.equal(c2.verdict, "supported");
-  assert.deepEqual(c2.cells.map((cell) => cell.second).sort(), ["kstarts", "random"]);
-  const c3 = claim(results, "C3");
-  assert.equal(c3.cells.length, 3);
-  assert.equal(c3.verdict, "not supported", "the combination loses to dissipating alone");
-  assert.deepEqual(
-    c3.cells.map((cell) => [cell.second, cell.verdict]),
-    [["dissipating", "not supported"], ["kstarts", "supported"], ["random", "supported"]],
-  );
-});
-
-Deno.test("C4: retraining that changes nothing is supported, a large change is not", () => {
-  const same = [
-    ...at(0.9, { method: "kstarts", retrain: false }, BASE),
-    ...at(
-      0.9,
-      { method: "kstarts", retrain: true },
-      shifted(BASE, 0.001, [0, 0.001, -0.001, 0, 0]),
-    ),
-  ];
-  const c4 = claim(same, "C4");
-  assert.equal(c4.verdict, "supported");
-  assert.equal(c4.cells[0].margin, 0.01);
-  assert.equal(c4.cells[0].direction, "within-margin");
-  const different = [
-    ...at(0.9, { method: "kstarts" }, BASE),
-    ...at(0.9, { method: "kstarts", retrain: true }, shifted(BASE, 0.05, [0, 0.001, -0.001, 0, 0])),
-  ];
-  assert.equal(claim(different, "C4").verdict, "not supported");
-  const noisy = [
-    ...at(0.9, { method: "kstarts" }, BASE),
-    ...at(
-      0.9,
-      { method: "kstarts", retrain: true },
-      shifted(BASE, 0, [0.03, -0.03, 0.02, -0.02, 0]),
-    ),
-  ];
-  assert.equal(claim(noisy, "C4").verdict, "underpowered");
-});
-
-Deno.test("C4: equivalence is TOST with the 90% CI, not the 95% CI", () => {
-  // Differences 0.001, 0.004, 0.006, 0.008, 0.011: mean 0.006, sd 0.0038079, se 0.0017029.
-  // 90% CI upper end 0.006 + 2.131847 * 0.0017029 = 0.009630 < 0.01 (equivalent);
-  // the 95% CI would reach 0.006 + 2.776445 * 0.0017029 = 0.010728 > 0.01.
-  const results = [
-    ...at(0.9, { method: "kstarts" }, BASE),
-    ...at(
-      0.9,
-      { method: "kstarts", retrain: true },
-      shifted(BASE, 0, [0.001, 0.004, 0.006, 0.008, 0.011]),
-    ),
-  ];
-  const cell = claim(results, "C4").cells[0];
-  assert.equal(cell.verdict, "supported");
-  assert.ok(Math.abs((cell.equivalence?.ci90High as number) - 0.009630) < 1e-6);
-  assert.ok((cell.comparison.ci95High as number) > 0.0107);
-  // TOST p = P(T >= t) with t = (0.01 - 0.006) / 0.0017029 and 4 degrees of freedom, where
-  // P(T >= t) = 1/2 - (3/4) x (1 - x^2 / 3) for x = t / sqrt(4 + t^2).
-  const t = 0.004 / (Math.sqrt(0.000058 / 4) / Math.sqrt(5));
-  const x = t / Math.sqrt(4 + t * t);
-  assert.ok(Math.abs((cell.pValue as number) - (0.5 - 0.75 * x * (1 - (x * x) / 3))) < 1e-9);
-});
-
-Deno.test("C4: only twins that differ in retrain alone are paired", () => {
-  const results = [
-    ...at(0.9, { method: "kstarts" }, BASE),
-    ...at(0.9, { method: "random", retrain: true }, BASE),
-  ];
-  const c4 = claim(results, "C4");
-  assert.equal(c4.verdict, "not tested");
-  assert.ok(c4.missing.length === 1);
-});
-
-Deno.test("C4: the reconstruction-error margin is 5% of the paired mean", () => {
-  const errors = [0.030, 0.031, 0.029, 0.032, 0.030];
-  const results = [
-    ...at(0.9, { method: "random", modelKind: "autoencoder" }, errors),
-    ...at(0.9, { method: "random", modelKind: "autoencoder", retrain: true }, errors),
-  ];
-  const cell = claim(results, "C4").cells[0];
-  assert.ok(Math.abs((cell.margin as number) - 0.05 * 0.0304) < 1e-12);
-  assert.equal(cell.verdict, "supported");
-});
-
-Deno.test("C5 is dropped with its reason, whatever runs exist", () => {
-  const results = [
-    ...at(0.9, { method: "random" }, BASE),
-    ...at(0.9, { method: "kstarts" }, BASE),
-    ...at(0.9, { method: "dissipating" }, shifted(BASE, 0.01)),
-  ];
-  const c5 = claim(results, "C5");
-  assert.equal(c5.verdict, "dropped");
-  assert.equal(c5.cells.length, 0);
-  assert.match(c5.test, /could not fail/);
-});
-
-Deno.test("sanity checks: a shuffled mask that loses accuracy is reported", () => {
-  const results = [
-    ...at(0.9, { method: "snip" }, BASE),
-    ...at(
-      0.9,
-      { method: "snip", sanityCheck: "shuffle-layer" },
-      shifted(BASE, -0.1, [0, 0.01, 0, 0, 0]),
-    ),
-    ...at(0.9, { method: "random" }, BASE),
-    ...at(
-      0.9,
-      { method: "random", sanityCheck: "reinitialize" },
-      shifted(BASE, 0, [0.01, -0.01, 0, 0.005, -0.004]),
-    ),
-  ];
-  const rows = evaluateClaims(results).sanityChecks;
-  assert.deepEqual(rows.map((row) => [row.method, row.sanityCheck, row.outcome]), [
-    ["random", "reinitialize", "no detectable difference"],
-    ["snip", "shuffle-layer", "worse with sanity check"],
-  ]);
-  assert.equal(rows[1].worse, 5);
-  assert.ok((rows[1].comparison.meanDifference as number) < -0.09);
-});
-
-Deno.test("claims do not depend on the order of the results", () => {
-  const results = [
-    ...at(0.9, { method: "random" }, BASE),
-    ...at(0.9, { method: "kstarts" }, shifted(BASE, 0.02, [0.013, 0.001, 0, 0, 0.0071])),
-    ...at(0.9, { method: "dissipating" }, shifted(BASE, 0.04, [0.3, 0.001, 0, 0.2, 0])),
-  ];
-  assert.deepEqual(evaluateClaims(permute(results)), evaluateClaims(results));
-});
-
-Deno.test("runs shared by two experiments count once per claim", () => {
-  const shared = (experiment: string) => [
-    ...at(0.9, { experiment, method: "random" }, BASE),
-    ...at(0.9, { experiment, method: "kstarts" }, shifted(BASE, 0.05, [0.01, -0.01, 0, 0, 0])),
-  ];
-  const results = [...shared("paper-mlp"), ...shared("baselines-mlp")];
-  const c1 = claim(results, "C1");
-  assert.equal(c1.cells.length, 1);
-  assert.equal(c1.countedCells, 1);
-  assert.deepEqual(c1.cells[0].experiments, ["baselines-mlp", "paper-mlp"]);
-  assert.equal(c1.cells[0].comparison.pairs, 5, "each seed once, not twice");
-  // A different training schedule is a different comparison, even with equal labels.
-  const other = at(0.9, { experiment: "ablations", method: "random", sparsity: 0.5 }, BASE);
-  assert.equal(claim([...results, ...other], "C1").cells.length, 1);
-});
-
-Deno.test("a comparison lists the experiments of both methods' runs", () => {
-  // K-starts runs only in the baselines file, random only in the ablations file: the
-  // comparison pairs runs of both, so both experiments are named, sorted.
-  const results = [
-    ...at(0.9, { experiment: "paper-mlp", method: "random" }, BASE),
-    ...at(0.9, { experiment: "ablations-mlp", method: "random", label: "random (uniform)" }, BASE),
-    ...at(0.9, { experiment: "baselines-mlp", method: "kstarts" }, shifted(BASE, 0.05)),
-  ];
-  const cells = claim(results, "C1").cells;
-  assert.deepEqual(cells.map((cell) => [cell.second, cell.experiment]), [
-    ["random", "baselines-mlp, paper-mlp"],
-    ["random (uniform)", "ablations-mlp, baselines-mlp"],
-  ]);
-  assert.deepEqual(cells[1].experiments, ["ablations-mlp", "baselines-mlp"]);
-});
-
-Deno.test("pairs are matched by seed, never by position", () => {
-  // random has seeds 1-5; K-starts has seeds 2, 3, 5, 7 (seed 7 has no partner).
-  const results = [
-    ...seedsOf({ method: "random", seeds: [1, 2, 3, 4, 5] }, [0.70, 0.80, 0.60, 0.90, 0.50]),
-    ...seedsOf({ method: "kstarts", seeds: [7, 5, 2, 3] }, [0.10, 0.55, 0.83, 0.64]),
-  ];
-  const cell = claim(results, "C1").cells[0];
-  // Seed 2: 0.83 - 0.80, seed 3: 0.64 - 0.60, seed 5: 0.55 - 0.50 -> 0.03, 0.04, 0.05.
-  assert.equal(cell.comparison.pairs, 3);
-  assert.ok(Math.abs((cell.comparison.meanDifference as number) - 0.04) < 1e-12);
-  assert.ok(Math.abs((cell.comparison.standardDeviation as number) - 0.01) < 1e-12);
-  assert.equal(cell.wins, 3);
-  // The same values under other seed sets give other pairs.
-  const shuffled = [
-    ...seedsOf({ method: "random", seeds: [5, 4, 3, 2, 1] }, [0.70, 0.80, 0.60, 0.90, 0.50]),
-    ...seedsOf({ method: "kstarts", seeds: [7, 5, 2, 3] }, [0.10, 0.55, 0.83, 0.64]),
-  ];
-  // Seed 2: 0.83 - 0.90, seed 3: 0.64 - 0.60, seed 5: 0.55 - 0.70 -> mean -0.06.
-  const other = claim(shuffled, "C1").cells[0];
-  assert.ok(Math.abs((other.comparison.meanDifference as number) - -0.06) < 1e-12);
-});
-
-/** Paired differences `mean ± spread` (three seeds) whose t statistic is `t`. */
-function differencesWithT(t: number): number[] {
-  const spread = 0.01;
-  const average = (t * spread) / Math.sqrt(3);
-  return [average - spread, average, average + spread];
-}
-
-/** The t with 2 degrees of freedom whose two-sided p-value is `p`. */
-function tForTwoSidedP(p: number): number {
-  return Math.sqrt((2 * (1 - p) ** 2) / (1 - (1 - p) ** 2));
-}
-
-Deno.test("Holm-Bonferroni across a claim's cells decides, not each cell alone", () => {
-  const base = [0.80, 0.82, 0.78];
-  const results = [[0.5, 0.01], [0.8, 0.03], [0.9, 0.04]].flatMap(([sparsity, p]) => [
-    ...at(sparsity, { method: "random" }, base),
-    ...at(
-      sparsity,
-      { method: "kstarts" },
-      base.map((value, index) => value + differencesWithT(tForTwoSidedP(p))[index]),
-    ),
-  ]);
-  const c1 = claim(results, "C1");
-  const raw = c1.cells.map((cell) => cell.pValue as number);
-  for (const [index, expected] of [0.01, 0.03, 0.04].entries()) {
-    assert.ok(Math.abs(raw[index] - expected) < 1e-9, `p of cell ${index}`);
-  }
-  // Holm: 3 * 0.01 = 0.03, 2 * 0.03 = 0.06, then max(0.06, 0.04) = 0.06.
-  const adjusted = c1.cells.map((cell) => cell.adjustedPValue as number);
-  assert.ok(Math.abs(adjusted[0] - 0.03) < 1e-9);
-  assert.ok(Math.abs(adjusted[1] - 0.06) < 1e-9);
-  assert.ok(Math.abs(adjusted[2] - 0.06) < 1e-9);
-  // Every raw p is below 0.05, but only the first survives the correction; three seeds
-  // cannot detect one point at alpha / 3, so the others are underpowered.
-  assert.deepEqual(c1.cells.map((cell) => cell.verdict), [
-    "supported",
-    "underpowered",
-    "underpowered",
-  ]);
-  assert.equal(c1.verdict, "underpowered");
-  assert.equal(c1.countedCells, 3);
-});
-
-Deno.test("minimum detectable effect uses the strictest Holm level alpha / m", () => {
-  const base = [0.80, 0.82, 0.78];
-  const results = [0.5, 0.9].flatMap((sparsity) => [
-    ...at(sparsity, { method: "random" }, base),
-    ...at(sparsity, { method: "kstarts" }, shifted(base, 0, [0.01, -0.01, 0])),
-  ]);
-  const cell = claim(results, "C1").cells[0];
-  // Differences 0.01, -0.01, 0: sd 0.01; m = 2 so alpha = 0.025, and with 2 degrees of
-  // freedom t(p) = (2p - 1) / sqrt(2p(1 - p)): (t(0.9875) + t(0.8)) * 0.01 / sqrt 3.
-  const t2 = (p: number) => (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
-  const expected = ((t2(0.9875) + t2(0.8)) * 0.01) / Math.sqrt(3);
-  assert.ok(Math.abs((cell.minimumDetectableEffect as number) - expected) < 1e-9);
-});
-
-Deno.test("autoencoder cells no better than a constant image are kept out of the verdicts", () => {
-  const floor = 0.0865;
-  const errors = [0.030, 0.031, 0.029, 0.032, 0.030];
-  const stuck = [0.0870, 0.0880, 0.0869, 0.0875, 0.0871];
-  const autoencoder = { modelKind: "autoencoder" as const, meanImageError: floor };
-  const results = [
-    // At 0.5 both learn: K-starts is clearly better.
-    ...at(0.5, { ...autoencoder, method: "random" }, errors),
-    ...at(0.5, { ...autoencoder, method: "kstarts" }, shifted(errors, -0.005, [0, 0.001, 0, 0, 0])),
-    // At 0.98 random predicts no better than the mean image; K-starts "wins" there.
-    ...at(0.98, { ...autoencoder, method: "random" }, stuck),
-    ...at(0.98, { ...autoencoder, method: "kstarts" }, shifted(stuck, -0.001, [0, 1e-5, 0, 0, 0])),
-  ];
-  const c1 = claim(results, "C1");
-  assert.equal(c1.cells.length, 2);
-  assert.equal(c1.countedCells, 1, "the excluded cell is not part of the Holm family");
-  const [learned, constant] = c1.cells;
-  assert.equal(learned.verdict, "supported");
-  assert.equal(learned.exclusion, undefined);
-  assert.ok(Math.abs((learned.constantImageError as number) - floor) < 1e-15);
-  assert.equal(constant.verdict, "excluded");
-  assert.match(constant.exclusion as string, /no better than a constant image/);
-  // Errors are shown with four decimals, as everywhere in the report.
-  assert.match(
-    constant.exclusion as string,
-    /random 0\.0873 >= 0\.0865 \(training-mean image\)/,
-  );
-  assert.doesNotMatch(constant.exclusion as string, /kstarts/, "K-starts beats the floor");
-  assert.equal(constant.adjustedPValue, undefined);
-  assert.equal(c1.verdict, "supported");
-  // When every comparison is below the floor the claim is not tested, and says why.
-  const onlyConstant = claim(results.filter((run) => run.spec.sparsity === 0.98), "C1");
-  assert.equal(onlyConstant.verdict, "not tested");
-  assert.deepEqual(onlyConstant.missing, [
-    "the only comparison is no better than predicting the training-mean image, so none can " +
-    "decide the claim",
-  ]);
-  // Older stored runs lack the floor: the same cell then counts.
-  const older = results.map((run) => {
-    const { meanImageError: _, ...metrics } = run.metrics;
-    return { ...run, metrics };
-  });
-  assert.equal(claim(older, "C1").countedCells, 2);
-  assert.equal(claim(older, "C1").cells[1].verdict, "supported");
-});
-
-Deno.test("constant-image error is the mean over completed runs that report it", () => {
-  const runs = [
-    makeResult({ modelKind: "autoencoder", seed: 1, meanImageError: 0.08 }),
-    makeResult({ modelKind: "autoencoder", seed: 2, meanImageError: 0.09 }),
-    makeResult({ modelKind: "autoencoder", seed: 3 }),
-    makeResult({ modelKind: "autoencoder", seed: 4, status: "diverged", meanImageError: 1 }),
-  ];
-  assert.ok(Math.abs((constantImageError(runs) as number) - 0.085) < 1e-15);
-  assert.equal(constantImageError([makeResult({ modelKind: "autoencoder" })]), undefined);
-});
-
-Deno.test("cell decisions and the claim's combination", () => {
-  const up = comparePaired([{ first: 2, second: 1 }, { first: 3, second: 1.9 }]);
-  const evidence = {
-    direction: "higher" as const,
-    comparison: up,
-    margin: 0.5,
-    adjustedPValue: 0.01,
-    minimumDetectableEffect: 10,
-  };
-  assert.equal(decideCell(evidence), "supported");
-  assert.equal(decideCell({ ...evidence, direction: "lower" }), "not supported");
-  assert.equal(decideCell({ ...evidence, adjustedPValue: 0.2 }), "underpowered");
-  assert.equal(
-    decideCell({ ...evidence, adjustedPValue: 0.2, minimumDetectableEffect: 0.5 }),
-    "inconclusive",
-  );
-  assert.equal(decideCell({ ...evidence, adjustedPValue: 0.05 }), "underpowered", "p < alpha");
-  assert.equal(decideCell({ ...evidence, comparison: comparePaired([]) }), "not tested");
-  const equivalence = { ...evidence, direction: "within-margin" as const };
-  assert.equal(decideCell({ ...equivalence, adjustedBeyondMarginPValue: 0.5 }), "supported");
-  assert.equal(
-    decideCell({ ...equivalence, adjustedPValue: 0.5, adjustedBeyondMarginPValue: 0.001 }),
-    "not supported",
-  );
-  assert.equal(combineVerdicts([]), "not tested");
-  assert.equal(combineVerdicts(["excluded", "not tested"]), "not tested");
-  assert.equal(combineVerdicts(["supported", "not tested", "excluded"]), "supported");
-  assert.equal(combineVerdicts(["supported", "inconclusive"]), "inconclusive");
-  assert.equal(combineVerdicts(["supported", "underpowered", "inconclusive"]), "underpowered");
-  assert.equal(combineVerdicts(["supported", "not supported", "underpowered"]), "not supported");
-});
-
-Deno.test("variants are exploratory: shown, tested alone, never deciding the claim", () => {
-  const results = [
-    ...at(0.9, { method: "random" }, BASE),
-    ...at(0.9, { method: "kstarts" }, shifted(BASE, 0.05, [0.01, -0.01, 0, 0.005, 0])),
-    // A variant of each, labelled as the experiment files label them; K-starts' variant
-    // clearly loses to random's.
-    ...at(0.9, {
-      method: "random",
-      label: "random (uniform)",
-      parameters: { allocation: "uniform" },
-    }, BASE),
-    ...at(
-      0.9,
-      {
-        method: "kstarts",
-        label: "kstarts (gradient fitness)",
-        parameters: { fitness: "gradient" },
-      },
-      shifted(BASE, -0.05, [0.01, -0.01, 0, 0.005, 0]),
-    ),
-  ];
-  const c1 = claim(results, "C1");
-  assert.equal(c1.cells.length, 4);
-  assert.deepEqual(
-    c1.cells.filter((cell) => cell.primary).map((cell) => [cell.first, cell.second]),
-    [["kstarts", "random"]],
-  );
-  assert.equal(c1.countedCells, 1, "the Holm family is the primary cell alone");
-  assert.equal(c1.verdict, "supported", "the losing variant does not sink the claim");
-  const exploratory = c1.cells.find((cell) =>
-    cell.first === "kstarts (gradient fitness)" &&
-    cell.second === "random"
-  );
-  assert.ok(exploratory);
-  assert.equal(exploratory.primary, false);
-  assert.equal(exploratory.verdict, "not supported");
-  assert.equal(exploratory.adjustedPValue, undefined);
-  // Tested at its own level: the minimum detectable effect uses alpha = 0.05 unadjusted.
-  assert.ok(exploratory.minimumDetectableEffect !== undefined);
-});
-
-Deno.test("without default-labelled methods every comparison is primary", () => {
-  const results = [
-    ...at(0.9, { method: "random", label: "Random dropout" }, BASE),
-    ...at(
-      0.9,
-      { method: "kstarts", label: "K-starts (k=5)" },
-      shifted(BASE, 0.05, [0, 0.01, 0, 0, 0]),
-    ),
-    ...at(0.5, { method: "random", label: "Random dropout" }, BASE),
-    ...at(
-      0.5,
-      { method: "kstarts", label: "K-starts (k=5)" },
-      shifted(BASE, 0.05, [0, 0.01, 0, 0, 0]),
-    ),
-  ];
-  const c1 = claim(results, "C1");
-  assert.ok(c1.cells.every((cell) => cell.primary));
-  assert.equal(c1.countedCells, 2);
-  // C4's retrained twins carry their own labels and are all primary.
-  const retrain = [
-    ...at(0.9, { method: "kstarts" }, BASE),
-    ...at(0.9, { method: "kstarts", label: "kstarts (retrained)", retrain: true }, BASE),
-  ];
-  assert.equal(claim(retrain, "C4").cells[0].primary, true);
-  assert.equal(claim(retrain, "C4").countedCells, 1);
 });

@@ -16,7 +16,7 @@ import {
 } from "../../src/report/csv.ts";
 import { dissipationPoints } from "../../src/report/dissipation.ts";
 import { fileSafeName, formatFixed, formatPValue, formatSetting } from "../../src/report/format.ts";
-import { makeResult, seedsOf } from "./fixtures.ts";
+import { makeResult, PAPER_CLAIMS, seedsOf } from "./fixtures.ts";
 
 Deno.test("number formats are fixed and never NaN", () => {
   assert.equal(formatFixed(0.1 + 0.2), "0.300000");
@@ -100,7 +100,7 @@ Deno.test("claims, ranking, dissipation and sanity tables are rectangular and Na
     // Restarted from a fixed mask: not part of the dissipation table.
     makeResult({ method: "dissipating", seed: 1, retrain: true }),
   ];
-  const evaluation = evaluateClaims(results);
+  const evaluation = evaluateClaims(results, [PAPER_CLAIMS]);
   const rows = aggregateResults(results);
   const tables: Array<[string, string, readonly string[]]> = [
     ["claims", claimsCsv(evaluation), CLAIMS_HEADER],
@@ -120,6 +120,13 @@ Deno.test("claims, ranking, dissipation and sanity tables are rectangular and Na
   const c1Pair = claims.find((row) => row[0] === "C1" && row[1] === "pair");
   assert.equal(c1Pair?.[CLAIMS_HEADER.indexOf("pairs")], "3");
   assert.equal(c1Pair?.[CLAIMS_HEADER.indexOf("meanDifference")], "0.046667");
+  // Differences 0.05, 0.05, 0.04: sd 0.0057735, se 0.0033333, t(0.975, 2) = 4.302653:
+  // upper end 0.046667 + 0.014342 = 0.061009; far above the 0.005 margin.
+  assert.equal(c1Pair?.[CLAIMS_HEADER.indexOf("intervalHigh")], "0.061009");
+  assert.equal(c1Pair?.[CLAIMS_HEADER.indexOf("margin")], "0.005000");
+  assert.equal(c1Pair?.[CLAIMS_HEADER.indexOf("outcome")], "better by at least the margin");
+  assert.equal(c1Pair?.[CLAIMS_HEADER.indexOf("verdict")], "supports");
+  assert.equal(c1Overall?.[CLAIMS_HEADER.indexOf("verdictAtDoubleMargin")], "supported");
   const dissipation = parseCsv(dissipationCsv(dissipationPoints(results)));
   // Diverged run excluded: two runs per epoch, epoch 1 mean (0.3 + 0.5) / 2.
   assert.deepEqual(dissipation[1].slice(3), [

@@ -8,6 +8,14 @@ import { createHash } from "node:crypto";
 import assert from "node:assert/strict";
 import type { CurvePoint, RunResult } from "../../src/config/types.ts";
 import { type ClaimVerdict, evaluateClaims } from "../../src/report/claims.ts";
+import { parseClaimsText } from "../../src/config/parse_claims.ts";
+import type { ClaimsFile } from "../../src/config/claims_schema.ts";
+
+/** The paper's claims file, as the report reads it. */
+export const PAPER_CLAIMS: ClaimsFile = parseClaimsText(
+  Deno.readTextFileSync(new URL("../../experiments/paper/claims.json", import.meta.url)),
+  "experiments/paper/claims.json",
+);
 
 /** What a test wants to set on a result; everything else gets a plain default. */
 export interface ResultOptions {
@@ -142,9 +150,16 @@ export function shifted(values: number[], by: number, noise: number[] = [0, 0, 0
   return values.map((value, index) => value + by + noise[index]);
 }
 
-/** The verdict of claim `id` over `results`; fails the test when it is not evaluated. */
-export function claim(results: RunResult[], id: string): ClaimVerdict {
-  const found = evaluateClaims(results).claims.find((candidate) => candidate.id === id);
+/**
+ * The verdict of claim `id` of `files` (the paper's claims by default) over
+ * `results`; fails the test when it is not evaluated.
+ */
+export function claim(
+  results: RunResult[],
+  id: string,
+  files: readonly ClaimsFile[] = [PAPER_CLAIMS],
+): ClaimVerdict {
+  const found = evaluateClaims(results, files).claims.find((candidate) => candidate.id === id);
   assert.ok(found, `claim ${id} is evaluated`);
   return found;
 }

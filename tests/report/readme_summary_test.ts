@@ -17,7 +17,7 @@ import {
 } from "../../src/report/readme_summary.ts";
 import { README_URL, STANDARD_SUMMARY_URL } from "../../src/report/embed_readme_summary.ts";
 import { buildReportFiles } from "../../src/report/write_report.ts";
-import { seedsOf } from "./fixtures.ts";
+import { PAPER_CLAIMS, seedsOf } from "./fixtures.ts";
 
 /** Results with every kind of row the fragment treats apart. */
 function results() {
@@ -40,12 +40,13 @@ Deno.test("README_SUMMARY.md: means by sparsity and differences from random, by 
     profile: "standard",
     experiments: [],
     versions: {},
+    claims: [PAPER_CLAIMS],
   })).get("README_SUMMARY.md") as string;
   assert.match(
     summary,
     /^\*\*What was run\*\* \(`standard` profile\): 24 distinct runs \(24 completed, 0 diverged\) of 1 experiment; fashion-mnist; autoencoder\[256-64-256\], mlp\[300-100\]; sparsities 0\.9 and unpruned; 2-3 completed seeds/m,
   );
-  assert.match(summary, /^\| C1 K-starts beats random pruning \| [a-z ]+ \|$/m);
+  assert.match(summary, /^\| C1 K-starts beats random pruning \| [a-z ()]+ \|$/m);
   assert.match(summary, /unpruned: dense 90\.5; differences of the means in percentage points\./);
   const mlp = summary.slice(summary.indexOf("mlp[300-100]; adam"));
   // The paper's methods first (random, K-starts, dissipating), then the others by name.

@@ -8,7 +8,7 @@ import {
   writeReport,
 } from "../../src/report/write_report.ts";
 import { describeIntegers } from "../../src/report/report_markdown.ts";
-import { makeResult, permute, seedsOf } from "./fixtures.ts";
+import { makeResult, PAPER_CLAIMS, permute, seedsOf } from "./fixtures.ts";
 
 const CONTEXT: ReportContext = {
   profile: "smoke",
@@ -17,6 +17,7 @@ const CONTEXT: ReportContext = {
     { name: "paper-ae", file: "experiments/paper/ae.json", hash: "def456" },
   ],
   versions: { tool: "0.1.0", deno: "2.9.6", tfjs: "4.22.0", backend: "cpu" },
+  claims: [PAPER_CLAIMS],
 };
 
 /** A small but complete set of results: every claim has something to judge. */
@@ -87,15 +88,22 @@ Deno.test("writeReport gives byte-identical directories for the same results in 
       "by-setting",
       "claims",
       "controls",
+      "disconnected-units",
       "dissipation",
       "paper-ae",
       "paper-mlp",
       "ranking",
       "sanity-checks",
+      "when-which",
     ];
     assert.deepEqual(written.files, [
       "README_SUMMARY.md",
       "REPORT.md",
+      // One forest plot per claim with counted comparisons (C5 is dropped).
+      ...["C1", "C2", "C3", "C4"].flatMap((id) => [
+        `figures/forest-${id}-testAccuracy.svg`,
+        `figures/forest-${id}-testAccuracy.vl.json`,
+      ]),
       "figures/paper-ae-learning-curves.svg",
       "figures/paper-ae-learning-curves.vl.json",
       "figures/paper-ae-metric.svg",
@@ -163,12 +171,25 @@ Deno.test("REPORT.md has the claims, tables, figures, sanity checks and diverged
   assert.ok(report.startsWith("# "));
   assert.match(report, /Profile: `smoke`/);
   assert.match(report, /\| paper-mlp \| experiments\/paper\/mlp.json \| abc123 \|/);
-  // The autoencoder pair has two seeds and overlapping errors: too few to detect the margin.
+  // K-starts is 3 points above random in every seed at both sparsities; the autoencoder's
+  // runs report no constant-image error, so its margin (a fraction of it) is unknown.
   assert.match(
     report,
-    /\| C1 \| K-starts beats random pruning \| \*\*underpowered \(rehearsal\)\*\* \| 3 \|/,
+    /\| C1 \| K-starts beats random pruning \| \*\*supported \(rehearsal\)\*\* \| supported \/ supported \| test accuracy ±0\.50 points \| mlp vs random: better ≥ margin at 0\.5-0\.9 \(2 of 2\) \|/,
   );
-  assert.match(report, /\| C4 \| .* \| \*\*supported \(rehearsal\)\*\* \| 2 \| 2 supported \|/);
+  assert.match(
+    report,
+    /\| kstarts \| random \| paper-ae \| 2 \| .* \| the runs do not report the constant-image error/,
+  );
+  // Retraining adds 0.1 points in every seed: inside ±0.5.
+  assert.match(
+    report,
+    /\| C4 \| .* \| \*\*supported \(rehearsal\)\*\* \| supported \/ supported \|/,
+  );
+  assert.match(
+    report,
+    /- test accuracy ±0\.50 points: half a percentage point: the difference the standard study.s seeds were planned to detect/,
+  );
   assert.match(report, /\| C5 \| .* \| \*\*dropped\*\* \|/);
   assert.match(
     report,
@@ -186,7 +207,7 @@ Deno.test("REPORT.md has the claims, tables, figures, sanity checks and diverged
     report,
     /^\| kstarts \| shuffle-layer \| -3\.00 \[-3\.00, -3\.00\] worse \| -3\.00 \[-3\.00, -3\.00\] worse \|$/m,
   );
-  assert.match(report, /random pruning = `random`; K-starts = `kstarts`/);
+  assert.match(report, /^Claims file: `experiments\/paper\/claims\.json`\.$/m);
   assert.match(
     report,
     /^\| [0-9a-f]{16} \| paper-mlp \| fashion-mnist \| random \| 0\.9 \| 4 \| epoch 2, step 17 \|$/m,
@@ -243,7 +264,8 @@ Deno.test("REPORT.md opens with the summary; per-comparison tables are in an app
     "## Summary",
     "**What was run:** 41 distinct runs (40 completed, 1 diverged) of 2 experiments",
     "**Caveats:**",
-    "| claim | statement | verdict | distinct comparisons |",
+    "| claim | statement | verdict | at ½× / 2× margin | margin | what the data show |",
+    "**Methods as run**",
     "### Headline figures",
     "### Where the details are",
     "## How the claims were tested",
@@ -267,7 +289,11 @@ Deno.test("REPORT.md opens with the summary; per-comparison tables are in an app
     report,
     /^\| random \| 3 \| 4 \| 80\.3 ± 3\.79 \| 80\.3 ± 3\.79 \(1 diverged\) \|$/m,
   );
-  assert.match(report, /\| 0\.5 \| kstarts \| random \| paper-mlp \| 3 \| 3\.0 \|/);
+  // K-starts minus random is 3.00 percentage points in every seed.
+  assert.match(
+    report,
+    /\| 0\.5 \| kstarts \| random \| paper-mlp \| 3 \| 3\.00 \| \[3\.00, 3\.00\] \| 0\.50 \| better by at least the margin \| supports \|/,
+  );
 });
 
 Deno.test("the quick profile's report says it is a rehearsal; a full profile's does not", async () => {
@@ -276,12 +302,12 @@ Deno.test("the quick profile's report says it is a rehearsal; a full profile's d
   const banner = quick.indexOf("**A rehearsal, not evidence.**");
   assert.ok(banner > 0 && banner < quick.indexOf("## Summary"), "the banner comes first");
   assert.match(quick, /\*\*Caveats:\*\* this is a rehearsal at a scale that cannot test/);
-  assert.match(quick, /\*\*underpowered \(rehearsal\)\*\*/);
+  assert.match(quick, /\*\*supported \(rehearsal\)\*\*/);
   assert.match(quick, /Verdict: \*\*supported \(rehearsal\)\*\*/);
   const standard = (await buildReportFiles(sampleResults(), { ...CONTEXT, profile: "standard" }))
     .get("REPORT.md") as string;
   assert.doesNotMatch(standard, /rehearsal/);
-  assert.match(standard, /\*\*underpowered\*\* \|/);
+  assert.match(standard, /\*\*supported\*\* \|/);
 });
 
 Deno.test("integer lists are shortened to ranges", () => {
@@ -313,7 +339,7 @@ Deno.test("what was run lists the pruned sparsities and mentions the dense netwo
   assert.match(report, /; sparsities 0\.9 \(and the dense network\); seeds 1-2;/);
 });
 
-Deno.test("exploratory comparisons are marked in REPORT.md and counted apart", async () => {
+Deno.test("exploratory comparisons are counted apart in REPORT.md and listed in the CSV", async () => {
   const results = [
     ...seedsOf({ method: "random" }, [0.80, 0.82, 0.79]),
     ...seedsOf({ method: "kstarts" }, [0.83, 0.85, 0.82]),
@@ -326,13 +352,13 @@ Deno.test("exploratory comparisons are marked in REPORT.md and counted apart", a
       [0.70, 0.71, 0.69],
     ),
   ];
-  const report = (await buildReportFiles(results, CONTEXT)).get("REPORT.md") as string;
+  const files = await buildReportFiles(results, CONTEXT);
+  const report = files.get("REPORT.md") as string;
+  assert.match(report, /\(1 counted comparisons; 1 exploratory ones in `tables\/claims\.csv`\)/);
+  // Exploratory rows go to the CSV only.
+  assert.doesNotMatch(report, /\| kstarts \(gradient fitness\) \| random \|/);
   assert.match(
-    report,
-    /\| C1 \| K-starts beats random pruning \| \*\*[^|]*\*\* \| 2 \| [^|]*1 exploratory \|/,
-  );
-  assert.match(
-    report,
-    /\| kstarts \(gradient fitness\) \| random \| paper \| 3 \| .* \| exploratory: /,
+    files.get("tables/claims.csv") as string,
+    /^C1,pair,paper,.*,kstarts \(gradient fitness\),.*,exploratory,refutes,/m,
   );
 });
