@@ -13,6 +13,7 @@ import { prepareStudy, reportStudy, reproductionFiles } from "../runner/study.ts
 import { ResultStore } from "../runner/store.ts";
 import { type CommandHelp, type OptionValue, parseCommandLine, stringOption } from "./options.ts";
 import { runId } from "../config/run_id.ts";
+import { parseClaimsText } from "../config/parse_claims.ts";
 import type { RunSpec } from "../config/types.ts";
 import { describeRun } from "../runner/sweep.ts";
 import { defaultResultsDir, paperClaimsFiles } from "./reproduce.ts";
@@ -94,10 +95,19 @@ export async function reportCommand(args: string[]): Promise<number> {
   );
   const study = await storedStudy(positionals, values);
   const { files, profile, overrides, outDir } = study;
-  const claims = await claimsOption(
-    values.claims,
-    positionals.length > 0 ? [] : await paperClaimsFiles("experiments"),
-  );
+  // A recorded study is judged by the claims it recorded (none, when it judged none); else the
+  // paper's, unless experiment files are given.
+  const recorded = study.recorded?.claims;
+  const claimsGiven = values.claims !== undefined && [values.claims].flat().length > 0;
+  const claims = !claimsGiven && recorded !== undefined
+    ? recorded.map(({ source }) => ({
+      ...parseClaimsText(source.text, source.recordedCopy ?? source.file),
+      file: source.file,
+    }))
+    : await claimsOption(
+      values.claims,
+      positionals.length > 0 ? [] : await paperClaimsFiles("experiments"),
+    );
   const prepared = await prepareStudy(files, profile, undefined, false, overrides);
   announceStudy(study);
   const store = new ResultStore(join(outDir, "runs"));

@@ -197,6 +197,8 @@ export interface DroppedClaim {
 export interface ClaimsFile {
   /** The file as the user named it. */
   file: string;
+  /** The text it was parsed from, so that a study folder can keep a copy of it. */
+  text?: string;
   /** Name of the set of claims. */
   name: string;
   /** Error rate of each verdict. */

@@ -168,7 +168,7 @@ export function parseClaimsText(text: string, file: string): ClaimsFile {
   const document = parseJsonText(text, file);
   const result = claimsFileSchema.safeParse(document, { error: describeExpectation });
   if (!result.success) throw configErrorFromIssues(result.error.issues, document, file);
-  return resolveClaims(result.data, file);
+  return { ...resolveClaims(result.data, file), text };
 }
 
 /**

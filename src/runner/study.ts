@@ -244,6 +244,8 @@ export async function reportStudy(
         source,
         runs: prepared.specs.filter((spec) => spec.experiment === experiment.name).length,
       })),
+      // The claims the report judged, kept beside the experiments so the folder can judge them again.
+      claims: claims.flatMap(({ file, text }) => text === undefined ? [] : [{ file, text }]),
     },
     {
       before: {

@@ -35,7 +35,7 @@ function fullFashionMnistAvailable(): boolean {
 
 /** The manifest of the committed study. */
 async function committedManifest(): Promise<
-  { runs: { total: number }; profile: string; experiments: unknown[] }
+  { runs: { total: number }; profile: string; experiments: unknown[]; claims?: unknown[] }
 > {
   return JSON.parse(await Deno.readTextFile(join(STUDY_DIR, "manifest.json")));
 }
@@ -44,8 +44,10 @@ async function committedManifest(): Promise<
 function recordedStudyLine(manifest: string): RegExp {
   return new RegExp(
     `^using the study recorded in ${manifest.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ` +
-      "experiments/paper/ablations-mlp\\.json, .*experiments/baselines/mlp\\.json " +
-      "\\(profile standard\\)$",
+      "experiments/paper/mlp\\.json, .*experiments/paper/ablations-mlp\\.json, .*" +
+      "experiments/baselines/autoencoder\\.json " +
+      // The study was computed under revision 1 of the engine rule, which its manifest pins.
+      "\\(profile standard, --set engineRule=1\\)$",
     "m",
   );
 }
@@ -81,7 +83,7 @@ Deno.test({
       // folder holds (runs, manifest, copies of the experiment files), from a working
       // directory without experiments/: the folder alone must be enough.
       const copy = join(root, "standard");
-      for (const folder of ["runs", "study"]) {
+      for (const folder of ["runs", "study", "study/claims"]) {
         await Deno.mkdir(join(copy, folder), { recursive: true });
         for await (const entry of Deno.readDir(join(STUDY_DIR, folder))) {
           if (entry.isFile && entry.name.endsWith(".json")) {
@@ -99,7 +101,8 @@ Deno.test({
       // Each recorded file is absent here, and each is named as such, not silently replaced.
       assert.equal(
         report.stderr.match(/ no longer exists; the recorded copy /g)?.length,
-        (await committedManifest()).experiments.length,
+        (await committedManifest()).experiments.length +
+          ((await committedManifest()).claims?.length ?? 0),
         report.stderr,
       );
       assert.doesNotMatch(report.stdout, /runs stored: the report is marked incomplete/);
