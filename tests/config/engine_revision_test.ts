@@ -46,7 +46,9 @@ Deno.test("engine revision: the standard study keeps the id of every committed r
   const stored: RunResult[] = [];
   for await (const entry of Deno.readDir(runs)) {
     if (entry.name.endsWith(".json")) {
-      stored.push(JSON.parse(await Deno.readTextFile(join(runs, entry.name))));
+      const result: RunResult = JSON.parse(await Deno.readTextFile(join(runs, entry.name)));
+      // Runs computed under revision 2 carry it in their spec; the test is about the others.
+      if (result.spec.engineRevision === undefined) stored.push(result);
     }
   }
   assert.ok(stored.length >= 500, `${stored.length} committed runs`);
