@@ -78,12 +78,21 @@ function findReference(control: RunGroup, bucket: readonly RunGroup[]): RunGroup
     );
 }
 
-/** One row from two groups. */
-function controlRow(
-  effect: ControlRow["effect"],
-  first: RunGroup,
-  second: RunGroup,
-): ControlRow {
+/** Two groups compared seed by seed on their primary metric, and the outcome of that comparison. */
+export interface GroupComparison {
+  /** Statistics of `first - second` over completed seed-matched pairs. */
+  comparison: PairedComparison;
+  /** Whether a higher metric is better. */
+  higherIsBetter: boolean;
+  /** `first better`, `second better`, `no detectable difference` or `not tested`. */
+  outcome: string;
+}
+
+/**
+ * Compares two groups seed by seed on their primary metric: a side is better
+ * when the 95% CI of `first - second` excludes 0 on its side.
+ */
+export function compareGroups(first: RunGroup, second: RunGroup): GroupComparison {
   const comparison = comparePaired(
     matchSeeds(first, second, (run) => run.primaryMetric.value).pairs,
   );
@@ -97,6 +106,16 @@ function controlRow(
       outcome = firstHigher === higherIsBetter ? "first better" : "second better";
     }
   }
+  return { comparison, higherIsBetter, outcome };
+}
+
+/** One row from two groups. */
+function controlRow(
+  effect: ControlRow["effect"],
+  first: RunGroup,
+  second: RunGroup,
+): ControlRow {
+  const { comparison, higherIsBetter, outcome } = compareGroups(first, second);
   return {
     experiment: joinExperiments(first, second),
     dataset: first.dataset,

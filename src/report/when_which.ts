@@ -26,16 +26,11 @@
 
 import { maskEpochUse } from "../config/epoch_budget.ts";
 import type { MethodSettings } from "../config/types.ts";
-import {
-  bucketByPairingKey,
-  compareText,
-  joinExperiments,
-  matchSeeds,
-  type RunGroup,
-} from "./grouping.ts";
+import { bucketByPairingKey, compareText, joinExperiments, type RunGroup } from "./grouping.ts";
 import { tableCsv, type TableData } from "./csv.ts";
 import { formatCount, formatFixed, formatPValue, formatSetting } from "./format.ts";
-import { comparePaired, type PairedComparison } from "./statistics.ts";
+import { compareGroups } from "./controls.ts";
+import type { PairedComparison } from "./statistics.ts";
 
 /** Registry name of the prune-early control. */
 export const PRUNE_EARLY_METHOD = "prune-early";
@@ -116,18 +111,7 @@ function row(
   second: RunGroup,
   maskKind?: string,
 ): WhenWhichRow {
-  const comparison = comparePaired(
-    matchSeeds(first, second, (run) => run.primaryMetric.value).pairs,
-  );
-  const higherIsBetter = first.runs[0].primaryMetric.higherIsBetter;
-  let outcome = "no detectable difference";
-  if (comparison.pairs === 0) outcome = "not tested";
-  else if (comparison.ci95Low !== undefined && comparison.ci95High !== undefined) {
-    const firstHigher = comparison.ci95Low > 0;
-    if (firstHigher || comparison.ci95High < 0) {
-      outcome = firstHigher === higherIsBetter ? "first better" : "second better";
-    }
-  }
+  const { comparison, higherIsBetter, outcome } = compareGroups(first, second);
   return {
     experiment: joinExperiments(first, second),
     dataset: first.dataset,
