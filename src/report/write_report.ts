@@ -80,7 +80,9 @@ export async function buildReportFiles(
   const settingRows = aggregateBySetting(results);
   const ranking = rankMethods(rows);
   const evaluation = evaluateClaims(results, context.claims ?? []);
-  const controls = evaluateControls(mergeExperiments(groupRuns(results)), names);
+  // Grouped once: the controls and the when/which split pair the same merged groups.
+  const merged = mergeExperiments(groupRuns(results));
+  const controls = evaluateControls(merged, names);
   const points = dissipationPoints(results, names);
   const styles = methodStyles(rows, names);
   const figures: Figure[] = [
@@ -112,7 +114,7 @@ export async function buildReportFiles(
   addTable("sanity-checks", sanityChecksTable(evaluation), "the sanity-check table");
   addTable(
     "when-which",
-    whenWhichTable(evaluateWhenWhich(mergeExperiments(groupRuns(results)))),
+    whenWhichTable(evaluateWhenWhich(merged)),
     "the when-and-which table",
   );
   addTable(
