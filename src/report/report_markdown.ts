@@ -16,6 +16,7 @@
 
 import { claimsAppendixLines, claimsMethodLines, claimsSummaryLines } from "./report_claims.ts";
 import { DENSE_METHOD, type Figure } from "./figures.ts";
+import { disconnectedUnitsLines } from "./disconnected_units_section.ts";
 import type { RunResult } from "../config/types.ts";
 import { formatSetting } from "./format.ts";
 import { compareText } from "./grouping.ts";
@@ -277,6 +278,7 @@ export function renderReportMarkdown(content: ReportContent, context: ReportCont
       (verdict) => shownVerdict(verdict, context),
     ),
     ...resultsAppendix(content),
+    ...disconnectedUnitsLines(content.results, content.settingRows),
     ...provenanceAppendix(content, context),
   ];
   return lines.join("\n").replace(/\n+$/, "") + "\n";
