@@ -17,6 +17,7 @@
 import { claimsAppendixLines, claimsMethodLines, claimsSummaryLines } from "./report_claims.ts";
 import { DENSE_METHOD, type Figure } from "./figures.ts";
 import { disconnectedUnitsLines } from "./disconnected_units_section.ts";
+import { publishedComparisonLines } from "./published_comparison.ts";
 import type { RunResult } from "../config/types.ts";
 import { formatSetting } from "./format.ts";
 import { compareText } from "./grouping.ts";
@@ -273,6 +274,7 @@ export function renderReportMarkdown(content: ReportContent, context: ReportCont
     "",
     ...summarySection(content, context),
     ...claimsMethodLines(content.evaluation.claims),
+    ...publishedComparisonLines(content.published),
     ...claimsAppendixLines(
       content.evaluation.claims,
       (verdict) => shownVerdict(verdict, context),
