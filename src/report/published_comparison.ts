@@ -503,12 +503,14 @@ export function publishedComparisonLines(comparison: PublishedComparison): strin
     );
     lines.push(
       `${published.citation} (${published.reference}, <${published.url}>) report test errors ` +
-        `for ${published.modelName} on ${published.dataset}: ${figures.join(", ")}. Beside them ` +
-        "the study's test error (100 − test accuracy, %) over its completed seeds: mean, sample " +
+        `for ${published.modelName} on ${published.dataset}: ${figures.join(", ")}. The rows ` +
+        "below set beside them the study's test error (100 − test accuracy, %) over its " +
+        "completed seeds: mean, sample " +
         "sd and range, one row per training setting and method variant (no sanity check, no " +
         "retraining). A row is beyond the seed spread when the published figure, as the " +
         "interval it was rounded from (± half its last digit), lies wholly outside the range of " +
-        "the study's seeds; the paper gives no spread for these figures. Also in " +
+        `the study's seeds. ${published.citation} give no spread for these figures (runs: ` +
+        `${published.recipe.runs.text}; ${published.recipe.runs.source}). Also in ` +
         "`tables/published.csv`.",
       "",
       ...table(

@@ -156,7 +156,7 @@ export const LEE_2019_LENET_300_100: PublishedResults = {
     },
     runs: {
       value: 20,
-      text: "20 per sparsity (for Figure 1; Table 1 gives no spread)",
+      text: "20 per sparsity, for Figure 1",
       source: "Section 5.1",
     },
   },

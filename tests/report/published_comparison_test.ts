@@ -233,6 +233,15 @@ Deno.test("compareRecipe: the settings read from the spec, the harness's fixed o
 Deno.test("publishedComparisonLines: the table, the recipes and what differs where the spread is exceeded", () => {
   const lines = publishedComparisonLines(compare(mnistRuns()));
   assert.equal(lines[0], "## The study beside published results");
+  assert.match(
+    lines[2],
+    /^Lee et al\. 2019 \(N\. Lee, .*\) report test errors for LeNet-300-100 on mnist: 1\.7% for the dense reference, 1\.6% for snip at 0\.95, 2\.4% for snip at 0\.98\. /,
+  );
+  assert.ok(
+    lines[2].includes(
+      "give no spread for these figures (runs: 20 per sparsity, for Figure 1; Section 5.1)",
+    ),
+  );
   assert.ok(
     lines.includes(
       "| snip | 0.98 | adam, lr 0.001, batch 128, 4 epochs, cpu | 2.4 | 2.99 | 0.11 | 2.89-3.10 | " +
