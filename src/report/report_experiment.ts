@@ -34,7 +34,7 @@ import type { SanityCheckRow } from "./sanity_checks.ts";
 import type { PairedComparison } from "./statistics.ts";
 
 /** A setting's heading text: `fashion-mnist, mlp[300-100]; adam, lr 0.001, ...`. */
-function settingTitle(row: { dataset: string; model: string; training: string }): string {
+export function settingTitle(row: { dataset: string; model: string; training: string }): string {
   return `${row.dataset}, ${row.model}; ${row.training}`;
 }
 
@@ -44,7 +44,7 @@ function capitalized(text: string): string {
 }
 
 /** Values grouped by key, keys in first-seen order. */
-function groupBy<T>(values: readonly T[], key: (value: T) => string): Map<string, T[]> {
+export function groupBy<T>(values: readonly T[], key: (value: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const value of values) {
     const name = key(value);
@@ -90,7 +90,7 @@ function meanCell(row: AggregateRow): string {
 }
 
 /** How rows are named in a setting's table: the method, its settings id where names repeat. */
-function rowNames(rows: readonly AggregateRow[]): (row: AggregateRow) => string {
+export function rowNames(rows: readonly AggregateRow[]): (row: AggregateRow) => string {
   const idsByName = groupBy(rows, (row) => row.method);
   return (row) =>
     new Set((idsByName.get(row.method) ?? []).map((other) => other.settingsId)).size > 1

@@ -16,6 +16,8 @@
 
 import { claimsAppendixLines, claimsMethodLines, claimsSummaryLines } from "./report_claims.ts";
 import { DENSE_METHOD, type Figure } from "./figures.ts";
+import { disconnectedUnitsLines } from "./disconnected_units_section.ts";
+import { publishedComparisonLines } from "./published_comparison.ts";
 import type { RunResult } from "../config/types.ts";
 import { formatSetting } from "./format.ts";
 import { compareText } from "./grouping.ts";
@@ -272,11 +274,13 @@ export function renderReportMarkdown(content: ReportContent, context: ReportCont
     "",
     ...summarySection(content, context),
     ...claimsMethodLines(content.evaluation.claims),
+    ...publishedComparisonLines(content.published),
     ...claimsAppendixLines(
       content.evaluation.claims,
       (verdict) => shownVerdict(verdict, context),
     ),
     ...resultsAppendix(content),
+    ...disconnectedUnitsLines(content.results, content.settingRows),
     ...provenanceAppendix(content, context),
   ];
   return lines.join("\n").replace(/\n+$/, "") + "\n";

@@ -37,6 +37,7 @@ import { forestFigures } from "./forest_plot.ts";
 import { forestPlotInputs } from "./forest_rows.ts";
 import { disconnectedUnitRows, disconnectedUnitsTable } from "./disconnected_units.ts";
 import { evaluateWhenWhich, whenWhichTable } from "./when_which.ts";
+import { comparePublished, publishedTable } from "./published_comparison.ts";
 import type { ForestPlotInput } from "./forest_rows.ts";
 import { learningCurveFigures } from "./learning_curves.ts";
 import { fileSafeName } from "./format.ts";
@@ -60,6 +61,7 @@ const RESERVED_TABLES = [
   "sanity-checks",
   "when-which",
   "disconnected-units",
+  "published",
 ];
 
 /**
@@ -83,6 +85,7 @@ export async function buildReportFiles(
   // Grouped once: the controls and the when/which split pair the same merged groups.
   const merged = mergeExperiments(groupRuns(results));
   const controls = evaluateControls(merged, names);
+  const published = comparePublished(merged);
   const points = dissipationPoints(results, names);
   const styles = methodStyles(rows, names);
   const figures: Figure[] = [
@@ -122,6 +125,7 @@ export async function buildReportFiles(
     disconnectedUnitsTable(disconnectedUnitRows(results)),
     "the disconnected-units table",
   );
+  addTable("published", publishedTable(published), "the table beside published results");
 
   const tablePaths = new Map<string, string>();
   const experiments = [...new Set(rows.map((row) => row.experiment))].sort(compareText);
@@ -159,6 +163,7 @@ export async function buildReportFiles(
     tablePaths,
     methodNames: names,
     forestPlots,
+    published,
   };
   add("REPORT.md", renderReportMarkdown(content, context), "the report");
   add(README_SUMMARY_FILE, renderReadmeSummary(content, context), "the README summary");

@@ -92,6 +92,7 @@ Deno.test("writeReport gives byte-identical directories for the same results in 
       "dissipation",
       "paper-ae",
       "paper-mlp",
+      "published",
       "ranking",
       "sanity-checks",
       "when-which",
