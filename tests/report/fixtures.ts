@@ -43,6 +43,8 @@ export interface ResultOptions {
   parameters?: Record<string, unknown>;
   /** Seeds of {@link seedsOf}, one per value; 1, 2, ... by default. */
   seeds?: number[];
+  /** The method's `methodReport`; empty by default. */
+  methodReport?: Record<string, number | string | boolean>;
 }
 
 /** A complete, valid RunResult with the given settings. */
@@ -118,7 +120,7 @@ export function makeResult(options: ResultOptions = {}): RunResult {
       totalEpochs: 4,
     },
     curve,
-    methodReport: {},
+    methodReport: options.methodReport ?? {},
     wallSeconds: options.wallSeconds ?? 1.5,
     versions: { tool: "0.1.0", deno: "2.9.6", tfjs: "4.22.0", backend: "cpu" },
   };
