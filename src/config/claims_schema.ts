@@ -80,7 +80,7 @@ export const marginRuleSchema = z.strictObject({
 export const CLAIM_QUANTITIES = ["primaryMetric", "epochsToTargetSparsity"] as const;
 
 /** A quantity a claim compares (see {@link CLAIM_QUANTITIES}). */
-export type ClaimQuantity = (typeof CLAIM_QUANTITIES)[number];
+export type ClaimQuantity = "primaryMetric" | "epochsToTargetSparsity";
 
 /** The file-level sensitivity check: which experiments' labelled variants it reads. */
 export const sensitivitySchema = z.strictObject({
