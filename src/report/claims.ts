@@ -148,7 +148,12 @@ export interface ClaimCell {
   secondSettingsId: string;
   /** The second method's resolved settings (`spec.method`). */
   secondSettings: Readonly<Record<string, unknown>>;
-  /** The primary metric's name. */
+  /**
+   * The setting both groups share (merged across experiments: dataset, model,
+   * training, backend and sparsity, as canonical JSON).
+   */
+  pairingKey: string;
+  /** The compared quantity: the primary metric's name, or `epochsToTargetSparsity`. */
   quantity: string;
   /** Whether a higher metric is better. */
   higherIsBetter: boolean;
@@ -507,8 +512,11 @@ function censoredRuns(first: RunGroup, second: RunGroup): { first: number; secon
   return counts;
 }
 
-/** Builds one cell before the claim's decisions are known. */
-function buildCell(
+/**
+ * Builds one cell of `claim` from two groups, before the claim's decisions
+ * are known: its comparison, interval and margin (or why it has none).
+ */
+export function buildCell(
   claim: ActiveClaim,
   first: RunGroup,
   second: RunGroup,
@@ -551,6 +559,7 @@ function buildCell(
     secondMethod: second.methodName,
     secondSettingsId: second.settingsId,
     secondSettings: second.runs[0].spec.method,
+    pairingKey: first.pairingKey,
     quantity: reference.name,
     higherIsBetter: higher,
     comparison,

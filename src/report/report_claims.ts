@@ -28,8 +28,8 @@ export function formatDifference(value: number | undefined, metric: string): str
   return formatFixed(value);
 }
 
-/** Words for a metric's unit of difference. */
-function differenceUnit(metric: string): string {
+/** Words for a metric's unit of difference: `points`, `MSE`, `epochs`. */
+export function differenceUnit(metric: string): string {
   if (metric === "testAccuracy") return "points";
   if (metric === "reconstructionError") return "MSE";
   if (metric === EPOCHS_TO_TARGET_SPARSITY) return "epochs";
@@ -121,6 +121,10 @@ export function whatTheDataShow(claim: ClaimVerdict): string {
       `vs ${cell.second}`;
     segments.set(key, [...(segments.get(key) ?? []), cell]);
   }
+  const censored = cells.reduce((sum, cell) => sum + (cell.censored?.first ?? 0), 0);
+  const censoredNote = censored === 0 ? "" : `; ${censored} of the first side's ` +
+    `${cells.reduce((sum, cell) => sum + cell.comparison.pairs, 0)} paired runs never reached ` +
+    "the target (counted at their lower bound)";
   return [...segments.entries()]
     .sort(([left], [right]) => compareText(left, right))
     .map(([key, inSegment]) => {
@@ -136,7 +140,7 @@ export function whatTheDataShow(claim: ClaimVerdict): string {
       });
       return `${key}: ${parts.join(", ")}`;
     })
-    .join("; ");
+    .join("; ") + censoredNote;
 }
 
 /** A margin rule's entry in words: `±0.50 points` or `±0.5% of the constant-image error`. */

@@ -13,6 +13,7 @@ import type { ClaimsEvaluation, PaperMethodNames } from "./claims.ts";
 import type { ControlRow } from "./controls.ts";
 import type { Figure } from "./figures.ts";
 import type { ForestPlotInput } from "./forest_rows.ts";
+import type { SensitivityEvaluation } from "./sensitivity.ts";
 
 /** What the caller knows about how the report was produced (no times). */
 export interface ReportContext {
@@ -60,4 +61,6 @@ export interface ReportContent {
    * `forest`, path `figures/forest-<id>.svg`); empty when none were given.
    */
   forestPlots?: readonly ForestPlotInput[];
+  /** Whether each verdict holds across the sensitivity settings; absent: not checked. */
+  sensitivity?: SensitivityEvaluation;
 }

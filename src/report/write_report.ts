@@ -37,6 +37,8 @@ import { forestFigures } from "./forest_plot.ts";
 import { forestPlotInputs } from "./forest_rows.ts";
 import { disconnectedUnitRows, disconnectedUnitsTable } from "./disconnected_units.ts";
 import { evaluateWhenWhich, whenWhichTable } from "./when_which.ts";
+import { evaluateSensitivity } from "./sensitivity.ts";
+import { sensitivityTable } from "./sensitivity_report.ts";
 import type { ForestPlotInput } from "./forest_rows.ts";
 import { learningCurveFigures } from "./learning_curves.ts";
 import { fileSafeName } from "./format.ts";
@@ -60,6 +62,7 @@ const RESERVED_TABLES = [
   "sanity-checks",
   "when-which",
   "disconnected-units",
+  "sensitivity",
 ];
 
 /**
@@ -83,6 +86,7 @@ export async function buildReportFiles(
   // Grouped once: the controls and the when/which split pair the same merged groups.
   const merged = mergeExperiments(groupRuns(results));
   const controls = evaluateControls(merged, names);
+  const sensitivity = evaluateSensitivity(evaluation.claims, context.claims ?? [], merged);
   const points = dissipationPoints(results, names);
   const styles = methodStyles(rows, names);
   const figures: Figure[] = [
@@ -117,6 +121,7 @@ export async function buildReportFiles(
     whenWhichTable(evaluateWhenWhich(merged)),
     "the when-and-which table",
   );
+  addTable("sensitivity", sensitivityTable(sensitivity), "the sensitivity table");
   addTable(
     "disconnected-units",
     disconnectedUnitsTable(disconnectedUnitRows(results)),
@@ -159,6 +164,7 @@ export async function buildReportFiles(
     tablePaths,
     methodNames: names,
     forestPlots,
+    sensitivity,
   };
   add("REPORT.md", renderReportMarkdown(content, context), "the report");
   add(README_SUMMARY_FILE, renderReadmeSummary(content, context), "the README summary");

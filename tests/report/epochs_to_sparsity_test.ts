@@ -141,6 +141,11 @@ Deno.test("C5 in REPORT.md: epochs wording, the dataset column and the censored 
   );
   assert.match(appendix, /more epochs by at least the margin/);
   assert.match(report, /epochs to the target sparsity ±0\.50 epochs: half an epoch/);
+  // The summary says how much of the verdict rests on lower bounds.
+  assert.match(
+    report,
+    /\| C5 \| .*; 2 of the first side's 6 paired runs never reached the target \(counted at their lower bound\) \|/,
+  );
   assert.match(
     files.get("tables/claims.csv") ?? "",
     /C5,pair,.*,epochsToTargetSparsity,true,0\.500000,/,
