@@ -238,3 +238,70 @@ Deno.test("a claims file without a sensitivity block adds no section", async () 
   assert.doesNotMatch(files.get("REPORT.md") ?? "", /sensitivity settings/);
   assert.equal(files.get("tables/sensitivity.csv")?.split("\n").filter(Boolean).length, 1);
 });
+
+Deno.test("settings come only from the named experiments, and concern only their method's claims", () => {
+  const elsewhere = seedsOf(
+    {
+      experiment: "ablations-mlp",
+      method: "kstarts",
+      label: "kstarts (k=3)",
+      parameters: { k: 3 },
+    },
+    shifted(BASE.slice(0, 3), 0.002, NOISE),
+  );
+  // A dissipating default and variant: a dissipating setting, which C1 (K-starts against
+  // random) has no side of.
+  const dissipating = [
+    ...seedsOf(
+      { experiment: "paper-mlp", method: "dissipating", parameters: { pruningEpochs: 2 } },
+      BASE,
+    ),
+    ...seedsOf(
+      {
+        experiment: "sensitivity-mlp",
+        method: "dissipating",
+        label: "dissipating (1 pruning epoch)",
+        parameters: { pruningEpochs: 1 },
+      },
+      BASE.slice(0, 3),
+    ),
+  ];
+  const sensitivity = check([...defaults(), ...elsewhere, ...dissipating]);
+  assert.deepEqual(sensitivity.settings.map((setting) => setting.name), [
+    "dissipating: pruningEpochs=1",
+  ]);
+  assert.deepEqual(
+    sensitivity.summaries.filter((summary) => summary.claim === "C1").map((summary) =>
+      summary.setting.name
+    ),
+    [],
+  );
+  assert.ok(sensitivity.summaries.some((summary) => summary.claim === "C2"));
+});
+
+Deno.test("a lower-is-better metric is oriented before the signs are compared", () => {
+  // Autoencoder C1, margin 0.5% of the constant-image error 0.05 = 0.00025 MSE. Default:
+  // K-starts' error minus random's 0, -0.0004, 0.0001 (mean -0.0001: K-starts better), sd
+  // 0.00026458, 95% interval ±0.00065727: undecided. Variant k=2: 0.0004, 0, 0.0005 (mean
+  // +0.0003: random better), the same spread, still undecided: the sign flips.
+  const errors = [0.020, 0.022, 0.018];
+  const run = (method: string, values: number[], label = method, k = 5) =>
+    seedsOf({
+      experiment: label === method ? "paper-autoencoder" : "sensitivity-mlp",
+      modelKind: "autoencoder",
+      method,
+      label,
+      meanImageError: 0.05,
+      parameters: method === "kstarts" ? { k } : {},
+    }, values);
+  const sensitivity = check([
+    ...run("random", errors),
+    ...run("kstarts", shifted(errors, -0.0002, [0.0002, -0.0002, 0.0003])),
+    ...run("kstarts", shifted(errors, 0.0002, [0.0002, -0.0002, 0.0003]), "kstarts (k=2)", 2),
+  ]);
+  const [row] = sensitivity.summaries[0].rows;
+  assert.ok(Math.abs((row.standard.orientedMean ?? 0) - 0.0001) < 1e-12);
+  assert.equal(row.standard.cell.decision.verdict, "undecided");
+  assert.equal(row.variant.cell.decision.verdict, "undecided");
+  assert.equal(row.change, "sign flips: now favours the second");
+});
