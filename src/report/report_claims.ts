@@ -122,9 +122,9 @@ export function whatTheDataShow(claim: ClaimVerdict): string {
     segments.set(key, [...(segments.get(key) ?? []), cell]);
   }
   const censored = cells.reduce((sum, cell) => sum + (cell.censored?.first ?? 0), 0);
-  const censoredNote = censored === 0 ? "" : `; ${censored} of the first side's ` +
-    `${cells.reduce((sum, cell) => sum + cell.comparison.pairs, 0)} paired runs never reached ` +
-    "the target (counted at their lower bound)";
+  const censoredNote = censored === 0 ? "" : `; in ${censored} of the ` +
+    `${cells.reduce((sum, cell) => sum + cell.comparison.pairs, 0)} pairs the first side's run ` +
+    "never reached the target (counted at its lower bound)";
   return [...segments.entries()]
     .sort(([left], [right]) => compareText(left, right))
     .map(([key, inSegment]) => {

@@ -121,7 +121,10 @@ export async function buildReportFiles(
     whenWhichTable(evaluateWhenWhich(merged)),
     "the when-and-which table",
   );
-  addTable("sensitivity", sensitivityTable(sensitivity), "the sensitivity table");
+  // Only when a claims file asks for the check, so that a study without one keeps its files.
+  if ((context.claims ?? []).some((file) => file.sensitivityExperiments !== undefined)) {
+    addTable("sensitivity", sensitivityTable(sensitivity), "the sensitivity table");
+  }
   addTable(
     "disconnected-units",
     disconnectedUnitsTable(disconnectedUnitRows(results)),

@@ -144,7 +144,7 @@ Deno.test("C5 in REPORT.md: epochs wording, the dataset column and the censored 
   // The summary says how much of the verdict rests on lower bounds.
   assert.match(
     report,
-    /\| C5 \| .*; 2 of the first side's 6 paired runs never reached the target \(counted at their lower bound\) \|/,
+    /\| C5 \| .*; in 2 of the 6 pairs the first side's run never reached the target \(counted at its lower bound\) \|/,
   );
   assert.match(
     files.get("tables/claims.csv") ?? "",
