@@ -53,6 +53,7 @@ export { loadClaimsFile, parseClaimsText } from "./src/config/parse_claims.ts";
 export type {
   ActiveClaim,
   ClaimKind,
+  ClaimQuantity,
   ClaimScope,
   ClaimsFile,
   DroppedClaim,

@@ -67,6 +67,28 @@ export const metricMarginSchema = z.strictObject({
 export const marginRuleSchema = z.strictObject({
   testAccuracy: metricMarginSchema.optional(),
   reconstructionError: metricMarginSchema.optional(),
+  epochsToTargetSparsity: metricMarginSchema.optional().describe(
+    "The margin of a claim about `epochsToTargetSparsity`, in epochs (`absolute` only).",
+  ),
+});
+
+/**
+ * What a claim compares, run by run: each run's primary metric, or the
+ * epochs its network trained before its mask reached the target sparsity
+ * (`src/report/epochs_to_sparsity.ts`).
+ */
+export const CLAIM_QUANTITIES = ["primaryMetric", "epochsToTargetSparsity"] as const;
+
+/** A quantity a claim compares (see {@link CLAIM_QUANTITIES}). */
+export type ClaimQuantity = "primaryMetric" | "epochsToTargetSparsity";
+
+/** The file-level sensitivity check: which experiments' labelled variants it reads. */
+export const sensitivitySchema = z.strictObject({
+  experiments: z.array(z.string().min(1)).min(1).describe(
+    "Experiments whose labelled variants (another parameter value, learning rate or budget) " +
+      "replace the default methods of each claim's counted comparisons, to see whether the " +
+      "verdict holds across these settings.",
+  ),
 });
 
 /** One claim (active or dropped; the cross-field rules are checked after the schema). */
@@ -98,6 +120,14 @@ export const claimSchema = z.strictObject({
   ),
   scope: claimScopeSchema.default({}).describe("Which runs the claim is about."),
   margin: z.string().min(1).optional().describe("Name of a rule in `margins`."),
+  quantity: z.enum(CLAIM_QUANTITIES).default("primaryMetric").describe(
+    "What is compared: each run's primary metric (default), or `epochsToTargetSparsity`, the " +
+      "epochs its network trained before its mask reached the target sparsity.",
+  ),
+  direction: z.enum(["more", "fewer"]).optional().describe(
+    "For a quantity other than the primary metric: whether the claim is that the first side " +
+      "has more or fewer of it (required there; the primary metric's direction is its own).",
+  ),
 });
 
 /** A claims file. */
@@ -109,6 +139,9 @@ export const claimsFileSchema = z.strictObject({
     "Error rate of each claim's verdict; intervals are at 1 - alpha (two-sided).",
   ),
   margins: z.record(z.string().min(1), marginRuleSchema).describe("Named margin rules."),
+  sensitivity: sensitivitySchema.optional().describe(
+    "Check each verdict against the variants of these experiments (absent: no check).",
+  ),
   claims: z.array(claimSchema).min(1),
 });
 
@@ -175,6 +208,13 @@ export interface ActiveClaim {
   variants: "exploratory" | "counted";
   /** Which runs. */
   scope: ClaimScope;
+  /** What the claim compares run by run. */
+  quantity: ClaimQuantity;
+  /**
+   * For a quantity other than the primary metric: whether the first side is
+   * claimed to have more or fewer of it; `undefined` for the primary metric.
+   */
+  direction: "more" | "fewer" | undefined;
   /** Name of the margin rule. */
   marginName: string;
   /** The margin per metric name. */
@@ -203,6 +243,8 @@ export interface ClaimsFile {
   name: string;
   /** Error rate of each verdict. */
   alpha: number;
+  /** Experiments whose labelled variants check each verdict; absent: no check. */
+  sensitivityExperiments?: string[];
   /** The claims, in file order. */
   claims: (ActiveClaim | DroppedClaim)[];
 }

@@ -30,6 +30,9 @@ export function isClaimsFileName(name: string): boolean {
   return name === CLAIMS_FILE_NAME || name.endsWith(`.${CLAIMS_FILE_NAME}`);
 }
 
+/** The quantity whose margin is in epochs. */
+const EPOCHS_QUANTITY = "epochsToTargetSparsity";
+
 /** The path of claim `index`'s field `key`. */
 function claimPath(index: number, ...rest: (string | number)[]): string {
   return formatJsonPath(["claims", index, ...rest]);
@@ -48,6 +51,13 @@ function resolveMargins(
     const forms = [entry.absolute, entry.fractionOfConstantImageError].filter((value) =>
       value !== undefined
     );
+    if (metric === EPOCHS_QUANTITY && entry.fractionOfConstantImageError !== undefined) {
+      throw new ConfigError(
+        file,
+        formatJsonPath(["margins", name, metric, "fractionOfConstantImageError"]),
+        'epochs have no constant-image error; give "absolute", a number of epochs',
+      );
+    }
     if (forms.length !== 1) {
       throw new ConfigError(
         file,
@@ -98,6 +108,13 @@ function resolveClaims(document: ClaimsFileDocument, file: string): ClaimsFile {
           "missing required setting; a dropped claim says why",
         );
       }
+      if (claim.quantity !== "primaryMetric" || claim.direction !== undefined) {
+        throw new ConfigError(
+          file,
+          claimPath(index, claim.direction !== undefined ? "direction" : "quantity"),
+          "a dropped claim is not tested, so it has no quantity or direction",
+        );
+      }
       for (const key of ["kind", "first", "second", "margin"] as const) {
         if (claim[key] !== undefined) {
           throw new ConfigError(
@@ -131,6 +148,7 @@ function resolveClaims(document: ClaimsFileDocument, file: string): ClaimsFile {
           didYouMeanHint(marginName, marginNames),
       );
     }
+    checkQuantity(file, index, claim, marginName, margins);
     const { minSparsity, maxSparsity } = claim.scope;
     if (minSparsity !== undefined && maxSparsity !== undefined && minSparsity > maxSparsity) {
       throw new ConfigError(
@@ -150,11 +168,79 @@ function resolveClaims(document: ClaimsFileDocument, file: string): ClaimsFile {
       twinsDifferingIn: claim.twinsDifferingIn,
       variants: claim.variants,
       scope: claim.scope,
+      quantity: claim.quantity,
+      direction: claim.direction,
       marginName,
       margins,
     };
   });
-  return { file, name: document.name, alpha: document.alpha, claims };
+  return {
+    file,
+    name: document.name,
+    alpha: document.alpha,
+    ...(document.sensitivity === undefined
+      ? {}
+      : { sensitivityExperiments: sensitivityExperiments(file, document.sensitivity) }),
+    claims,
+  };
+}
+
+/**
+ * The rules of a claim's quantity: the primary metric brings its own
+ * direction; any other quantity needs one, and a margin for it in the rule.
+ */
+function checkQuantity(
+  file: string,
+  index: number,
+  claim: ClaimsFileDocument["claims"][number],
+  marginName: string,
+  margins: Record<string, MetricMargin>,
+): void {
+  if (claim.quantity === "primaryMetric") {
+    if (claim.direction !== undefined) {
+      throw new ConfigError(
+        file,
+        claimPath(index, "direction"),
+        "only a claim about a quantity other than the primary metric has a direction (the " +
+          'primary metric says whether higher is better); remove it or set "quantity"',
+      );
+    }
+    return;
+  }
+  if (claim.direction === undefined) {
+    throw new ConfigError(
+      file,
+      claimPath(index, "direction"),
+      `missing required setting; a claim about ${claim.quantity} says whether the first side ` +
+        'has "more" or "fewer"',
+    );
+  }
+  if (margins[claim.quantity] === undefined) {
+    throw new ConfigError(
+      file,
+      claimPath(index, "margin"),
+      `margin rule "${marginName}" has no "${claim.quantity}" entry, which a claim about ` +
+        `${claim.quantity} is judged at`,
+    );
+  }
+}
+
+/** The sensitivity block's experiments, checked for repeats. */
+function sensitivityExperiments(
+  file: string,
+  sensitivity: NonNullable<ClaimsFileDocument["sensitivity"]>,
+): string[] {
+  sensitivity.experiments.forEach((name, index) => {
+    const earlier = sensitivity.experiments.indexOf(name);
+    if (earlier !== index) {
+      throw new ConfigError(
+        file,
+        formatJsonPath(["sensitivity", "experiments", index]),
+        `"${name}" is already listed at index ${earlier}`,
+      );
+    }
+  });
+  return [...sensitivity.experiments];
 }
 
 /**

@@ -55,6 +55,7 @@ import {
   type RunGroup,
 } from "./grouping.ts";
 import { constantImageError } from "./constant_image.ts";
+import { EPOCHS_TO_TARGET_SPARSITY, epochsToTargetSparsity } from "./epochs_to_sparsity.ts";
 import { evaluateSanityChecks, type SanityCheckRow } from "./sanity_checks.ts";
 import { formatMetricValue } from "./format.ts";
 import { comparePaired, holmAdjust, mean, type PairedComparison } from "./statistics.ts";
@@ -147,7 +148,12 @@ export interface ClaimCell {
   secondSettingsId: string;
   /** The second method's resolved settings (`spec.method`). */
   secondSettings: Readonly<Record<string, unknown>>;
-  /** The primary metric's name. */
+  /**
+   * The setting both groups share (merged across experiments: dataset, model,
+   * training, backend and sparsity, as canonical JSON).
+   */
+  pairingKey: string;
+  /** The compared quantity: the primary metric's name, or `epochsToTargetSparsity`. */
   quantity: string;
   /** Whether a higher metric is better. */
   higherIsBetter: boolean;
@@ -165,6 +171,11 @@ export interface ClaimCell {
   losses: number;
   /** Seed-matched pairs left out because either run diverged. */
   divergedPairs: number;
+  /**
+   * For a claim about epochs to the target sparsity: the runs of each side,
+   * among the pairs, that never reached it (counted at their lower bound).
+   */
+  censored?: { first: number; second: number };
   /** Why the cell is kept out of the verdict, else `undefined`. */
   exclusion: string | undefined;
   /** Whether the cell decides the claim (else exploratory). */
@@ -462,19 +473,64 @@ function refutationReason(kind: ClaimKind, refuting: readonly CellDecision[]): s
   return "no practical difference in some cells, the opposite in others";
 }
 
-/** Builds one cell before the claim's decisions are known. */
-function buildCell(
+/**
+ * What a claim compares in each run: its name, whether higher favours the
+ * first side, and the value of a run (`undefined`: the run's pair is left
+ * out).
+ */
+export function claimQuantity(
+  claim: ActiveClaim,
+  reference: RunResult,
+): { name: string; higherIsBetter: boolean; value: (run: RunResult) => number | undefined } {
+  if (claim.quantity === EPOCHS_TO_TARGET_SPARSITY) {
+    return {
+      name: EPOCHS_TO_TARGET_SPARSITY,
+      higherIsBetter: claim.direction === "more",
+      value: (run) => epochsToTargetSparsity(run)?.epochs,
+    };
+  }
+  return {
+    name: reference.primaryMetric.name,
+    higherIsBetter: reference.primaryMetric.higherIsBetter,
+    value: (run) => run.primaryMetric.value,
+  };
+}
+
+/** Runs of each side, among the completed seed-matched pairs, that never reached the target. */
+function censoredRuns(first: RunGroup, second: RunGroup): { first: number; second: number } {
+  const valueBySeed = (group: RunGroup) =>
+    new Map(group.runs.map((run) => [run.spec.seed, epochsToTargetSparsity(run)]));
+  const firstValues = valueBySeed(first);
+  const secondValues = valueBySeed(second);
+  const counts = { first: 0, second: 0 };
+  for (const [seed, firstValue] of firstValues) {
+    const secondValue = secondValues.get(seed);
+    if (firstValue === undefined || secondValue === undefined) continue;
+    if (firstValue.censored) counts.first++;
+    if (secondValue.censored) counts.second++;
+  }
+  return counts;
+}
+
+/**
+ * Builds one cell of `claim` from two groups, before the claim's decisions
+ * are known: its comparison, interval and margin (or why it has none).
+ */
+export function buildCell(
   claim: ActiveClaim,
   first: RunGroup,
   second: RunGroup,
   alpha: number,
 ): { cell: ClaimCell; margin: number | undefined; marginNote: string | undefined } {
-  const reference = first.runs[0].primaryMetric;
-  const { pairs, divergedPairs } = matchSeeds(first, second, (run) => run.primaryMetric.value);
+  const reference = claimQuantity(claim, first.runs[0]);
+  const { pairs, divergedPairs } = matchSeeds(first, second, reference.value);
   const comparison = comparePaired(pairs);
   const higher = reference.higherIsBetter;
-  // The constant-image floor is an error: it means nothing for a higher-is-better metric.
-  const floor = higher ? undefined : constantImageError([...first.runs, ...second.runs]);
+  // The constant-image floor is an error: it means nothing for a higher-is-better metric,
+  // nor for a quantity other than the metric.
+  const floor = higher || claim.quantity !== "primaryMetric"
+    ? undefined
+    : constantImageError([...first.runs, ...second.runs]);
   const exclusion = floorExclusion(first, second, pairs, floor);
   const marginResult = cellMargin(claim.margins[reference.name], floor, claim, reference.name);
   const experiment = joinExperiments(first, second);
@@ -503,6 +559,7 @@ function buildCell(
     secondMethod: second.methodName,
     secondSettingsId: second.settingsId,
     secondSettings: second.runs[0].spec.method,
+    pairingKey: first.pairingKey,
     quantity: reference.name,
     higherIsBetter: higher,
     comparison,
@@ -512,6 +569,9 @@ function buildCell(
     wins: higher ? comparison.firstHigher : comparison.firstLower,
     losses: higher ? comparison.firstLower : comparison.firstHigher,
     divergedPairs,
+    ...(claim.quantity === EPOCHS_TO_TARGET_SPARSITY
+      ? { censored: censoredRuns(first, second) }
+      : {}),
     exclusion: exclusion ?? ("note" in marginResult ? marginResult.note : undefined),
     primary: claim.variants === "counted" ||
       (first.label === first.methodName && second.label === second.methodName),
@@ -583,10 +643,13 @@ function describeTest(claim: ActiveClaim): string {
   const rule = claim.kind === "superiority"
     ? "better by more than the margin"
     : "within ±margin (TOST)";
+  const quantity = claim.quantity === "primaryMetric"
+    ? ""
+    : ` in ${claim.quantity} (the claim: the first has ${claim.direction})`;
   const combination = claim.combination === "every"
     ? "in every cell (intersection-union; refuted by any cell after Holm)"
     : "in at least one cell (Holm; refuted when every cell refutes)";
-  return `${claim.kind}: ${sides}${twins}; the first must be ${rule} ${combination}.`;
+  return `${claim.kind}${quantity}: ${sides}${twins}; the first must be ${rule} ${combination}.`;
 }
 
 /** Evaluates one active claim over the merged groups. */

@@ -49,6 +49,7 @@ export interface ForestPlotInput {
 const METRIC_DISPLAY: Record<string, { scale: number; unit: string; words: string }> = {
   testAccuracy: { scale: 100, unit: "percentage points", words: "test accuracy" },
   reconstructionError: { scale: 1, unit: "MSE", words: "reconstruction error" },
+  epochsToTargetSparsity: { scale: 1, unit: "epochs", words: "epochs to the target sparsity" },
 };
 
 /**

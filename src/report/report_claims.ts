@@ -17,19 +17,22 @@ import { CELL_OUTCOMES, type CellOutcome } from "./decision.ts";
 import { formatCount, formatFixed, formatPValue, formatSetting } from "./format.ts";
 import { canonicalJson, compareText } from "./grouping.ts";
 import { table } from "./markdown.ts";
+import { EPOCHS_TO_TARGET_SPARSITY } from "./epochs_to_sparsity.ts";
 
 /** A difference (or margin) as the report shows it: points for accuracy, MSE otherwise. */
 export function formatDifference(value: number | undefined, metric: string): string {
   if (value === undefined) return "";
   if (metric === "testAccuracy") return formatFixed(value * 100, 2);
   if (metric === "reconstructionError") return formatFixed(value, 5);
+  if (metric === EPOCHS_TO_TARGET_SPARSITY) return formatFixed(value, 2);
   return formatFixed(value);
 }
 
-/** Words for a metric's unit of difference. */
-function differenceUnit(metric: string): string {
+/** Words for a metric's unit of difference: `points`, `MSE`, `epochs`. */
+export function differenceUnit(metric: string): string {
   if (metric === "testAccuracy") return "points";
   if (metric === "reconstructionError") return "MSE";
+  if (metric === EPOCHS_TO_TARGET_SPARSITY) return "epochs";
   return metric;
 }
 
@@ -85,6 +88,21 @@ const SHORT_OUTCOMES: Record<CellOutcome, string> = {
 };
 
 /**
+ * An outcome in the words of the cell's quantity: for a claim about epochs,
+ * "better" is the claim's direction (`more epochs` when the claim is that
+ * the first side takes more) and "worse" the other; a metric's outcomes are
+ * unchanged.
+ */
+export function outcomeWords(
+  outcome: string,
+  cell: Pick<ClaimCell, "quantity" | "higherIsBetter">,
+) {
+  if (cell.quantity !== EPOCHS_TO_TARGET_SPARSITY) return outcome;
+  const [favoured, other] = cell.higherIsBetter ? ["more", "fewer"] : ["fewer", "more"];
+  return outcome.replace(/^better/, `${favoured} epochs`).replace(/^worse/, `${other} epochs`);
+}
+
+/**
  * What the data show, generated from the counted cells: per model kind and
  * comparison, each outcome with the sparsities it holds at, e.g.
  * `mlp vs random: no practical difference at 0.5-0.98 (5 of 5)`.
@@ -103,6 +121,10 @@ export function whatTheDataShow(claim: ClaimVerdict): string {
       `vs ${cell.second}`;
     segments.set(key, [...(segments.get(key) ?? []), cell]);
   }
+  const censored = cells.reduce((sum, cell) => sum + (cell.censored?.first ?? 0), 0);
+  const censoredNote = censored === 0 ? "" : `; in ${censored} of the ` +
+    `${cells.reduce((sum, cell) => sum + cell.comparison.pairs, 0)} pairs the first side's run ` +
+    "never reached the target (counted at its lower bound)";
   return [...segments.entries()]
     .sort(([left], [right]) => compareText(left, right))
     .map(([key, inSegment]) => {
@@ -111,14 +133,14 @@ export function whatTheDataShow(claim: ClaimVerdict): string {
         const matching = inSegment.filter((cell) => cell.decision.outcome === outcome);
         if (matching.length === 0) return [];
         return [
-          `${SHORT_OUTCOMES[outcome]} at ` +
+          `${outcomeWords(SHORT_OUTCOMES[outcome], matching[0])} at ` +
           `${sparsityList(matching.map((cell) => cell.sparsity), sparsities)} ` +
           `(${matching.length} of ${inSegment.length})`,
         ];
       });
       return `${key}: ${parts.join(", ")}`;
     })
-    .join("; ");
+    .join("; ") + censoredNote;
 }
 
 /** A margin rule's entry in words: `±0.50 points` or `±0.5% of the constant-image error`. */
@@ -127,6 +149,8 @@ function describeMargin(metric: string, margin: MetricMargin): string {
     ? "test accuracy"
     : metric === "reconstructionError"
     ? "reconstruction error"
+    : metric === EPOCHS_TO_TARGET_SPARSITY
+    ? "epochs to the target sparsity"
     : metric;
   if (margin.kind === "absolute") {
     return `${name} ±${formatDifference(margin.value, metric)} ${differenceUnit(metric)}`;
@@ -308,6 +332,21 @@ export function claimsMethodLines(claims: readonly ClaimVerdict[]): string[] {
   return lines;
 }
 
+/**
+ * The note above an epochs claim's comparisons: the unit, and how many runs
+ * never reached the target (counted at their lower bound).
+ */
+function epochsNote(cells: readonly ClaimCell[]): string {
+  const runs = (side: "first" | "second") =>
+    cells.reduce((sum, cell) => sum + (cell.censored?.[side] ?? 0), 0);
+  const pairs = cells.reduce((sum, cell) => sum + cell.comparison.pairs, 0);
+  return "Differences are first minus second in epochs the network trained before its mask " +
+    "reached the target sparsity (0 for a mask fixed at initialization). A run that never " +
+    "reached it counts as one epoch more than it pruned for, the least it could have taken: " +
+    `here ${runs("first")} of the first side's and ${runs("second")} of the second side's ` +
+    `runs, over ${pairs} pairs.`;
+}
+
 /** One claim's counted comparisons (Appendix A). */
 function claimAppendix(claim: ClaimVerdict, shownVerdict: (verdict: string) => string): string[] {
   const exploratory = claim.cells.filter((cell) => !cell.primary).length;
@@ -332,8 +371,10 @@ function claimAppendix(claim: ClaimVerdict, shownVerdict: (verdict: string) => s
   if (shown.length === 0) return lines;
   const holm = claim.definition?.combination === "any" ? "Holm p (support)" : "Holm p (refute)";
   lines.push(
-    "Differences are first minus second: test accuracy in percentage points, reconstruction " +
-      "error in MSE.",
+    claim.definition?.quantity === EPOCHS_TO_TARGET_SPARSITY
+      ? epochsNote(shown)
+      : "Differences are first minus second: test accuracy in percentage points, " +
+        "reconstruction error in MSE.",
     "",
     ...table(
       [
@@ -369,7 +410,7 @@ function claimAppendix(claim: ClaimVerdict, shownVerdict: (verdict: string) => s
             formatDifference(cell.interval.high, cell.quantity)
           }]`,
         formatDifference(cell.decision.margin, cell.quantity),
-        cell.decision.outcome,
+        outcomeWords(cell.decision.outcome, cell),
         cell.exclusion ?? cell.decision.verdict,
         formatPValue(cell.decision.adjustedP),
         cell.decision.verdict === "undecided"

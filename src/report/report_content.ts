@@ -14,6 +14,7 @@ import type { ControlRow } from "./controls.ts";
 import type { Figure } from "./figures.ts";
 import type { ForestPlotInput } from "./forest_rows.ts";
 import type { PublishedComparison } from "./published_comparison.ts";
+import type { SensitivityEvaluation } from "./sensitivity.ts";
 
 /** What the caller knows about how the report was produced (no times). */
 export interface ReportContext {
@@ -63,4 +64,6 @@ export interface ReportContent {
   forestPlots?: readonly ForestPlotInput[];
   /** The study beside published figures (`published_comparison.ts`). */
   published: PublishedComparison;
+  /** Whether each verdict holds across the sensitivity settings; absent: not checked. */
+  sensitivity?: SensitivityEvaluation;
 }

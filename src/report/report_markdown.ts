@@ -24,6 +24,7 @@ import { compareText } from "./grouping.ts";
 import { figureLines, table } from "./markdown.ts";
 import type { ReportContent, ReportContext } from "./report_content.ts";
 import { resultsAppendix } from "./report_experiment.ts";
+import { sensitivityLines } from "./sensitivity_report.ts";
 
 export type { ReportContent, ReportContext } from "./report_content.ts";
 
@@ -222,6 +223,13 @@ function summarySection(content: ReportContent, context: ReportContext): string[
       "`tables/when-which.csv` (a method's lead over random split into when and which), " +
       "`tables/disconnected-units.csv` (units left without input or output), " +
       "`tables/dissipation.csv` and `figures/`.",
+    ...(content.sensitivity !== undefined && content.sensitivity.summaries.length > 0
+      ? [
+        "- Whether each verdict holds across the sensitivity settings: " +
+        "[its section](#do-the-verdicts-hold-across-the-sensitivity-settings) and " +
+        "`tables/sensitivity.csv`.",
+      ]
+      : []),
     "- Experiment files and versions: [Appendix C](#appendix-c-provenance); the machine and " +
       "the git commit are in `manifest.json`.",
     "",
@@ -274,6 +282,7 @@ export function renderReportMarkdown(content: ReportContent, context: ReportCont
     "",
     ...summarySection(content, context),
     ...claimsMethodLines(content.evaluation.claims),
+    ...sensitivityLines(content.sensitivity),
     ...publishedComparisonLines(content.published),
     ...claimsAppendixLines(
       content.evaluation.claims,

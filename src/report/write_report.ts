@@ -38,6 +38,8 @@ import { forestPlotInputs } from "./forest_rows.ts";
 import { disconnectedUnitRows, disconnectedUnitsTable } from "./disconnected_units.ts";
 import { evaluateWhenWhich, whenWhichTable } from "./when_which.ts";
 import { comparePublished, publishedTable } from "./published_comparison.ts";
+import { evaluateSensitivity } from "./sensitivity.ts";
+import { sensitivityTable } from "./sensitivity_report.ts";
 import type { ForestPlotInput } from "./forest_rows.ts";
 import { learningCurveFigures } from "./learning_curves.ts";
 import { fileSafeName } from "./format.ts";
@@ -62,6 +64,7 @@ const RESERVED_TABLES = [
   "when-which",
   "disconnected-units",
   "published",
+  "sensitivity",
 ];
 
 /**
@@ -86,6 +89,7 @@ export async function buildReportFiles(
   const merged = mergeExperiments(groupRuns(results));
   const controls = evaluateControls(merged, names);
   const published = comparePublished(merged);
+  const sensitivity = evaluateSensitivity(evaluation.claims, context.claims ?? [], merged);
   const points = dissipationPoints(results, names);
   const styles = methodStyles(rows, names);
   const figures: Figure[] = [
@@ -120,6 +124,10 @@ export async function buildReportFiles(
     whenWhichTable(evaluateWhenWhich(merged)),
     "the when-and-which table",
   );
+  // Only when a claims file asks for the check, so that a study without one keeps its files.
+  if ((context.claims ?? []).some((file) => file.sensitivityExperiments !== undefined)) {
+    addTable("sensitivity", sensitivityTable(sensitivity), "the sensitivity table");
+  }
   addTable(
     "disconnected-units",
     disconnectedUnitsTable(disconnectedUnitRows(results)),
@@ -164,6 +172,7 @@ export async function buildReportFiles(
     methodNames: names,
     forestPlots,
     published,
+    sensitivity,
   };
   add("REPORT.md", renderReportMarkdown(content, context), "the report");
   add(README_SUMMARY_FILE, renderReadmeSummary(content, context), "the README summary");

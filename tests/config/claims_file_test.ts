@@ -18,14 +18,14 @@ import {
 import type { ActiveClaim } from "../../src/config/claims_schema.ts";
 import { REPO_ROOT } from "../runner/fixtures.ts";
 
-Deno.test("the paper's claims file: C1-C4 tested, C5 dropped with its reason", async () => {
+Deno.test("the paper's claims file: C1-C5 tested, C5 on epochs to the target sparsity", async () => {
   const file = await loadClaimsFile(join(REPO_ROOT, PAPER_CLAIMS_FILE));
   assert.deepEqual(file.claims.map((claim) => [claim.id, claim.status]), [
     ["C1", "active"],
     ["C2", "active"],
     ["C3", "active"],
     ["C4", "active"],
-    ["C5", "dropped"],
+    ["C5", "active"],
   ]);
   const c4 = file.claims[3] as ActiveClaim;
   assert.equal(c4.kind, "equivalence");
@@ -45,7 +45,20 @@ Deno.test("the paper's claims file: C1-C4 tested, C5 dropped with its reason", a
     basis: c2.margins.testAccuracy.basis,
   });
   assert.equal(c2.margins.reconstructionError.kind, "fractionOfConstantImageError");
-  assert.match((file.claims[4] as { reason: string }).reason, /set by its configuration/);
+  const c5 = file.claims[4] as ActiveClaim;
+  assert.deepEqual([c5.quantity, c5.direction, c5.marginName], [
+    "epochsToTargetSparsity",
+    "more",
+    "epochs",
+  ]);
+  assert.equal(c5.margins.epochsToTargetSparsity.value, 0.5);
+  assert.equal(c2.quantity, "primaryMetric");
+  assert.equal(c2.direction, undefined);
+  assert.deepEqual(file.sensitivityExperiments, [
+    "sensitivity-mlp",
+    "sensitivity-lr-mlp",
+    "sensitivity-epochs-mlp",
+  ]);
   assert.equal(file.alpha, 0.05);
   assert.ok(isClaimsFileName("claims.json") && isClaimsFileName("snip.claims.json"));
   assert.ok(!isClaimsFileName("mlp.json"));
@@ -145,6 +158,64 @@ Deno.test("claims file errors name the file and the JSON path of the field", () 
         maxSparsity: 0.5,
       }),
       /^f\.json: \$\.claims\[0\]\.scope\.minSparsity: expected at most maxSparsity 0\.5/,
+    ],
+    [
+      (d) => ((d.claims as Record<string, unknown>[])[0].direction = "more"),
+      /^f\.json: \$\.claims\[0\]\.direction: only a claim about a quantity other than the primary metric has a direction/,
+    ],
+    [
+      (d) => ((d.claims as Record<string, unknown>[])[0].quantity = "epochsToTargetSparsity"),
+      /^f\.json: \$\.claims\[0\]\.direction: missing required setting; a claim about epochsToTargetSparsity says whether the first side has "more" or "fewer"/,
+    ],
+    [
+      (d) =>
+        Object.assign((d.claims as Record<string, unknown>[])[0], {
+          quantity: "epochsToTargetSparsity",
+          direction: "more",
+        }),
+      /^f\.json: \$\.claims\[0\]\.margin: margin rule "m" has no "epochsToTargetSparsity" entry/,
+    ],
+    [
+      (d) => ((d.claims as Record<string, unknown>[])[0].quantity = "epochs"),
+      /^f\.json: \$\.claims\[0\]\.quantity: expected one of "primaryMetric", "epochsToTargetSparsity", found "epochs"/,
+    ],
+    [
+      (d) => ((d.claims as Record<string, unknown>[])[0].direction = "longer"),
+      /^f\.json: \$\.claims\[0\]\.direction: expected one of "more", "fewer"/,
+    ],
+    [
+      (
+        d,
+      ) => ((d.margins as Record<string, Record<string, unknown>>).m.epochsToTargetSparsity = {
+        fractionOfConstantImageError: 0.01,
+        basis: "b",
+      }),
+      /^f\.json: \$\.margins\.m\.epochsToTargetSparsity\.fractionOfConstantImageError: epochs have no constant-image error/,
+    ],
+    [
+      (d) => (d.sensitivity = { experiments: ["a", "b", "a"] }),
+      /^f\.json: \$\.sensitivity\.experiments\[2\]: "a" is already listed at index 0/,
+    ],
+    [
+      (d) => (d.sensitivity = { experiments: [] }),
+      /^f\.json: \$\.sensitivity\.experiments: /,
+    ],
+    [
+      (d) => (d.sensitivity = { experiments: ["a"], experiment: ["a"] }),
+      /^f\.json: \$\.sensitivity\.experiment: unknown key "experiment"/,
+    ],
+    [
+      (d) =>
+        Object.assign((d.claims as Record<string, unknown>[])[0], {
+          status: "dropped",
+          reason: "r",
+          kind: undefined,
+          first: undefined,
+          second: undefined,
+          margin: undefined,
+          direction: "more",
+        }),
+      /^f\.json: \$\.claims\[0\]\.direction: a dropped claim is not tested, so it has no quantity or direction/,
     ],
   ];
   for (const [breakIt, expected] of cases) {

@@ -43,6 +43,10 @@ export interface ResultOptions {
   parameters?: Record<string, unknown>;
   /** Seeds of {@link seedsOf}, one per value; 1, 2, ... by default. */
   seeds?: number[];
+  /** Training settings changed from the plain default (adam, lr 0.001, batch 128, 4 epochs). */
+  training?: Partial<RunResult["spec"]["training"]>;
+  /** The method's `methodReport`; empty by default. */
+  methodReport?: Record<string, number | string | boolean>;
 }
 
 /** A complete, valid RunResult with the given settings. */
@@ -67,7 +71,14 @@ export function makeResult(options: ResultOptions = {}): RunResult {
     model: modelKind === "mlp"
       ? { kind: "mlp", hidden: [300, 100] }
       : { kind: "autoencoder", hidden: [256, 64, 256] },
-    training: { optimizer: "adam", learningRate: 0.001, momentum: 0, batchSize: 128, epochs: 4 },
+    training: {
+      optimizer: "adam",
+      learningRate: 0.001,
+      momentum: 0,
+      batchSize: 128,
+      epochs: 4,
+      ...options.training,
+    },
     method,
     sparsity,
     seed,
@@ -118,7 +129,7 @@ export function makeResult(options: ResultOptions = {}): RunResult {
       totalEpochs: 4,
     },
     curve,
-    methodReport: {},
+    methodReport: options.methodReport ?? {},
     wallSeconds: options.wallSeconds ?? 1.5,
     versions: { tool: "0.1.0", deno: "2.9.6", tfjs: "4.22.0", backend: "cpu" },
   };
