@@ -19,6 +19,7 @@ import {
 } from "../config/allocation_limits.ts";
 import type { AllocationName } from "../config/method_parameters.ts";
 import type { Masks } from "../nn/network.ts";
+import { kthSmallest } from "./order_statistic.ts";
 
 /**
  * How a target sparsity is spread over layers:
@@ -117,9 +118,10 @@ export function denseMasks(sizes: number[]): Masks {
 /**
  * Prunes the `toPrune` lowest-scoring kept weights of `layers` (in place).
  * Order: by score, NaN lowest; ties go to the earlier layer, then the earlier
- * position. Done with one native sort of the kept scores to find the
- * threshold and one pass in position order, which is several times faster
- * than sorting candidate objects (SynFlow calls this 100 times per run).
+ * position. Done with one quickselect of the kept scores to find the
+ * threshold (the value a full sort puts at `toPrune - 1`; a sort of every kept
+ * score was a fifth of a 0.98 run) and one pass in position order, which is
+ * far faster than sorting candidate objects (SynFlow calls this 100 times per run).
  */
 function pruneLowest(
   scores: Float32Array[],
@@ -148,7 +150,7 @@ function pruneLowest(
     }
   }
   const pruneAll = toPrune >= keptCount;
-  const threshold = pruneAll ? Infinity : values.slice().sort()[toPrune - 1];
+  const threshold = pruneAll ? Infinity : kthSmallest(values, toPrune - 1);
   let below = 0;
   for (let index = 0; index < keptCount; index++) if (values[index] < threshold) below++;
   let equalToPrune = toPrune - below;
