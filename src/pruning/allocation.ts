@@ -92,6 +92,17 @@ export function prunedCount(count: number, sparsity: number): number {
   return Math.round(sparsity * count);
 }
 
+/**
+ * The sum of a mask's entries, left to right from 0 as `Array.prototype.reduce`
+ * adds them (the same number), in a plain loop: `reduce` calls a function per
+ * weight, which cost a 0.98 run several milliseconds per selection.
+ */
+function maskSum(mask: Float32Array): number {
+  let sum = 0;
+  for (let index = 0; index < mask.length; index++) sum += mask[index];
+  return sum;
+}
+
 /** Global fraction of zeros in a set of masks. */
 export function maskSparsity(masks: Masks): number {
   let total = 0;
@@ -204,7 +215,7 @@ export function selectByScore(
       ? layerRates(masks.map((mask) => mask.length), sparsity, allocation)
       : layerRatesOfShapes(shapes, sparsity, allocation);
     masks.forEach((mask, layer) => {
-      const alreadyPruned = mask.length - mask.reduce((sum, value) => sum + value, 0);
+      const alreadyPruned = mask.length - maskSum(mask);
       const toPrune = prunedCount(mask.length, rates[layer]) - alreadyPruned;
       pruneLowest(scores, masks, [layer], toPrune);
     });
@@ -239,7 +250,7 @@ export function selectByScorePerLayer(
     if (!(Number.isInteger(count) && count >= 0 && count <= mask.length)) {
       throw new RangeError(`layer ${layer}: cannot prune ${count} of ${mask.length} weights`);
     }
-    const alreadyPruned = mask.length - mask.reduce((sum, value) => sum + value, 0);
+    const alreadyPruned = mask.length - maskSum(mask);
     pruneLowest(scores, masks, [layer], count - alreadyPruned);
   });
   return masks;
