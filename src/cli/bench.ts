@@ -191,6 +191,28 @@ function seconds(value: number, width = 8): string {
   return value.toFixed(3).padStart(width);
 }
 
+/**
+ * The parts of the runs' time summed over every cell, and how much of the
+ * trained parts (mask selection and training) their arithmetic accounts for:
+ * the rest of those is the kernels' distance from the measured rate, and
+ * evaluation, set-up and other are fixed costs.
+ */
+export function breakdownLine(results: readonly CellBenchmark[]): string {
+  const sum = (part: (profile: CellBenchmark["profile"]) => number) =>
+    results.reduce((total, cell) => total + part(cell.profile), 0);
+  const trained = sum((p) => p.maskSelection + p.training);
+  const arithmetic = results.reduce((total, cell) => total + cell.limitSeconds, 0);
+  return `breakdown: mask selection ${sum((p) => p.maskSelection).toFixed(2)} s, training ${
+    sum((p) => p.training).toFixed(2)
+  } s (arithmetic ${arithmetic.toFixed(2)} s of these ${trained.toFixed(2)} s), evaluation ${
+    sum((p) => p.evaluation).toFixed(2)
+  } s, set-up ${sum((p) => p.backend + p.data + p.setup).toFixed(2)} s, other ${
+    sum((p) => p.other).toFixed(2)
+  } s; inside the first three: host copies ${
+    sum((p) => p.engineCopies).toFixed(2)
+  } s, batch assembly ${sum((p) => p.batchAssembly).toFixed(2)} s`;
+}
+
 /** `bench --study` / `--profile`: one timed run per cell, printed as a table as each finishes. */
 async function benchStudy(
   file: string | undefined,
@@ -250,5 +272,6 @@ async function benchStudy(
       limit.toFixed(2)
     } s (ratio ${(total / limit).toFixed(1)})`,
   );
+  console.log(breakdownLine(results));
   return 0;
 }

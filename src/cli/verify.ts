@@ -1,8 +1,9 @@
 /**
  * `verify [FILE...] [--profile NAME] [--set PATH=VALUE] [--out DIR] [--sample N] [--seed S]
- * [--data-dir DIR]`:
+ * [--run ID...] [--data-dir DIR]`:
  * recomputes a seeded random sample of a study's stored runs (default 3, seed
- * 1) and compares each with its stored result bit for bit (see
+ * 1), or the stored runs named with `--run`, and compares each with its
+ * stored result bit for bit (see
  * runner/verify.ts for what is compared). One line per run: id, settings,
  * match or mismatch, time. Exit 0 when all match, 1 naming every mismatch, 2
  * when the store, its runs or a dataset is missing. It chooses its study as
@@ -18,6 +19,7 @@ import { prepareStudy } from "../runner/study.ts";
 import { describeRun } from "../runner/sweep.ts";
 import { sampleRuns, storedRuns, verifyRun } from "../runner/verify.ts";
 import { runId } from "../config/run_id.ts";
+import type { RunSpec } from "../config/types.ts";
 import { type OptionValue, parseCommandLine, positiveInteger, stringOption } from "./options.ts";
 import { storedStudy } from "./report.ts";
 import { announceStudy } from "./chosen_study.ts";
@@ -36,6 +38,38 @@ function seedOption(value: OptionValue): number {
     throw new UsageError(`verify: --seed must be a non-negative integer, got "${value}"`);
   }
   return seed;
+}
+
+/** The ids given with `--run`, without repeats, or undefined when none was. */
+function namedRuns(value: OptionValue): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = Array.isArray(value) ? value : [String(value)];
+  for (const id of ids) {
+    if (!/^[0-9a-f]{16}$/.test(id)) {
+      throw new UsageError(`verify: --run must be a run id (16 hex digits), got "${id}"`);
+    }
+  }
+  return [...new Set(ids)];
+}
+
+/**
+ * The stored runs with the named ids, in the order named.
+ *
+ * @throws UsageError naming every id that is not a stored run of the study
+ */
+function chooseRuns(
+  stored: readonly RunSpec[],
+  ids: readonly string[],
+  storeDir: string,
+): RunSpec[] {
+  const byId = new Map(stored.map((spec) => [runId(spec), spec]));
+  const absent = ids.filter((id) => !byId.has(id));
+  if (absent.length > 0) {
+    throw new UsageError(
+      `verify: --run ${absent.join(", ")}: not a stored run of this study in ${storeDir}`,
+    );
+  }
+  return ids.map((id) => byId.get(id)!);
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -76,6 +110,12 @@ export async function verifyCommand(args: string[]): Promise<number> {
         description: "seed of the random sample",
         defaultValue: String(DEFAULT_SEED),
       },
+      run: {
+        type: "string",
+        valueName: "ID",
+        multiple: true,
+        description: "recompute this stored run (its id) instead of a sample",
+      },
       set: {
         type: "string",
         valueName: "PATH=VALUE",
@@ -95,6 +135,12 @@ export async function verifyCommand(args: string[]): Promise<number> {
   );
   const sample = positiveInteger("verify", "sample", values.sample) ?? DEFAULT_SAMPLE;
   const seed = seedOption(values.seed);
+  const named = namedRuns(values.run);
+  if (named !== undefined && (values.sample !== undefined || values.seed !== undefined)) {
+    throw new UsageError(
+      "verify: --run names the runs; it cannot be combined with --sample or --seed",
+    );
+  }
   const study = await storedStudy(positionals, values);
   const { files, profile, overrides, outDir } = study;
   const dataDir = stringOption(values["data-dir"]);
@@ -111,14 +157,17 @@ export async function verifyCommand(args: string[]): Promise<number> {
   if (stored.length === 0) {
     throw new UsageError(`verify: ${storeDir}: holds no stored run of this study`);
   }
-  const chosen = sampleRuns(stored, sample, seed);
+  const chosen = named === undefined
+    ? sampleRuns(stored, sample, seed)
+    : chooseRuns(stored, named, storeDir);
   // Every dataset the sample needs, before the first recomputation (a missing one is exit 2).
   const data = cachingDataProvider({ dataDir });
   for (const dataset of [...new Set(chosen.map((spec) => spec.dataset))].sort()) {
     await data.dataset(dataset);
   }
   console.log(
-    `verifying ${chosen.length} of ${stored.length} stored runs in ${storeDir} (seed ${seed})`,
+    `verifying ${chosen.length} of ${stored.length} stored runs in ${storeDir} ` +
+      (named === undefined ? `(seed ${seed})` : "(named with --run)"),
   );
   const mismatches: string[] = [];
   for (const spec of chosen) {

@@ -19,6 +19,7 @@ import {
 } from "../config/allocation_limits.ts";
 import type { AllocationName } from "../config/method_parameters.ts";
 import type { Masks } from "../nn/network.ts";
+import { kthSmallest } from "./order_statistic.ts";
 
 /**
  * How a target sparsity is spread over layers:
@@ -91,6 +92,17 @@ export function prunedCount(count: number, sparsity: number): number {
   return Math.round(sparsity * count);
 }
 
+/**
+ * The sum of a mask's entries, left to right from 0 as `Array.prototype.reduce`
+ * adds them (the same number), in a plain loop: `reduce` calls a function per
+ * weight, which cost a 0.98 run several milliseconds per selection.
+ */
+function maskSum(mask: Float32Array): number {
+  let sum = 0;
+  for (let index = 0; index < mask.length; index++) sum += mask[index];
+  return sum;
+}
+
 /** Global fraction of zeros in a set of masks. */
 export function maskSparsity(masks: Masks): number {
   let total = 0;
@@ -117,9 +129,10 @@ export function denseMasks(sizes: number[]): Masks {
 /**
  * Prunes the `toPrune` lowest-scoring kept weights of `layers` (in place).
  * Order: by score, NaN lowest; ties go to the earlier layer, then the earlier
- * position. Done with one native sort of the kept scores to find the
- * threshold and one pass in position order, which is several times faster
- * than sorting candidate objects (SynFlow calls this 100 times per run).
+ * position. Done with one quickselect of the kept scores to find the
+ * threshold (the value a full sort puts at `toPrune - 1`; a sort of every kept
+ * score was a fifth of a 0.98 run) and one pass in position order, which is
+ * far faster than sorting candidate objects (SynFlow calls this 100 times per run).
  */
 function pruneLowest(
   scores: Float32Array[],
@@ -148,7 +161,7 @@ function pruneLowest(
     }
   }
   const pruneAll = toPrune >= keptCount;
-  const threshold = pruneAll ? Infinity : values.slice().sort()[toPrune - 1];
+  const threshold = pruneAll ? Infinity : kthSmallest(values, toPrune - 1);
   let below = 0;
   for (let index = 0; index < keptCount; index++) if (values[index] < threshold) below++;
   let equalToPrune = toPrune - below;
@@ -202,7 +215,7 @@ export function selectByScore(
       ? layerRates(masks.map((mask) => mask.length), sparsity, allocation)
       : layerRatesOfShapes(shapes, sparsity, allocation);
     masks.forEach((mask, layer) => {
-      const alreadyPruned = mask.length - mask.reduce((sum, value) => sum + value, 0);
+      const alreadyPruned = mask.length - maskSum(mask);
       const toPrune = prunedCount(mask.length, rates[layer]) - alreadyPruned;
       pruneLowest(scores, masks, [layer], toPrune);
     });
@@ -237,7 +250,7 @@ export function selectByScorePerLayer(
     if (!(Number.isInteger(count) && count >= 0 && count <= mask.length)) {
       throw new RangeError(`layer ${layer}: cannot prune ${count} of ${mask.length} weights`);
     }
-    const alreadyPruned = mask.length - mask.reduce((sum, value) => sum + value, 0);
+    const alreadyPruned = mask.length - maskSum(mask);
     pruneLowest(scores, masks, [layer], count - alreadyPruned);
   });
   return masks;

@@ -85,7 +85,7 @@ Deno.test("cli: bench --study prints one line per method and sparsity with its s
   const lines = outcome.stdout.trimEnd().split("\n");
   assert.match(lines[0], /^8 cells, one run each .* at \d+\.\d GFLOP\/s/);
   assert.match(lines[1], /^experiment +model +method +sparsity +seconds +limit +ratio/);
-  const rows = lines.slice(2, -1);
+  const rows = lines.slice(2, -2);
   assert.equal(rows.length, 8, outcome.stdout);
   const sparsities: number[] = [];
   for (const line of rows) {
@@ -99,7 +99,20 @@ Deno.test("cli: bench --study prints one line per method and sparsity with its s
   }
   // Smoke's 4 methods, each at 0.5 then 0.9.
   assert.deepEqual(sparsities, [0.5, 0.9, 0.5, 0.9, 0.5, 0.9, 0.5, 0.9]);
-  assert.match(lines.at(-1)!, /^total \d+\.\d\d s for 8 runs; their arithmetic \d+\.\d\d s/);
+  assert.match(lines.at(-2)!, /^total \d+\.\d\d s for 8 runs; their arithmetic \d+\.\d\d s/);
+  // The parts add up to the runs' time (each run's parts are laps of its clock).
+  const parts =
+    /^breakdown: mask selection ([\d.]+) s, training ([\d.]+) s \(arithmetic ([\d.]+) s of these ([\d.]+) s\), evaluation ([\d.]+) s, set-up ([\d.]+) s, other ([\d.]+) s; inside the first three: host copies ([\d.]+) s, batch assembly ([\d.]+) s$/
+      .exec(lines.at(-1)!);
+  assert.ok(parts, lines.at(-1));
+  const [mask, training, arithmetic, trained, evaluation, setup, other] = parts.slice(1).map(
+    Number,
+  );
+  assert.ok(Math.abs(mask + training - trained) <= 0.011, lines.at(-1));
+  assert.equal(arithmetic.toFixed(2), /their arithmetic ([\d.]+) s/.exec(lines.at(-2)!)![1]);
+  const total = Number(/^total ([\d.]+) s/.exec(lines.at(-2)!)![1]);
+  const summed = mask + training + evaluation + setup + other;
+  assert.ok(Math.abs(summed - total) <= 0.02 * total + 0.05, `${summed} against ${total}`);
 });
 
 Deno.test("cli: bench --study with a missing file is bad input (exit 2), naming the file", async () => {

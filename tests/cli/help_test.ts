@@ -38,7 +38,7 @@ const EXPECTED_FLAGS: Record<string, string[]> = {
   ],
   report: ["profile", "out", "set", "claims", "require-complete"],
   bench: ["backend", "model", "density", "limit", "pytorch", "study", "profile", "data-dir"],
-  verify: ["profile", "out", "sample", "seed", "set", "data-dir"],
+  verify: ["profile", "out", "sample", "seed", "run", "set", "data-dir"],
   slurm: [
     "profile",
     "out",

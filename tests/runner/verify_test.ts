@@ -146,6 +146,32 @@ Deno.test("verify: genuine runs match, a tampered result is named with exit 1", 
       caught.stderr.trim(),
       `verify: 1 of 3 runs differ from their stored results: ${tamperedId}`,
     );
+
+    // --run recomputes exactly the runs named, in that order; an id not stored is exit 2.
+    const genuineId = lines[0].slice(0, 16);
+    const named = await runCli([
+      "verify",
+      SMOKE_FILE,
+      "--out",
+      outDir,
+      "--run",
+      tamperedId,
+      "--run",
+      genuineId,
+    ]);
+    assert.equal(named.code, 1, named.stdout + named.stderr);
+    assert.match(named.stdout, /^verifying 2 of 16 stored runs in .* \(named with --run\)$/m);
+    assert.deepEqual(
+      named.stdout.split("\n").filter((line) => /^[0-9a-f]{16} /.test(line)).map((line) =>
+        line.slice(0, 16) + (line.includes("  MISMATCH  ") ? " MISMATCH" : " match")
+      ),
+      [`${tamperedId} MISMATCH`, `${genuineId} match`],
+    );
+    const absentId = "0123456789abcdef";
+    const absent = await runCli(["verify", SMOKE_FILE, "--out", outDir, "--run", absentId]);
+    assert.equal(absent.code, 2, absent.stdout + absent.stderr);
+    assert.match(absent.stderr, new RegExp(`--run ${absentId}: not a stored run of this study`));
+    assert.doesNotMatch(absent.stdout, /match/i);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -202,11 +228,26 @@ Deno.test("verify: a missing store, an empty one, a missing dataset and bad flag
     assert.match(noData.stderr, /-idx[13]-ubyte/);
     assert.doesNotMatch(noData.stdout, /MISMATCH|match/);
 
-    for (const flags of [["--sample", "0"], ["--seed=-1"], ["--seed", "x"]]) {
+    for (const flags of [["--sample", "0"], ["--seed=-1"], ["--seed", "x"], ["--run", "abc"]]) {
       const bad = await runCli(["verify", SMOKE_FILE, "--out", join(root, "empty"), ...flags]);
       assert.equal(bad.code, 2, flags.join(" "));
       assert.match(bad.stderr, new RegExp(`^error: verify: ${flags[0].split("=")[0]} must be`));
     }
+    const both = await runCli([
+      "verify",
+      SMOKE_FILE,
+      "--out",
+      join(root, "empty"),
+      "--run",
+      "0123456789abcdef",
+      "--sample",
+      "2",
+    ]);
+    assert.equal(both.code, 2, both.stderr);
+    assert.match(
+      both.stderr,
+      /--run names the runs; it cannot be combined with --sample or --seed/,
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }
