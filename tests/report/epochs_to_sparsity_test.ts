@@ -17,8 +17,7 @@ import assert from "node:assert/strict";
 import type { RunResult } from "../../src/config/types.ts";
 import { epochsToTargetSparsity } from "../../src/report/epochs_to_sparsity.ts";
 import { at, claim, makeResult } from "./fixtures.ts";
-import { buildReportFiles } from "../../src/report/write_report.ts";
-import { PAPER_CLAIMS } from "./fixtures.ts";
+import { paperClaimsReportFiles } from "./fixtures.ts";
 
 const THRESHOLD = { mode: "threshold", fraction: 0.1, pruningEpochs: 3 };
 
@@ -122,12 +121,7 @@ Deno.test("C5 with censored runs: a run that never reaches 0.9 counts at its low
 
 Deno.test("C5 in REPORT.md: epochs wording, the dataset column and the censored runs", async () => {
   const results = [...threshold([2, 2, "never"], 2), ...baselines(3)];
-  const files = await buildReportFiles(results, {
-    profile: "standard",
-    experiments: [],
-    versions: {},
-    claims: [PAPER_CLAIMS],
-  });
+  const files = await paperClaimsReportFiles(results);
   const report = files.get("REPORT.md") ?? "";
   const appendix = report.slice(report.indexOf("### C5"));
   assert.match(appendix, /\| dataset \| model \| sparsity \|/);

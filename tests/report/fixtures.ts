@@ -10,12 +10,23 @@ import type { CurvePoint, RunResult } from "../../src/config/types.ts";
 import { type ClaimVerdict, evaluateClaims } from "../../src/report/claims.ts";
 import { parseClaimsText } from "../../src/config/parse_claims.ts";
 import type { ClaimsFile } from "../../src/config/claims_schema.ts";
+import { buildReportFiles } from "../../src/report/write_report.ts";
 
 /** The paper's claims file, as the report reads it. */
 export const PAPER_CLAIMS: ClaimsFile = parseClaimsText(
   Deno.readTextFileSync(new URL("../../experiments/paper/claims.json", import.meta.url)),
   "experiments/paper/claims.json",
 );
+
+/** The files a standard-profile report judging {@link PAPER_CLAIMS} writes for `results`. */
+export function paperClaimsReportFiles(results: RunResult[]): ReturnType<typeof buildReportFiles> {
+  return buildReportFiles(results, {
+    profile: "standard",
+    experiments: [],
+    versions: {},
+    claims: [PAPER_CLAIMS],
+  });
+}
 
 /** What a test wants to set on a result; everything else gets a plain default. */
 export interface ResultOptions {

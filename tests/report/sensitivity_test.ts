@@ -26,7 +26,7 @@ import {
 } from "../../src/report/sensitivity.ts";
 import { sensitivityLines, sensitivityTable } from "../../src/report/sensitivity_report.ts";
 import { buildReportFiles } from "../../src/report/write_report.ts";
-import { PAPER_CLAIMS, seedsOf, shifted } from "./fixtures.ts";
+import { PAPER_CLAIMS, paperClaimsReportFiles, seedsOf, shifted } from "./fixtures.ts";
 
 const BASE = [0.80, 0.82, 0.78, 0.81, 0.79];
 const NOISE = [0.001, -0.001, 0.002, -0.002, 0];
@@ -212,12 +212,7 @@ Deno.test("tables/sensitivity.csv and REPORT.md say which setting a verdict depe
   );
   assert.deepEqual(sensitivityLines({ settings: [], summaries: [] }), []);
 
-  const files = await buildReportFiles(results, {
-    profile: "standard",
-    experiments: [],
-    versions: {},
-    claims: [PAPER_CLAIMS],
-  });
+  const files = await paperClaimsReportFiles(results);
   const report = files.get("REPORT.md") ?? "";
   assert.match(report, /## Do the verdicts hold across the sensitivity settings\?/);
   assert.match(report, /\| C1 \| kstarts: k=20 \| changes \| 1 \| 0 \| 1 \|/);
