@@ -320,9 +320,11 @@ export function claimsMethodLines(claims: readonly ClaimVerdict[]): string[] {
     "which either method is no better than predicting the training-mean image are kept " +
     "out. docs/methods.md gives the rule with its references.",
     "",
-    `Claims file${files.length === 1 ? "" : "s"}: ${
-      files.map((file) => `\`${file}\``).join(", ")
-    }.`,
+    files.length === 0
+      ? "No claims file was given (`--claims`), so no claim is judged."
+      : `Claims file${files.length === 1 ? "" : "s"}: ${
+        files.map((file) => `\`${file}\``).join(", ")
+      }.`,
     "",
   ];
   for (const claim of claims) {

@@ -365,3 +365,10 @@ Deno.test("exploratory comparisons are counted apart in REPORT.md and listed in 
     /^C1,pair,paper,.*,kstarts \(gradient fitness\),.*,exploratory,refutes,/m,
   );
 });
+
+Deno.test("a report without a claims file says no claim is judged, naming no empty file list", async () => {
+  const report = (await buildReportFiles(sampleResults(), { ...CONTEXT, claims: undefined }))
+    .get("REPORT.md") as string;
+  assert.match(report, /^No claims file was given \(`--claims`\), so no claim is judged\.$/m);
+  assert.doesNotMatch(report, /^Claims files?: /m);
+});
