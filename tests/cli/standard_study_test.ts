@@ -35,20 +35,35 @@ function fullFashionMnistAvailable(): boolean {
 }
 
 /** The manifest of the committed study. */
-async function committedManifest(): Promise<
-  { runs: { total: number }; profile: string; experiments: unknown[]; claims?: unknown[] }
-> {
+async function committedManifest(): Promise<{
+  runs: { total: number };
+  profile: string;
+  overrides: { path: string; value: unknown }[];
+  experiments: { file: string }[];
+  claims?: unknown[];
+}> {
   return JSON.parse(await Deno.readTextFile(join(STUDY_DIR, "manifest.json")));
 }
 
-/** The line a command prints when it uses the study a folder records. */
-function recordedStudyLine(manifest: string): RegExp {
+/**
+ * The line a command prints when it uses the study a folder records: every
+ * experiment file of the committed manifest in its order, its profile and its
+ * `--set` overrides (the first study pinned `engineRule=1`), so that a command
+ * that silently used the experiment files as they are now fails here.
+ */
+async function recordedStudyLine(manifest: string): Promise<RegExp> {
+  const recorded = await committedManifest();
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const settings = [
+    `profile ${recorded.profile}`,
+    ...recorded.overrides.map(({ path, value }) =>
+      `--set ${path}=${typeof value === "string" ? value : JSON.stringify(value)}`
+    ),
+  ];
   return new RegExp(
-    `^using the study recorded in ${manifest.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ` +
-      "experiments/paper/mlp\\.json, .*experiments/paper/ablations-mlp\\.json, .*" +
-      "experiments/baselines/autoencoder\\.json " +
-      // The study was computed under revision 1 of the engine rule, which its manifest pins.
-      "\\(profile standard, --set engineRule=1\\)$",
+    `^${escape(`using the study recorded in ${manifest}: `)}` +
+      `${escape(recorded.experiments.map(({ file }) => file).join(", "))} ` +
+      `${escape(`(${settings.join(", ")})`)}$`,
     "m",
   );
 }
@@ -106,7 +121,7 @@ Deno.test({
     assert.equal(manifest.profile, "standard");
     const dryRun = await recordedDryRun();
     assert.equal(dryRun.code, 0, dryRun.stderr);
-    assert.match(dryRun.stdout, recordedStudyLine(join(STUDY_DIR, "manifest.json")));
+    assert.match(dryRun.stdout, await recordedStudyLine(join(STUDY_DIR, "manifest.json")));
     const summary = /^(\d+) runs: (\d+) stored, (\d+) missing/m.exec(dryRun.stdout);
     assert.ok(summary, dryRun.stdout.slice(-2000));
     assert.deepEqual(
@@ -142,7 +157,7 @@ Deno.test({
       await Deno.copyFile(join(STUDY_DIR, "manifest.json"), join(copy, "manifest.json"));
       const report = await runCli(["report", "--out", "standard"], { cwd: root });
       assert.equal(report.code, 0, report.stderr);
-      assert.match(report.stdout, recordedStudyLine("standard/manifest.json"));
+      assert.match(report.stdout, await recordedStudyLine("standard/manifest.json"));
       // Each recorded file is absent here, and each is named as such, not silently replaced.
       assert.equal(
         report.stderr.match(/ no longer exists; the recorded copy /g)?.length,
@@ -197,7 +212,7 @@ Deno.test({
       ...chosen.flatMap((id) => ["--run", id]),
     ]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
-    assert.match(verify.stdout, recordedStudyLine(join(STUDY_DIR, "manifest.json")));
+    assert.match(verify.stdout, await recordedStudyLine(join(STUDY_DIR, "manifest.json")));
     const verdicts = verify.stdout.split("\n").filter((line) => /^[0-9a-f]{16} /.test(line));
     assert.deepEqual(verdicts.map((line) => line.slice(0, 16)), chosen, verify.stdout);
     for (const line of verdicts) assert.match(line, / {2}match {2}/);
