@@ -257,35 +257,55 @@ export function softmaxCrossEntropy(
 }
 
 /**
- * e^x for four floats: x = n ln 2 + r with |r| <= ln(2)/2, e^r by the Cephes
- * expf polynomial (about 1 ulp), 2^n built in the exponent bits. x is
- * clamped to [-87, 88], where 2^n stays a normal float.
+ * The f32 constants of {@link sigmoidSquaredError}'s e^x, each in four lanes,
+ * 16 bytes apart: the clamp bounds 88 and -87, log2(e), ln(2) in a high and
+ * a low part, the six coefficients of the Cephes expf polynomial, 1, and
+ * 1.5 * 2^23 (adding it to a float of magnitude below 2^22 rounds that to an
+ * integer, to nearest with ties to even, as `f32x4.nearest` does). Read from
+ * memory rather than written as literals: a 16-byte vector literal is
+ * rebuilt by the engine's compiler inside the loop at every use, while a
+ * vector loaded once before the loop stays in a register.
  */
-// @ts-ignore: decorator
-@inline
-function exp4(x: v128): v128 {
-  const clamped = f32x4.max(f32x4.min(x, f32x4.splat(88)), f32x4.splat(-87));
-  const n = f32x4.nearest(f32x4.mul(clamped, f32x4.splat(1.44269504088896341)));
-  const r = f32x4.sub(
-    f32x4.sub(clamped, f32x4.mul(n, f32x4.splat(0.693359375))),
-    f32x4.mul(n, f32x4.splat(-2.12194440e-4)),
-  );
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  const expR = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
-  const power = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(expR, power);
-}
+const EXP_CONSTANTS = memory.data<f32>([
+  88, 88, 88, 88,
+  -87, -87, -87, -87,
+  1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
+  0.693359375, 0.693359375, 0.693359375, 0.693359375,
+  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,
+  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,
+  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
+  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
+  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
+  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
+  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  1, 1, 1, 1,
+  12582912, 12582912, 12582912, 12582912,
+], 16);
+
+/**
+ * The bits of 1.5 * 2^23 less the exponent bias 127, in four lanes: the bits
+ * of 1.5 * 2^23 + n less these are n + 127, the biased exponent of 2^n.
+ */
+const EXPONENT_OFFSET = memory.data<i32>([
+  0x4b400000 - 127, 0x4b400000 - 127, 0x4b400000 - 127, 0x4b400000 - 127,
+], 16);
 
 /**
  * Mean squared error of sigmoid(z) against targets, both [outputs, stride],
  * over the first `rows` columns. Writes d loss / d z into `delta` (zero in
  * the padding) and returns the summed squared error. Four columns at a time;
  * padding columns are masked out of both the loss and the gradient.
+ *
+ * sigmoid(z) = 1 / (1 + e^-z), with e^x for four floats: x clamped to
+ * [-87, 88] (where 2^n below stays a normal float), x = n ln 2 + r with
+ * |r| <= ln(2)/2, e^r by the Cephes expf polynomial (about 1 ulp), 2^n built
+ * in the exponent bits. The clamp is `pmin`/`pmax` (one instruction each;
+ * `min`/`max` cost about seven, for NaN and signed-zero rules that cannot
+ * matter against the bounds 88 and -87), and n is rounded and converted with
+ * the 1.5 * 2^23 shift instead of `nearest` and `trunc_sat` (exact in
+ * this range). For every input that is not NaN this gives the same bits as
+ * those operations; a NaN input gives a NaN either way (with possibly other
+ * payload bits), in a loss that is NaN and so a diverged run.
  */
 export function sigmoidSquaredError(
   preActivation: usize,
@@ -297,16 +317,44 @@ export function sigmoidSquaredError(
 ): f64 {
   const rowBytes = <usize>stride << 2;
   const scale = f32x4.splat(<f32>(2 / (<f64>rows * <f64>outputs)));
-  const ones = f32x4.splat(1);
+  const largest = v128.load(EXP_CONSTANTS);
+  const smallest = v128.load(EXP_CONSTANTS, 16);
+  const log2e = v128.load(EXP_CONSTANTS, 32);
+  const ln2High = v128.load(EXP_CONSTANTS, 48);
+  const ln2Low = v128.load(EXP_CONSTANTS, 64);
+  const p0 = v128.load(EXP_CONSTANTS, 80);
+  const p1 = v128.load(EXP_CONSTANTS, 96);
+  const p2 = v128.load(EXP_CONSTANTS, 112);
+  const p3 = v128.load(EXP_CONSTANTS, 128);
+  const p4 = v128.load(EXP_CONSTANTS, 144);
+  const p5 = v128.load(EXP_CONSTANTS, 160);
+  const ones = v128.load(EXP_CONSTANTS, 176);
+  const shift = v128.load(EXP_CONSTANTS, 192);
+  const exponentOffset = v128.load(EXPONENT_OFFSET);
   const lanes = i32x4(0, 1, 2, 3);
+  const batch = i32x4.splat(rows);
   let total: f64 = 0;
   for (let o = 0; o < outputs; o++) {
     const rowOffset = <usize>o * rowBytes;
     let rowTotal = f32x4.splat(0);
     for (let column = 0; column < stride; column += 4) {
       const place = rowOffset + (<usize>column << 2);
-      const inBatch = i32x4.lt_s(i32x4.add(lanes, i32x4.splat(column)), i32x4.splat(rows));
-      const output = f32x4.div(ones, f32x4.add(ones, exp4(f32x4.neg(v128.load(preActivation + place)))));
+      const inBatch = i32x4.lt_s(i32x4.add(lanes, i32x4.splat(column)), batch);
+      // e^x for x = -z.
+      const x = f32x4.neg(v128.load(preActivation + place));
+      const clamped = f32x4.pmax(f32x4.pmin(x, largest), smallest);
+      const shifted = f32x4.add(f32x4.mul(clamped, log2e), shift);
+      const n = f32x4.sub(shifted, shift);
+      const r = f32x4.sub(f32x4.sub(clamped, f32x4.mul(n, ln2High)), f32x4.mul(n, ln2Low));
+      let p = p0;
+      p = f32x4.add(f32x4.mul(p, r), p1);
+      p = f32x4.add(f32x4.mul(p, r), p2);
+      p = f32x4.add(f32x4.mul(p, r), p3);
+      p = f32x4.add(f32x4.mul(p, r), p4);
+      p = f32x4.add(f32x4.mul(p, r), p5);
+      const expR = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), ones);
+      const power = i32x4.shl(i32x4.sub(shifted, exponentOffset), 23);
+      const output = f32x4.div(ones, f32x4.add(ones, f32x4.mul(expR, power)));
       const difference = v128.and(f32x4.sub(output, v128.load(targets + place)), inBatch);
       rowTotal = f32x4.add(rowTotal, f32x4.mul(difference, difference));
       v128.store(
