@@ -1212,6 +1212,9 @@ function transposeBlock(
  * (four 4 x 4 transposes in registers), so that each target row receives
  * whole 64-byte lines; the leftover rows in blocks of 4, then one by one.
  */
+/** Bytes of a feature panel of {@link gatherIn}: 64 features. */
+const GATHER_PANEL_BYTES: usize = 256;
+
 export function gatherIn(
   source: usize,
   order: usize,
@@ -1226,7 +1229,13 @@ export function gatherIn(
   const blockRows = rows & ~3;
   const blockFeatures = <usize>(features & ~3) << 2;
   let row = 0;
-  for (; row < wideRows; row += 16) {
+  // Feature panels outside, 16-row blocks inside: a panel's target rows are
+  // written from start to end while a block touches only 64 of them, which
+  // keeps the pages and lines in use few when the batch is wide (an
+  // evaluation chunk's 8,000-byte rows).
+  for (let panel: usize = 0; panel < blockFeatures; panel += GATHER_PANEL_BYTES) {
+  const panelEnd = min(panel + GATHER_PANEL_BYTES, blockFeatures);
+  for (row = 0; row < wideRows; row += 16) {
     const at = order + (<usize>row << 2);
     const from0 = source + <usize>load<i32>(at) * sourceRow;
     const from1 = source + <usize>load<i32>(at, 4) * sourceRow;
@@ -1245,7 +1254,7 @@ export function gatherIn(
     const from14 = source + <usize>load<i32>(at, 56) * sourceRow;
     const from15 = source + <usize>load<i32>(at, 60) * sourceRow;
     const to = target + (<usize>row << 2);
-    for (let offset: usize = 0; offset < blockFeatures; offset += 16) {
+    for (let offset = panel; offset < panelEnd; offset += 16) {
       const place = to + (offset >> 2) * targetRow;
       transposeBlock(from0 + offset, from1 + offset, from2 + offset, from3 + offset, place, targetRow);
       transposeBlock(from4 + offset, from5 + offset, from6 + offset, from7 + offset, place + 16, targetRow);
@@ -1260,7 +1269,8 @@ export function gatherIn(
       );
     }
   }
-  for (; row < blockRows; row += 4) {
+  }
+  for (row = wideRows; row < blockRows; row += 4) {
     const at = order + (<usize>row << 2);
     const from0 = source + <usize>load<i32>(at) * sourceRow;
     const from1 = source + <usize>load<i32>(at, 4) * sourceRow;
