@@ -62,8 +62,35 @@ export interface HostSplit {
 }
 
 /**
- * Prepares a split for a network: one-hot targets for a classifier, the
- * inputs themselves for an autoencoder.
+ * One-hot targets made so far, by the labels they encode and the class
+ * count. A worker prepares the same split for run after run, and the
+ * sparse engine's pooled trainers keep a split in their memory only while
+ * they are given the same arrays (SparseTrainer.useData): a new targets
+ * array per run made every run copy the whole split in again. Nothing
+ * writes into a prepared split, so sharing the array changes no value.
+ */
+const oneHotTargets = new WeakMap<Uint8Array, Map<number, Float32Array>>();
+
+/** The one-hot encoding of `count` labels over `classes` classes, made once per labels array. */
+function oneHot(labels: Uint8Array, count: number, classes: number): Float32Array {
+  let byClasses = oneHotTargets.get(labels);
+  if (byClasses === undefined) {
+    byClasses = new Map();
+    oneHotTargets.set(labels, byClasses);
+  }
+  let targets = byClasses.get(classes);
+  if (targets === undefined || targets.length !== count * classes) {
+    targets = new Float32Array(count * classes);
+    for (let index = 0; index < count; index++) targets[index * classes + labels[index]] = 1;
+    byClasses.set(classes, targets);
+  }
+  return targets;
+}
+
+/**
+ * Prepares a split for a network: one-hot targets for a classifier (made
+ * once per labels array and shared; see {@link oneHotTargets}), the inputs
+ * themselves for an autoencoder.
  */
 export function prepareSplit(
   split: HostSplit,
@@ -86,13 +113,9 @@ export function prepareSplit(
       outputSize: inputSize,
     };
   }
-  const oneHot = new Float32Array(split.count * classes);
-  for (let index = 0; index < split.count; index++) {
-    oneHot[index * classes + split.labels[index]] = 1;
-  }
   return {
     inputs: split.images,
-    targets: oneHot,
+    targets: oneHot(split.labels, split.count, classes),
     labels: split.labels,
     count: split.count,
     inputSize,

@@ -133,3 +133,20 @@ Deno.test("sparse engine: evaluation counts the first largest logit, as tfjs's a
   assert.equal(trainer.evaluate(wrong.inputs, wrong.targets, wrong.labels, 4).correct, 0);
   network.dispose();
 });
+
+Deno.test("prepareSplit: a split prepared again shares its one-hot targets, so a pooled trainer keeps it in its memory", () => {
+  const images = Float32Array.of(1, 5, 2, 0, 3, 1, 1, 2, 4, 4, 1, 4);
+  const labels = Uint8Array.of(1, 1, 2, 0);
+  const first = prepareSplit({ images, labels, count: 4 }, 3, 3, false);
+  const again = prepareSplit({ images, labels, count: 4 }, 3, 3, false);
+  // The same array, not only the same values: SparseTrainer.useData copies a split whose arrays differ.
+  assert.equal(again.targets, first.targets);
+  assert.deepEqual(Array.from(first.targets), [0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0]);
+  // Other labels or another class count get targets of their own.
+  const otherLabels = prepareSplit({ images, labels: labels.slice(), count: 4 }, 3, 3, false);
+  assert.notEqual(otherLabels.targets, first.targets);
+  assert.deepEqual(otherLabels.targets, first.targets);
+  const moreClasses = prepareSplit({ images, labels, count: 4 }, 3, 4, false);
+  assert.equal(moreClasses.targets.length, 16);
+  assert.deepEqual(Array.from(moreClasses.targets.subarray(0, 4)), [0, 1, 0, 0]);
+});

@@ -88,8 +88,11 @@ export function transposeIn(
 
 /**
  * output[o, :] = bias[o] + sum_k values[k] * input[column[k], :], then ReLU
- * when `relu` is set. Tiles of 16 batch columns keep four accumulators in
- * registers while the kept weights of a row stream past.
+ * when `relu` is set. Tiles of 32 batch columns keep eight accumulators in
+ * registers while the kept weights of a row stream past (then one tile of
+ * 16 and tiles of 4 for the rest of the batch), so a kept weight's value and
+ * column are loaded once per 32 columns. Each column's sum is the same
+ * whatever the tile width: the bias, then the kept inputs in ascending k.
  */
 export function forward(
   rowStart: usize,
@@ -105,20 +108,77 @@ export function forward(
   const rowBytes = <usize>stride << 2;
   const zeros = f32x4.splat(0);
   for (let o = 0; o < outputs; o++) {
-    const first = load<i32>(rowStart + (<usize>o << 2));
-    const last = load<i32>(rowStart + (<usize>(o + 1) << 2));
+    const first = <usize>load<i32>(rowStart + (<usize>o << 2)) << 2;
+    const last = <usize>load<i32>(rowStart + (<usize>(o + 1) << 2)) << 2;
     const start = f32x4.splat(load<f32>(bias + (<usize>o << 2)));
     const outputRow = output + <usize>o * rowBytes;
     let tile = 0;
-    for (; tile + 16 <= stride; tile += 16) {
+    for (; tile + 32 <= stride; tile += 32) {
       let sum0 = start;
       let sum1 = start;
       let sum2 = start;
       let sum3 = start;
-      const offset = <usize>tile << 2;
-      for (let k = first; k < last; k++) {
-        const weight = f32x4.splat(load<f32>(values + (<usize>k << 2)));
-        const row = input + <usize>load<i32>(column + (<usize>k << 2)) * rowBytes + offset;
+      let sum4 = start;
+      let sum5 = start;
+      let sum6 = start;
+      let sum7 = start;
+      const tileInput = input + (<usize>tile << 2);
+      let k = first;
+      for (; k + 8 <= last; k += 8) {
+        const weight = f32x4.splat(load<f32>(values + k));
+        const row = tileInput + <usize>load<i32>(column + k) * rowBytes;
+        const next = f32x4.splat(load<f32>(values + k, 4));
+        const nextRow = tileInput + <usize>load<i32>(column + k, 4) * rowBytes;
+        sum0 = f32x4.add(f32x4.add(sum0, f32x4.mul(weight, v128.load(row))), f32x4.mul(next, v128.load(nextRow)));
+        sum1 = f32x4.add(f32x4.add(sum1, f32x4.mul(weight, v128.load(row, 16))), f32x4.mul(next, v128.load(nextRow, 16)));
+        sum2 = f32x4.add(f32x4.add(sum2, f32x4.mul(weight, v128.load(row, 32))), f32x4.mul(next, v128.load(nextRow, 32)));
+        sum3 = f32x4.add(f32x4.add(sum3, f32x4.mul(weight, v128.load(row, 48))), f32x4.mul(next, v128.load(nextRow, 48)));
+        sum4 = f32x4.add(f32x4.add(sum4, f32x4.mul(weight, v128.load(row, 64))), f32x4.mul(next, v128.load(nextRow, 64)));
+        sum5 = f32x4.add(f32x4.add(sum5, f32x4.mul(weight, v128.load(row, 80))), f32x4.mul(next, v128.load(nextRow, 80)));
+        sum6 = f32x4.add(f32x4.add(sum6, f32x4.mul(weight, v128.load(row, 96))), f32x4.mul(next, v128.load(nextRow, 96)));
+        sum7 = f32x4.add(f32x4.add(sum7, f32x4.mul(weight, v128.load(row, 112))), f32x4.mul(next, v128.load(nextRow, 112)));
+      }
+      if (k < last) {
+        const weight = f32x4.splat(load<f32>(values + k));
+        const row = tileInput + <usize>load<i32>(column + k) * rowBytes;
+        sum0 = f32x4.add(sum0, f32x4.mul(weight, v128.load(row)));
+        sum1 = f32x4.add(sum1, f32x4.mul(weight, v128.load(row, 16)));
+        sum2 = f32x4.add(sum2, f32x4.mul(weight, v128.load(row, 32)));
+        sum3 = f32x4.add(sum3, f32x4.mul(weight, v128.load(row, 48)));
+        sum4 = f32x4.add(sum4, f32x4.mul(weight, v128.load(row, 64)));
+        sum5 = f32x4.add(sum5, f32x4.mul(weight, v128.load(row, 80)));
+        sum6 = f32x4.add(sum6, f32x4.mul(weight, v128.load(row, 96)));
+        sum7 = f32x4.add(sum7, f32x4.mul(weight, v128.load(row, 112)));
+      }
+      if (relu) {
+        sum0 = f32x4.max(sum0, zeros);
+        sum1 = f32x4.max(sum1, zeros);
+        sum2 = f32x4.max(sum2, zeros);
+        sum3 = f32x4.max(sum3, zeros);
+        sum4 = f32x4.max(sum4, zeros);
+        sum5 = f32x4.max(sum5, zeros);
+        sum6 = f32x4.max(sum6, zeros);
+        sum7 = f32x4.max(sum7, zeros);
+      }
+      const place = outputRow + (<usize>tile << 2);
+      v128.store(place, sum0);
+      v128.store(place, sum1, 16);
+      v128.store(place, sum2, 32);
+      v128.store(place, sum3, 48);
+      v128.store(place, sum4, 64);
+      v128.store(place, sum5, 80);
+      v128.store(place, sum6, 96);
+      v128.store(place, sum7, 112);
+    }
+    if (tile + 16 <= stride) {
+      let sum0 = start;
+      let sum1 = start;
+      let sum2 = start;
+      let sum3 = start;
+      const tileInput = input + (<usize>tile << 2);
+      for (let k = first; k < last; k += 4) {
+        const weight = f32x4.splat(load<f32>(values + k));
+        const row = tileInput + <usize>load<i32>(column + k) * rowBytes;
         sum0 = f32x4.add(sum0, f32x4.mul(weight, v128.load(row)));
         sum1 = f32x4.add(sum1, f32x4.mul(weight, v128.load(row, 16)));
         sum2 = f32x4.add(sum2, f32x4.mul(weight, v128.load(row, 32)));
@@ -130,21 +190,22 @@ export function forward(
         sum2 = f32x4.max(sum2, zeros);
         sum3 = f32x4.max(sum3, zeros);
       }
-      v128.store(outputRow + offset, sum0);
-      v128.store(outputRow + offset, sum1, 16);
-      v128.store(outputRow + offset, sum2, 32);
-      v128.store(outputRow + offset, sum3, 48);
+      const place = outputRow + (<usize>tile << 2);
+      v128.store(place, sum0);
+      v128.store(place, sum1, 16);
+      v128.store(place, sum2, 32);
+      v128.store(place, sum3, 48);
+      tile += 16;
     }
     for (; tile < stride; tile += 4) {
       let sum = start;
-      const offset = <usize>tile << 2;
-      for (let k = first; k < last; k++) {
-        const weight = f32x4.splat(load<f32>(values + (<usize>k << 2)));
-        const row = input + <usize>load<i32>(column + (<usize>k << 2)) * rowBytes + offset;
-        sum = f32x4.add(sum, f32x4.mul(weight, v128.load(row)));
+      const tileInput = input + (<usize>tile << 2);
+      for (let k = first; k < last; k += 4) {
+        const weight = f32x4.splat(load<f32>(values + k));
+        sum = f32x4.add(sum, f32x4.mul(weight, v128.load(tileInput + <usize>load<i32>(column + k) * rowBytes)));
       }
       if (relu) sum = f32x4.max(sum, zeros);
-      v128.store(outputRow + offset, sum);
+      v128.store(outputRow + (<usize>tile << 2), sum);
     }
   }
 }
@@ -196,35 +257,55 @@ export function softmaxCrossEntropy(
 }
 
 /**
- * e^x for four floats: x = n ln 2 + r with |r| <= ln(2)/2, e^r by the Cephes
- * expf polynomial (about 1 ulp), 2^n built in the exponent bits. x is
- * clamped to [-87, 88], where 2^n stays a normal float.
+ * The f32 constants of {@link sigmoidSquaredError}'s e^x, each in four lanes,
+ * 16 bytes apart: the clamp bounds 88 and -87, log2(e), ln(2) in a high and
+ * a low part, the six coefficients of the Cephes expf polynomial, 1, and
+ * 1.5 * 2^23 (adding it to a float of magnitude below 2^22 rounds that to an
+ * integer, to nearest with ties to even, as `f32x4.nearest` does). Read from
+ * memory rather than written as literals: a 16-byte vector literal is
+ * rebuilt by the engine's compiler inside the loop at every use, while a
+ * vector loaded once before the loop stays in a register.
  */
-// @ts-ignore: decorator
-@inline
-function exp4(x: v128): v128 {
-  const clamped = f32x4.max(f32x4.min(x, f32x4.splat(88)), f32x4.splat(-87));
-  const n = f32x4.nearest(f32x4.mul(clamped, f32x4.splat(1.44269504088896341)));
-  const r = f32x4.sub(
-    f32x4.sub(clamped, f32x4.mul(n, f32x4.splat(0.693359375))),
-    f32x4.mul(n, f32x4.splat(-2.12194440e-4)),
-  );
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  const expR = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
-  const power = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(expR, power);
-}
+const EXP_CONSTANTS = memory.data<f32>([
+  88, 88, 88, 88,
+  -87, -87, -87, -87,
+  1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
+  0.693359375, 0.693359375, 0.693359375, 0.693359375,
+  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,
+  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,
+  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
+  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
+  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
+  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
+  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  1, 1, 1, 1,
+  12582912, 12582912, 12582912, 12582912,
+], 16);
+
+/**
+ * The bits of 1.5 * 2^23 less the exponent bias 127, in four lanes: the bits
+ * of 1.5 * 2^23 + n less these are n + 127, the biased exponent of 2^n.
+ */
+const EXPONENT_OFFSET = memory.data<i32>([
+  0x4b400000 - 127, 0x4b400000 - 127, 0x4b400000 - 127, 0x4b400000 - 127,
+], 16);
 
 /**
  * Mean squared error of sigmoid(z) against targets, both [outputs, stride],
  * over the first `rows` columns. Writes d loss / d z into `delta` (zero in
  * the padding) and returns the summed squared error. Four columns at a time;
  * padding columns are masked out of both the loss and the gradient.
+ *
+ * sigmoid(z) = 1 / (1 + e^-z), with e^x for four floats: x clamped to
+ * [-87, 88] (where 2^n below stays a normal float), x = n ln 2 + r with
+ * |r| <= ln(2)/2, e^r by the Cephes expf polynomial (about 1 ulp), 2^n built
+ * in the exponent bits. The clamp is `pmin`/`pmax` (one instruction each;
+ * `min`/`max` cost about seven, for NaN and signed-zero rules that cannot
+ * matter against the bounds 88 and -87), and n is rounded and converted with
+ * the 1.5 * 2^23 shift instead of `nearest` and `trunc_sat` (exact in
+ * this range). For every input that is not NaN this gives the same bits as
+ * those operations; a NaN input gives a NaN either way (with possibly other
+ * payload bits), in a loss that is NaN and so a diverged run.
  */
 export function sigmoidSquaredError(
   preActivation: usize,
@@ -236,16 +317,44 @@ export function sigmoidSquaredError(
 ): f64 {
   const rowBytes = <usize>stride << 2;
   const scale = f32x4.splat(<f32>(2 / (<f64>rows * <f64>outputs)));
-  const ones = f32x4.splat(1);
+  const largest = v128.load(EXP_CONSTANTS);
+  const smallest = v128.load(EXP_CONSTANTS, 16);
+  const log2e = v128.load(EXP_CONSTANTS, 32);
+  const ln2High = v128.load(EXP_CONSTANTS, 48);
+  const ln2Low = v128.load(EXP_CONSTANTS, 64);
+  const p0 = v128.load(EXP_CONSTANTS, 80);
+  const p1 = v128.load(EXP_CONSTANTS, 96);
+  const p2 = v128.load(EXP_CONSTANTS, 112);
+  const p3 = v128.load(EXP_CONSTANTS, 128);
+  const p4 = v128.load(EXP_CONSTANTS, 144);
+  const p5 = v128.load(EXP_CONSTANTS, 160);
+  const ones = v128.load(EXP_CONSTANTS, 176);
+  const shift = v128.load(EXP_CONSTANTS, 192);
+  const exponentOffset = v128.load(EXPONENT_OFFSET);
   const lanes = i32x4(0, 1, 2, 3);
+  const batch = i32x4.splat(rows);
   let total: f64 = 0;
   for (let o = 0; o < outputs; o++) {
     const rowOffset = <usize>o * rowBytes;
     let rowTotal = f32x4.splat(0);
     for (let column = 0; column < stride; column += 4) {
       const place = rowOffset + (<usize>column << 2);
-      const inBatch = i32x4.lt_s(i32x4.add(lanes, i32x4.splat(column)), i32x4.splat(rows));
-      const output = f32x4.div(ones, f32x4.add(ones, exp4(f32x4.neg(v128.load(preActivation + place)))));
+      const inBatch = i32x4.lt_s(i32x4.add(lanes, i32x4.splat(column)), batch);
+      // e^x for x = -z.
+      const x = f32x4.neg(v128.load(preActivation + place));
+      const clamped = f32x4.pmax(f32x4.pmin(x, largest), smallest);
+      const shifted = f32x4.add(f32x4.mul(clamped, log2e), shift);
+      const n = f32x4.sub(shifted, shift);
+      const r = f32x4.sub(f32x4.sub(clamped, f32x4.mul(n, ln2High)), f32x4.mul(n, ln2Low));
+      let p = p0;
+      p = f32x4.add(f32x4.mul(p, r), p1);
+      p = f32x4.add(f32x4.mul(p, r), p2);
+      p = f32x4.add(f32x4.mul(p, r), p3);
+      p = f32x4.add(f32x4.mul(p, r), p4);
+      p = f32x4.add(f32x4.mul(p, r), p5);
+      const expR = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), ones);
+      const power = i32x4.shl(i32x4.sub(shifted, exponentOffset), 23);
+      const output = f32x4.div(ones, f32x4.add(ones, f32x4.mul(expR, power)));
       const difference = v128.and(f32x4.sub(output, v128.load(targets + place)), inBatch);
       rowTotal = f32x4.add(rowTotal, f32x4.mul(difference, difference));
       v128.store(
@@ -264,6 +373,11 @@ export function sigmoidSquaredError(
 /**
  * gradient[k] = sum over the batch of input[column[k], :] * delta[o, :]: the
  * weight gradient at kept positions only, one dot product per kept weight.
+ * Each dot product adds its 8-column tiles in batch order into one vector,
+ * then the lanes as (0 + 1) + (2 + 3). Four kept weights of a row are
+ * computed side by side (four independent sums sharing each load of the
+ * row's delta), which changes no weight's order and hides the latency of
+ * its chain of adds; a row's last kept weights one at a time.
  */
 export function weightGradient(
   rowStart: usize,
@@ -275,32 +389,122 @@ export function weightGradient(
   gradient: usize,
 ): void {
   const rowBytes = <usize>stride << 2;
+  const even = <usize>(stride & ~7) << 2;
+  const end = <usize>stride << 2;
   for (let o = 0; o < outputs; o++) {
-    const first = load<i32>(rowStart + (<usize>o << 2));
-    const last = load<i32>(rowStart + (<usize>(o + 1) << 2));
+    const first = <usize>load<i32>(rowStart + (<usize>o << 2)) << 2;
+    const last = <usize>load<i32>(rowStart + (<usize>(o + 1) << 2)) << 2;
     const deltaRow = delta + <usize>o * rowBytes;
-    for (let k = first; k < last; k++) {
-      const inputRow = input + <usize>load<i32>(column + (<usize>k << 2)) * rowBytes;
-      let sum = f32x4.splat(0);
-      let tile = 0;
-      for (; tile + 8 <= stride; tile += 8) {
-        const offset = <usize>tile << 2;
-        sum = f32x4.add(
-          sum,
-          f32x4.add(
-            f32x4.mul(v128.load(inputRow + offset), v128.load(deltaRow + offset)),
-            f32x4.mul(v128.load(inputRow + offset, 16), v128.load(deltaRow + offset, 16)),
-          ),
-        );
+    let k = first;
+    for (; k + 32 <= last; k += 32) {
+      const row0 = input + <usize>load<i32>(column + k) * rowBytes;
+      const row1 = input + <usize>load<i32>(column + k, 4) * rowBytes;
+      const row2 = input + <usize>load<i32>(column + k, 8) * rowBytes;
+      const row3 = input + <usize>load<i32>(column + k, 12) * rowBytes;
+      const row4 = input + <usize>load<i32>(column + k, 16) * rowBytes;
+      const row5 = input + <usize>load<i32>(column + k, 20) * rowBytes;
+      const row6 = input + <usize>load<i32>(column + k, 24) * rowBytes;
+      const row7 = input + <usize>load<i32>(column + k, 28) * rowBytes;
+      let sum0 = f32x4.splat(0);
+      let sum1 = sum0;
+      let sum2 = sum0;
+      let sum3 = sum0;
+      let sum4 = sum0;
+      let sum5 = sum0;
+      let sum6 = sum0;
+      let sum7 = sum0;
+      let offset: usize = 0;
+      for (; offset < even; offset += 32) {
+        const d0 = v128.load(deltaRow + offset);
+        const d1 = v128.load(deltaRow + offset, 16);
+        sum0 = f32x4.add(sum0, f32x4.add(f32x4.mul(v128.load(row0 + offset), d0), f32x4.mul(v128.load(row0 + offset, 16), d1)));
+        sum1 = f32x4.add(sum1, f32x4.add(f32x4.mul(v128.load(row1 + offset), d0), f32x4.mul(v128.load(row1 + offset, 16), d1)));
+        sum2 = f32x4.add(sum2, f32x4.add(f32x4.mul(v128.load(row2 + offset), d0), f32x4.mul(v128.load(row2 + offset, 16), d1)));
+        sum3 = f32x4.add(sum3, f32x4.add(f32x4.mul(v128.load(row3 + offset), d0), f32x4.mul(v128.load(row3 + offset, 16), d1)));
+        sum4 = f32x4.add(sum4, f32x4.add(f32x4.mul(v128.load(row4 + offset), d0), f32x4.mul(v128.load(row4 + offset, 16), d1)));
+        sum5 = f32x4.add(sum5, f32x4.add(f32x4.mul(v128.load(row5 + offset), d0), f32x4.mul(v128.load(row5 + offset, 16), d1)));
+        sum6 = f32x4.add(sum6, f32x4.add(f32x4.mul(v128.load(row6 + offset), d0), f32x4.mul(v128.load(row6 + offset, 16), d1)));
+        sum7 = f32x4.add(sum7, f32x4.add(f32x4.mul(v128.load(row7 + offset), d0), f32x4.mul(v128.load(row7 + offset, 16), d1)));
       }
-      for (; tile < stride; tile += 4) {
-        const offset = <usize>tile << 2;
-        sum = f32x4.add(sum, f32x4.mul(v128.load(inputRow + offset), v128.load(deltaRow + offset)));
+      if (offset < end) {
+        const d0 = v128.load(deltaRow + offset);
+        sum0 = f32x4.add(sum0, f32x4.mul(v128.load(row0 + offset), d0));
+        sum1 = f32x4.add(sum1, f32x4.mul(v128.load(row1 + offset), d0));
+        sum2 = f32x4.add(sum2, f32x4.mul(v128.load(row2 + offset), d0));
+        sum3 = f32x4.add(sum3, f32x4.mul(v128.load(row3 + offset), d0));
+        sum4 = f32x4.add(sum4, f32x4.mul(v128.load(row4 + offset), d0));
+        sum5 = f32x4.add(sum5, f32x4.mul(v128.load(row5 + offset), d0));
+        sum6 = f32x4.add(sum6, f32x4.mul(v128.load(row6 + offset), d0));
+        sum7 = f32x4.add(sum7, f32x4.mul(v128.load(row7 + offset), d0));
       }
+      v128.store(gradient + k, laneSums(sum0, sum1, sum2, sum3));
+      v128.store(gradient + k, laneSums(sum4, sum5, sum6, sum7), 16);
+    }
+    if (k + 16 <= last) {
+      const row0 = input + <usize>load<i32>(column + k) * rowBytes;
+      const row1 = input + <usize>load<i32>(column + k, 4) * rowBytes;
+      const row2 = input + <usize>load<i32>(column + k, 8) * rowBytes;
+      const row3 = input + <usize>load<i32>(column + k, 12) * rowBytes;
+      let sum0 = f32x4.splat(0);
+      let sum1 = sum0;
+      let sum2 = sum0;
+      let sum3 = sum0;
+      let offset: usize = 0;
+      for (; offset < even; offset += 32) {
+        const d0 = v128.load(deltaRow + offset);
+        const d1 = v128.load(deltaRow + offset, 16);
+        sum0 = f32x4.add(sum0, f32x4.add(
+          f32x4.mul(v128.load(row0 + offset), d0),
+          f32x4.mul(v128.load(row0 + offset, 16), d1),
+        ));
+        sum1 = f32x4.add(sum1, f32x4.add(
+          f32x4.mul(v128.load(row1 + offset), d0),
+          f32x4.mul(v128.load(row1 + offset, 16), d1),
+        ));
+        sum2 = f32x4.add(sum2, f32x4.add(
+          f32x4.mul(v128.load(row2 + offset), d0),
+          f32x4.mul(v128.load(row2 + offset, 16), d1),
+        ));
+        sum3 = f32x4.add(sum3, f32x4.add(
+          f32x4.mul(v128.load(row3 + offset), d0),
+          f32x4.mul(v128.load(row3 + offset, 16), d1),
+        ));
+      }
+      if (offset < end) {
+        const d0 = v128.load(deltaRow + offset);
+        sum0 = f32x4.add(sum0, f32x4.mul(v128.load(row0 + offset), d0));
+        sum1 = f32x4.add(sum1, f32x4.mul(v128.load(row1 + offset), d0));
+        sum2 = f32x4.add(sum2, f32x4.mul(v128.load(row2 + offset), d0));
+        sum3 = f32x4.add(sum3, f32x4.mul(v128.load(row3 + offset), d0));
+      }
+      v128.store(gradient + k, laneSums(sum0, sum1, sum2, sum3));
+      k += 16;
+    }
+    if (k + 8 <= last) {
+      const row0 = input + <usize>load<i32>(column + k) * rowBytes;
+      const row1 = input + <usize>load<i32>(column + k, 4) * rowBytes;
+      let sum0 = f32x4.splat(0);
+      let sum1 = sum0;
+      let offset: usize = 0;
+      for (; offset < even; offset += 32) {
+        const d0 = v128.load(deltaRow + offset);
+        const d1 = v128.load(deltaRow + offset, 16);
+        sum0 = f32x4.add(sum0, f32x4.add(f32x4.mul(v128.load(row0 + offset), d0), f32x4.mul(v128.load(row0 + offset, 16), d1)));
+        sum1 = f32x4.add(sum1, f32x4.add(f32x4.mul(v128.load(row1 + offset), d0), f32x4.mul(v128.load(row1 + offset, 16), d1)));
+      }
+      if (offset < end) {
+        const d0 = v128.load(deltaRow + offset);
+        sum0 = f32x4.add(sum0, f32x4.mul(v128.load(row0 + offset), d0));
+        sum1 = f32x4.add(sum1, f32x4.mul(v128.load(row1 + offset), d0));
+      }
+      store<f32>(gradient + k, laneSum(sum0));
+      store<f32>(gradient + k, laneSum(sum1), 4);
+      k += 8;
+    }
+    for (; k < last; k += 4) {
       store<f32>(
-        gradient + (<usize>k << 2),
-        (f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1)) +
-          (f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3)),
+        gradient + k,
+        batchDot(input + <usize>load<i32>(column + k) * rowBytes, deltaRow, stride),
       );
     }
   }
@@ -326,8 +530,10 @@ export function biasGradient(delta: usize, outputs: i32, stride: i32, gradient: 
 /**
  * inputDelta[column[k], :] += values[k] * delta[o, :] for every kept weight,
  * then inputDelta *= (activation > 0) (the ReLU of the layer below). The
- * host zeroes inputDelta first. Tiles of 16 columns keep delta[o, tile] in
- * registers across the row's kept weights.
+ * host zeroes inputDelta first. Tiles of 32 columns keep delta[o, tile] in
+ * registers across the row's kept weights (then one of 16, then tiles of
+ * 4); every input row receives its contributions in ascending o whatever
+ * the tile width.
  */
 export function inputGradient(
   rowStart: usize,
@@ -342,32 +548,82 @@ export function inputGradient(
 ): void {
   const rowBytes = <usize>stride << 2;
   for (let o = 0; o < outputs; o++) {
-    const first = load<i32>(rowStart + (<usize>o << 2));
-    const last = load<i32>(rowStart + (<usize>(o + 1) << 2));
+    const first = <usize>load<i32>(rowStart + (<usize>o << 2)) << 2;
+    const last = <usize>load<i32>(rowStart + (<usize>(o + 1) << 2)) << 2;
     if (first === last) continue;
     const deltaRow = delta + <usize>o * rowBytes;
     let tile = 0;
-    for (; tile + 16 <= stride; tile += 16) {
+    for (; tile + 32 <= stride; tile += 32) {
       const offset = <usize>tile << 2;
       const delta0 = v128.load(deltaRow + offset);
       const delta1 = v128.load(deltaRow + offset, 16);
       const delta2 = v128.load(deltaRow + offset, 32);
       const delta3 = v128.load(deltaRow + offset, 48);
-      for (let k = first; k < last; k++) {
-        const weight = f32x4.splat(load<f32>(values + (<usize>k << 2)));
-        const row = inputDelta + <usize>load<i32>(column + (<usize>k << 2)) * rowBytes + offset;
+      const delta4 = v128.load(deltaRow + offset, 64);
+      const delta5 = v128.load(deltaRow + offset, 80);
+      const delta6 = v128.load(deltaRow + offset, 96);
+      const delta7 = v128.load(deltaRow + offset, 112);
+      const tileDelta = inputDelta + offset;
+      let k = first;
+      for (; k + 8 <= last; k += 8) {
+        const weight = f32x4.splat(load<f32>(values + k));
+        const row = tileDelta + <usize>load<i32>(column + k) * rowBytes;
+        const next = f32x4.splat(load<f32>(values + k, 4));
+        const nextRow = tileDelta + <usize>load<i32>(column + k, 4) * rowBytes;
+        v128.store(row, f32x4.add(v128.load(row), f32x4.mul(weight, delta0)));
+        v128.store(row, f32x4.add(v128.load(row, 16), f32x4.mul(weight, delta1)), 16);
+        v128.store(row, f32x4.add(v128.load(row, 32), f32x4.mul(weight, delta2)), 32);
+        v128.store(row, f32x4.add(v128.load(row, 48), f32x4.mul(weight, delta3)), 48);
+        v128.store(row, f32x4.add(v128.load(row, 64), f32x4.mul(weight, delta4)), 64);
+        v128.store(row, f32x4.add(v128.load(row, 80), f32x4.mul(weight, delta5)), 80);
+        v128.store(row, f32x4.add(v128.load(row, 96), f32x4.mul(weight, delta6)), 96);
+        v128.store(row, f32x4.add(v128.load(row, 112), f32x4.mul(weight, delta7)), 112);
+        v128.store(nextRow, f32x4.add(v128.load(nextRow), f32x4.mul(next, delta0)));
+        v128.store(nextRow, f32x4.add(v128.load(nextRow, 16), f32x4.mul(next, delta1)), 16);
+        v128.store(nextRow, f32x4.add(v128.load(nextRow, 32), f32x4.mul(next, delta2)), 32);
+        v128.store(nextRow, f32x4.add(v128.load(nextRow, 48), f32x4.mul(next, delta3)), 48);
+        v128.store(nextRow, f32x4.add(v128.load(nextRow, 64), f32x4.mul(next, delta4)), 64);
+        v128.store(nextRow, f32x4.add(v128.load(nextRow, 80), f32x4.mul(next, delta5)), 80);
+        v128.store(nextRow, f32x4.add(v128.load(nextRow, 96), f32x4.mul(next, delta6)), 96);
+        v128.store(nextRow, f32x4.add(v128.load(nextRow, 112), f32x4.mul(next, delta7)), 112);
+      }
+      if (k < last) {
+        const weight = f32x4.splat(load<f32>(values + k));
+        const row = tileDelta + <usize>load<i32>(column + k) * rowBytes;
+        v128.store(row, f32x4.add(v128.load(row), f32x4.mul(weight, delta0)));
+        v128.store(row, f32x4.add(v128.load(row, 16), f32x4.mul(weight, delta1)), 16);
+        v128.store(row, f32x4.add(v128.load(row, 32), f32x4.mul(weight, delta2)), 32);
+        v128.store(row, f32x4.add(v128.load(row, 48), f32x4.mul(weight, delta3)), 48);
+        v128.store(row, f32x4.add(v128.load(row, 64), f32x4.mul(weight, delta4)), 64);
+        v128.store(row, f32x4.add(v128.load(row, 80), f32x4.mul(weight, delta5)), 80);
+        v128.store(row, f32x4.add(v128.load(row, 96), f32x4.mul(weight, delta6)), 96);
+        v128.store(row, f32x4.add(v128.load(row, 112), f32x4.mul(weight, delta7)), 112);
+      }
+    }
+    if (tile + 16 <= stride) {
+      const offset = <usize>tile << 2;
+      const delta0 = v128.load(deltaRow + offset);
+      const delta1 = v128.load(deltaRow + offset, 16);
+      const delta2 = v128.load(deltaRow + offset, 32);
+      const delta3 = v128.load(deltaRow + offset, 48);
+      const tileDelta = inputDelta + offset;
+      for (let k = first; k < last; k += 4) {
+        const weight = f32x4.splat(load<f32>(values + k));
+        const row = tileDelta + <usize>load<i32>(column + k) * rowBytes;
         v128.store(row, f32x4.add(v128.load(row), f32x4.mul(weight, delta0)));
         v128.store(row, f32x4.add(v128.load(row, 16), f32x4.mul(weight, delta1)), 16);
         v128.store(row, f32x4.add(v128.load(row, 32), f32x4.mul(weight, delta2)), 32);
         v128.store(row, f32x4.add(v128.load(row, 48), f32x4.mul(weight, delta3)), 48);
       }
+      tile += 16;
     }
     for (; tile < stride; tile += 4) {
       const offset = <usize>tile << 2;
       const deltaVector = v128.load(deltaRow + offset);
-      for (let k = first; k < last; k++) {
-        const weight = f32x4.splat(load<f32>(values + (<usize>k << 2)));
-        const row = inputDelta + <usize>load<i32>(column + (<usize>k << 2)) * rowBytes + offset;
+      const tileDelta = inputDelta + offset;
+      for (let k = first; k < last; k += 4) {
+        const weight = f32x4.splat(load<f32>(values + k));
+        const row = tileDelta + <usize>load<i32>(column + k) * rowBytes;
         v128.store(row, f32x4.add(v128.load(row), f32x4.mul(weight, deltaVector)));
       }
     }
@@ -793,6 +1049,14 @@ function laneSums(a: v128, b: v128, c: v128, d: v128): v128 {
   return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
 }
 
+/** (l0 + l1) + (l2 + l3) of a vector's lanes. */
+// @ts-ignore: decorator
+@inline
+function laneSum(sum: v128): f32 {
+  return (f32x4.extract_lane(sum, 0) + f32x4.extract_lane(sum, 1)) +
+    (f32x4.extract_lane(sum, 2) + f32x4.extract_lane(sum, 3));
+}
+
 /** One weight's batch dot product, in the order of {@link weightGradient}. */
 // @ts-ignore: decorator
 @inline
@@ -915,12 +1179,42 @@ export function denseWeightGradient(
   }
 }
 
+/** Transposes 4 rows x 4 features (16 bytes at `offset` of each row) into 4 target rows at `place`. */
+// @ts-ignore: decorator
+@inline
+function transposeBlock(
+  from0: usize,
+  from1: usize,
+  from2: usize,
+  from3: usize,
+  place: usize,
+  targetRow: usize,
+): void {
+  const row0 = v128.load(from0);
+  const row1 = v128.load(from1);
+  const row2 = v128.load(from2);
+  const row3 = v128.load(from3);
+  const low01 = v128.shuffle<f32>(row0, row1, 0, 4, 1, 5);
+  const high01 = v128.shuffle<f32>(row0, row1, 2, 6, 3, 7);
+  const low23 = v128.shuffle<f32>(row2, row3, 0, 4, 1, 5);
+  const high23 = v128.shuffle<f32>(row2, row3, 2, 6, 3, 7);
+  v128.store(place, v128.shuffle<f32>(low01, low23, 0, 1, 4, 5));
+  v128.store(place + targetRow, v128.shuffle<f32>(low01, low23, 2, 3, 6, 7));
+  v128.store(place + 2 * targetRow, v128.shuffle<f32>(high01, high23, 0, 1, 4, 5));
+  v128.store(place + 3 * targetRow, v128.shuffle<f32>(high01, high23, 2, 3, 6, 7));
+}
+
 /**
  * {@link transposeIn} of the rows `order[0..rows)` of a row-major
  * [examples, features] block (a training split kept in the module's memory):
  * copies them into feature-major [features, stride] and zeroes the padding
- * columns, with no staging copy in between.
+ * columns, with no staging copy in between. Blocks of 16 rows x 4 features
+ * (four 4 x 4 transposes in registers), so that each target row receives
+ * whole 64-byte lines; the leftover rows in blocks of 4, then one by one.
  */
+/** Bytes of a feature panel of {@link gatherIn}: 64 features. */
+const GATHER_PANEL_BYTES: usize = 256;
+
 export function gatherIn(
   source: usize,
   order: usize,
@@ -931,41 +1225,78 @@ export function gatherIn(
 ): void {
   const sourceRow = <usize>features << 2;
   const targetRow = <usize>stride << 2;
+  const wideRows = rows & ~15;
   const blockRows = rows & ~3;
-  const blockFeatures = features & ~3;
-  for (let row = 0; row < blockRows; row += 4) {
+  const blockFeatures = <usize>(features & ~3) << 2;
+  let row = 0;
+  // Feature panels outside, 16-row blocks inside: a panel's target rows are
+  // written from start to end while a block touches only 64 of them, which
+  // keeps the pages and lines in use few when the batch is wide (an
+  // evaluation chunk's 8,000-byte rows).
+  for (let panel: usize = 0; panel < blockFeatures; panel += GATHER_PANEL_BYTES) {
+  const panelEnd = min(panel + GATHER_PANEL_BYTES, blockFeatures);
+  for (row = 0; row < wideRows; row += 16) {
+    const at = order + (<usize>row << 2);
+    const from0 = source + <usize>load<i32>(at) * sourceRow;
+    const from1 = source + <usize>load<i32>(at, 4) * sourceRow;
+    const from2 = source + <usize>load<i32>(at, 8) * sourceRow;
+    const from3 = source + <usize>load<i32>(at, 12) * sourceRow;
+    const from4 = source + <usize>load<i32>(at, 16) * sourceRow;
+    const from5 = source + <usize>load<i32>(at, 20) * sourceRow;
+    const from6 = source + <usize>load<i32>(at, 24) * sourceRow;
+    const from7 = source + <usize>load<i32>(at, 28) * sourceRow;
+    const from8 = source + <usize>load<i32>(at, 32) * sourceRow;
+    const from9 = source + <usize>load<i32>(at, 36) * sourceRow;
+    const from10 = source + <usize>load<i32>(at, 40) * sourceRow;
+    const from11 = source + <usize>load<i32>(at, 44) * sourceRow;
+    const from12 = source + <usize>load<i32>(at, 48) * sourceRow;
+    const from13 = source + <usize>load<i32>(at, 52) * sourceRow;
+    const from14 = source + <usize>load<i32>(at, 56) * sourceRow;
+    const from15 = source + <usize>load<i32>(at, 60) * sourceRow;
+    const to = target + (<usize>row << 2);
+    for (let offset = panel; offset < panelEnd; offset += 16) {
+      const place = to + (offset >> 2) * targetRow;
+      transposeBlock(from0 + offset, from1 + offset, from2 + offset, from3 + offset, place, targetRow);
+      transposeBlock(from4 + offset, from5 + offset, from6 + offset, from7 + offset, place + 16, targetRow);
+      transposeBlock(from8 + offset, from9 + offset, from10 + offset, from11 + offset, place + 32, targetRow);
+      transposeBlock(
+        from12 + offset,
+        from13 + offset,
+        from14 + offset,
+        from15 + offset,
+        place + 48,
+        targetRow,
+      );
+    }
+  }
+  }
+  for (row = wideRows; row < blockRows; row += 4) {
     const at = order + (<usize>row << 2);
     const from0 = source + <usize>load<i32>(at) * sourceRow;
     const from1 = source + <usize>load<i32>(at, 4) * sourceRow;
     const from2 = source + <usize>load<i32>(at, 8) * sourceRow;
     const from3 = source + <usize>load<i32>(at, 12) * sourceRow;
     const to = target + (<usize>row << 2);
-    for (let feature = 0; feature < blockFeatures; feature += 4) {
-      const offset = <usize>feature << 2;
-      const row0 = v128.load(from0 + offset);
-      const row1 = v128.load(from1 + offset);
-      const row2 = v128.load(from2 + offset);
-      const row3 = v128.load(from3 + offset);
-      const low01 = v128.shuffle<f32>(row0, row1, 0, 4, 1, 5);
-      const high01 = v128.shuffle<f32>(row0, row1, 2, 6, 3, 7);
-      const low23 = v128.shuffle<f32>(row2, row3, 0, 4, 1, 5);
-      const high23 = v128.shuffle<f32>(row2, row3, 2, 6, 3, 7);
-      const place = to + <usize>feature * targetRow;
-      v128.store(place, v128.shuffle<f32>(low01, low23, 0, 1, 4, 5));
-      v128.store(place + targetRow, v128.shuffle<f32>(low01, low23, 2, 3, 6, 7));
-      v128.store(place + 2 * targetRow, v128.shuffle<f32>(high01, high23, 0, 1, 4, 5));
-      v128.store(place + 3 * targetRow, v128.shuffle<f32>(high01, high23, 2, 3, 6, 7));
-    }
-    for (let feature = blockFeatures; feature < features; feature++) {
-      const offset = <usize>feature << 2;
-      const place = to + <usize>feature * targetRow;
-      store<f32>(place, load<f32>(from0 + offset));
-      store<f32>(place, load<f32>(from1 + offset), 4);
-      store<f32>(place, load<f32>(from2 + offset), 8);
-      store<f32>(place, load<f32>(from3 + offset), 12);
+    for (let offset: usize = 0; offset < blockFeatures; offset += 16) {
+      transposeBlock(
+        from0 + offset,
+        from1 + offset,
+        from2 + offset,
+        from3 + offset,
+        to + (offset >> 2) * targetRow,
+        targetRow,
+      );
     }
   }
-  for (let row = blockRows; row < rows; row++) {
+  // The last features % 4 features of the rows in blocks, then the last rows % 4 rows.
+  for (let each = 0; each < blockRows; each++) {
+    const from = source + <usize>load<i32>(order + (<usize>each << 2)) * sourceRow;
+    const to = target + (<usize>each << 2);
+    for (let feature = features & ~3; feature < features; feature++) {
+      store<f32>(to + <usize>feature * targetRow, load<f32>(from + (<usize>feature << 2)));
+    }
+  }
+  for (row = blockRows; row < rows; row++) {
     const from = source + <usize>load<i32>(order + (<usize>row << 2)) * sourceRow;
     const to = target + (<usize>row << 2);
     for (let feature = 0; feature < features; feature++) {
@@ -974,6 +1305,6 @@ export function gatherIn(
   }
   for (let feature = 0; feature < features; feature++) {
     const to = target + <usize>feature * targetRow;
-    for (let row = rows; row < stride; row++) store<f32>(to + (<usize>row << 2), 0);
+    for (row = rows; row < stride; row++) store<f32>(to + (<usize>row << 2), 0);
   }
 }
