@@ -52,11 +52,20 @@ Deno.test({
   fn: async () => {
     const root = await Deno.makeTempDir();
     try {
-      // 48 runs on one worker: long enough (seconds) to be stopped in the middle.
+      // 48 runs on one worker: long enough (seconds) to be stopped in the middle. Each run
+      // trains 30 epochs (about half a second), so that the forwarded copy of the signal below
+      // reaches the command while its last run is still computing, even on a loaded machine.
       const document = JSON.parse(await Deno.readTextFile(SMOKE_FILE));
       delete document.$schema;
       const file = join(root, "longer.json");
-      await Deno.writeTextFile(file, JSON.stringify({ ...document, seeds: [1, 2, 3, 4, 5, 6] }));
+      await Deno.writeTextFile(
+        file,
+        JSON.stringify({
+          ...document,
+          training: { ...document.training, epochs: 30 },
+          seeds: [1, 2, 3, 4, 5, 6],
+        }),
+      );
       const out = join(root, "out");
       // setsid makes `deno task` the leader of a new process group, as a shell does for a
       // foreground job, so a signal to the group reaches it and the command it started.
