@@ -71,6 +71,11 @@ export interface SourceOptions {
   fetch?: FetchFunction;
   /** Finds npm packages (default: asks Deno, see npm_package.ts); replaceable for tests. */
   npmResolver?: NpmPackageResolver;
+  /**
+   * Reads `PRUNING_DATA_DIR` (default: the process environment). Replaceable for tests,
+   * which run side by side in one process and so must not set the real variable.
+   */
+  environment?: (name: string) => string | undefined;
 }
 
 /** Which kind of place the files were found in. */
@@ -112,7 +117,10 @@ export function defaultCacheDir(): string | undefined {
 
 /** The user-named data directory: the option, else `PRUNING_DATA_DIR`, else undefined. */
 export function userDataDir(options: SourceOptions): string | undefined {
-  return options.dataDir ?? readEnv(DATA_DIR_ENV);
+  if (options.dataDir !== undefined) return options.dataDir;
+  if (options.environment === undefined) return readEnv(DATA_DIR_ENV);
+  const value = options.environment(DATA_DIR_ENV);
+  return value === "" ? undefined : value;
 }
 
 /** Result of inspecting one candidate directory. */

@@ -116,6 +116,8 @@ export function arrayScript(settings: SlurmJobSettings): string {
     "# Before the time limit: let the sweep stop (finished runs stored, long runs checkpointed),",
     "# then requeue this task; it resumes where it stopped.",
     "requeue() {",
+    "  # A signal that comes between starting the sweep and recording its pid finds it in $!.",
+    "  child=${child:-$!}",
     '  if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi',
     '  scontrol requeue "${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"',
     "  exit 0",

