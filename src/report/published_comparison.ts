@@ -67,6 +67,11 @@ export interface RecipeComparison {
   differs: boolean | undefined;
   /** Where the published value is stated. */
   source: string;
+  /**
+   * Whether the setting belongs to the pruning method rather than to the
+   * training: the dense network trained the same way shares every other one.
+   */
+  pruning: boolean;
 }
 
 /** One study cell beside one published figure. */
@@ -137,6 +142,7 @@ function numbers(
     study: studyText,
     differs: published.value === undefined ? undefined : published.value !== study,
     source: published.source,
+    pruning: false,
   };
 }
 
@@ -172,6 +178,7 @@ export function compareRecipe(
       study: studyOptimizer,
       differs: publishedOptimizer !== studyOptimizer,
       source: published.optimizer.source,
+      pruning: false,
     },
     numbers(
       "learning rate",
@@ -185,6 +192,7 @@ export function compareRecipe(
       study: "constant",
       differs: published.learningRateSchedule.value !== undefined,
       source: published.learningRateSchedule.source,
+      pruning: false,
     },
     numbers("batch size", published.batchSize, training.batchSize, `${training.batchSize}`),
     numbers("weight decay", published.weightDecay, 0, "none"),
@@ -211,18 +219,22 @@ export function compareRecipe(
         ? undefined
         : !initialization.startsWith(published.initialization.value),
       source: published.initialization.source,
+      pruning: false,
     },
   ];
   if (spec.method.name !== "snip") return rows;
   const samples = snipScoringSamples(spec);
   const allocation = typeof spec.method.allocation === "string" ? spec.method.allocation : "";
   rows.push(
-    numbers(
-      "SNIP scoring sample",
-      published.scoringSamples,
-      samples,
-      samples === undefined ? "" : `${withThousands(samples)} (random training examples)`,
-    ),
+    {
+      ...numbers(
+        "SNIP scoring sample",
+        published.scoringSamples,
+        samples,
+        samples === undefined ? "" : `${withThousands(samples)} (random training examples)`,
+      ),
+      pruning: true,
+    },
     {
       setting: "SNIP allocation",
       published: published.allocation.text,
@@ -231,6 +243,7 @@ export function compareRecipe(
         ? undefined
         : published.allocation.value !== allocation,
       source: published.allocation.source,
+      pruning: true,
     },
     {
       setting: "parameters pruned",
@@ -240,6 +253,7 @@ export function compareRecipe(
         ? undefined
         : published.prunesBiases.value,
       source: published.prunesBiases.source,
+      pruning: true,
     },
   );
   return rows;
@@ -446,16 +460,58 @@ function recipeLines(rows: readonly PublishedComparisonRow[]): string[] {
   );
 }
 
+/** The training of a compared row in words (`""` without a cell). */
+function trainingOf(row: PublishedComparisonRow): string {
+  return row.group === undefined ? "" : describeTraining(row.group.runs[0].spec);
+}
+
+/** The study's dense row trained as `row` was, with a mean; `undefined` when there is none. */
+function denseTwin(
+  row: PublishedComparisonRow,
+  rows: readonly PublishedComparisonRow[],
+): PublishedComparisonRow | undefined {
+  return rows.find((candidate) =>
+    candidate.figure.method === "dense" && candidate.meanError !== undefined &&
+    candidate.published === row.published && trainingOf(candidate) === trainingOf(row)
+  );
+}
+
+/**
+ * How much of a pruned cell's gap its dense twin carries: the dense network
+ * trained with the same recipe has no pruning setting, so its own gap is
+ * what the recipe gives both; the rest comes only with pruning.
+ */
+function splitLine(row: PublishedComparisonRow, dense: PublishedComparisonRow): string {
+  const citation = row.published.citation;
+  const pruningSettings = row.recipe.filter((entry) => entry.pruning && entry.differs === true)
+    .map((entry) => entry.setting);
+  const denseGap = dense.difference ?? 0;
+  return `  - of the gap, the dense network trained the same way carries ${signed(denseGap)} ` +
+    `points (${shownError(dense.meanError)}% against ${citation}'s ` +
+    `${formatFixed(dense.figure.testErrorPercent, dense.figure.decimals)}%), which the ` +
+    "training recipe gives both; the other " +
+    `${signed((row.difference ?? 0) - denseGap)} points come only with pruning: from ` +
+    (pruningSettings.length === 0
+      ? "no recorded pruning setting, so from"
+      : `the pruning settings that differ (${pruningSettings.join(", ")}), or from`) +
+    " a recipe that suits the sparse network less than the dense one";
+}
+
 /**
  * What the text says of one compared cell beyond the seed spread: its
  * figures, then one line per recorded setting its recipe differs in, the
- * study's value first.
+ * study's value first, then, for a pruned cell with a dense twin trained
+ * the same way, how much of the gap the twin carries.
  */
-function explanation(row: PublishedComparisonRow): string[] {
+function explanation(
+  row: PublishedComparisonRow,
+  rows: readonly PublishedComparisonRow[],
+): string[] {
   const citation = row.published.citation;
   const unstated = row.recipe.filter((entry) => entry.differs === undefined)
     .map((entry) => entry.setting);
   const differing = row.recipe.filter((entry) => entry.differs === true);
+  const dense = row.figure.method === "dense" ? undefined : denseTwin(row, rows);
   return [
     `- ${cellName(row)}: ${shownError(row.meanError)}% against ` +
     `${formatFixed(row.figure.testErrorPercent, row.figure.decimals)}%, ` +
@@ -469,6 +525,38 @@ function explanation(row: PublishedComparisonRow): string[] {
     ...differing.map((entry) =>
       `  - ${entry.setting}: ${entry.study}; ${citation}: ${entry.published}`
     ),
+    ...(dense === undefined ? [] : [splitLine(row, dense)]),
+  ];
+}
+
+/**
+ * For each published figure the study has cells for under two or more
+ * training recipes, the gap under each, with how many recorded settings
+ * still differ: what changing the recipe bought, measured.
+ */
+function recipeEffectLines(rows: readonly PublishedComparisonRow[]): string[] {
+  const figures = [...new Set(rows.map((row) => row.figure))];
+  const lines: string[] = [];
+  for (const figure of figures) {
+    const compared = rows.filter((row) => row.figure === figure && row.meanError !== undefined);
+    if (new Set(compared.map(trainingOf)).size < 2) continue;
+    const gaps = compared.map((row) => {
+      const differing = row.recipe.filter((entry) => entry.differs === true).length;
+      return `${signed(row.difference)} points under ${trainingOf(row)} (${differing} recorded ` +
+        `setting${differing === 1 ? "" : "s"} differ${differing === 1 ? "s" : ""})`;
+    });
+    const name = figure.sparsity === 0
+      ? figure.method
+      : `${figure.method} at ${formatSetting(figure.sparsity)}`;
+    lines.push(`- ${name}: ${gaps.join("; ")}.`);
+  }
+  if (lines.length === 0) return [];
+  return [
+    "The gap from each published figure under each training recipe the study ran it with, so " +
+    "that what the recipe explains is measured rather than argued:",
+    "",
+    ...lines,
+    "",
   ];
 }
 
@@ -561,7 +649,8 @@ export function publishedComparisonLines(comparison: PublishedComparison): strin
         : "Beyond the seed spread, with the recorded settings in which the recipe differs:",
       "",
     );
-    if (beyond.length > 0) lines.push(...beyond.flatMap(explanation), "");
+    if (beyond.length > 0) lines.push(...beyond.flatMap((row) => explanation(row, rows)), "");
+    lines.push(...recipeEffectLines(rows));
   }
   return lines;
 }
