@@ -371,9 +371,19 @@ export const PUBLISHED_HEADER = [
   "recipeDifferences",
 ] as const;
 
+/** The training of a compared row in words (`""` without a cell). */
+function trainingOf(row: PublishedComparisonRow): string {
+  return row.group === undefined ? "" : describeTraining(row.group.runs[0].spec);
+}
+
+/** The recipe settings of a row that differ from the published ones (not those left unstated). */
+function differingEntries(row: PublishedComparisonRow): RecipeComparison[] {
+  return row.recipe.filter((entry) => entry.differs === true);
+}
+
 /** The recipe settings that differ, joined by "; " (those the source leaves out are not counted). */
 function differingSettings(row: PublishedComparisonRow): string {
-  return row.recipe.filter((entry) => entry.differs === true).map((entry) => entry.setting)
+  return differingEntries(row).map((entry) => entry.setting)
     .join("; ");
 }
 
@@ -392,7 +402,7 @@ export function publishedTable(comparison: PublishedComparison): TableData {
       row.group === undefined ? "" : joinExperiments(row.group),
       row.group?.displayName ?? "",
       row.group?.settingsId ?? "",
-      row.group === undefined ? "" : describeTraining(row.group.runs[0].spec),
+      trainingOf(row),
       formatCount(row.group === undefined ? undefined : row.n),
       formatCount(row.group === undefined ? undefined : row.diverged),
       formatFixed(row.meanError),
@@ -424,7 +434,7 @@ function signed(value: number | undefined): string {
 
 /** A cell's name in the text: `snip at 0.98 (adam, lr 0.001, ...)`. */
 function cellName(row: PublishedComparisonRow): string {
-  const training = row.group === undefined ? "" : ` (${describeTraining(row.group.runs[0].spec)})`;
+  const training = row.group === undefined ? "" : ` (${trainingOf(row)})`;
   const name = row.group?.displayName ?? row.figure.method;
   return row.figure.sparsity === 0
     ? `${name}${training}`
@@ -460,11 +470,6 @@ function recipeLines(rows: readonly PublishedComparisonRow[]): string[] {
   );
 }
 
-/** The training of a compared row in words (`""` without a cell). */
-function trainingOf(row: PublishedComparisonRow): string {
-  return row.group === undefined ? "" : describeTraining(row.group.runs[0].spec);
-}
-
 /** The study's dense row trained as `row` was, with a mean; `undefined` when there is none. */
 function denseTwin(
   row: PublishedComparisonRow,
@@ -483,7 +488,7 @@ function denseTwin(
  */
 function splitLine(row: PublishedComparisonRow, dense: PublishedComparisonRow): string {
   const citation = row.published.citation;
-  const pruningSettings = row.recipe.filter((entry) => entry.pruning && entry.differs === true)
+  const pruningSettings = differingEntries(row).filter((entry) => entry.pruning)
     .map((entry) => entry.setting);
   const denseGap = dense.difference ?? 0;
   return `  - of the gap, the dense network trained the same way carries ${signed(denseGap)} ` +
@@ -510,7 +515,7 @@ function explanation(
   const citation = row.published.citation;
   const unstated = row.recipe.filter((entry) => entry.differs === undefined)
     .map((entry) => entry.setting);
-  const differing = row.recipe.filter((entry) => entry.differs === true);
+  const differing = differingEntries(row);
   const dense = row.figure.method === "dense" ? undefined : denseTwin(row, rows);
   return [
     `- ${cellName(row)}: ${shownError(row.meanError)}% against ` +
@@ -541,7 +546,7 @@ function recipeEffectLines(rows: readonly PublishedComparisonRow[]): string[] {
     const compared = rows.filter((row) => row.figure === figure && row.meanError !== undefined);
     if (new Set(compared.map(trainingOf)).size < 2) continue;
     const gaps = compared.map((row) => {
-      const differing = row.recipe.filter((entry) => entry.differs === true).length;
+      const differing = differingEntries(row).length;
       return `${signed(row.difference)} points under ${trainingOf(row)} (${differing} recorded ` +
         `setting${differing === 1 ? "" : "s"} differ${differing === 1 ? "s" : ""})`;
     });
@@ -617,7 +622,7 @@ export function publishedComparisonLines(comparison: PublishedComparison): strin
         rows.map((row) => [
           row.group?.displayName ?? row.figure.method,
           formatSetting(row.figure.sparsity),
-          row.group === undefined ? "no runs" : describeTraining(row.group.runs[0].spec),
+          row.group === undefined ? "no runs" : trainingOf(row),
           formatFixed(row.figure.testErrorPercent, row.figure.decimals),
           row.n === 0 && row.group !== undefined ? "all diverged" : shownError(row.meanError),
           shownError(row.sdError),
